@@ -1,0 +1,27 @@
+export type { Environment } from "./env.ts";
+export type { FormatHelpOptions } from "./format-help.ts";
+export { formatHelp, formatInvalidSettings, validSettingNames } from "./format-help.ts";
+export type { PythonLevelName } from "./levels.ts";
+export { DEFAULT_LEVEL, formatPythonLevel, PythonLevel, parsePythonLevelName } from "./levels.ts";
+export type { ModuleResolver, ModuleTable } from "./module-resolver.ts";
+export { chainModuleResolvers, createModuleTableResolver, dottedNameResolver } from "./module-resolver.ts";
+export type { LossyParseResult, ParseTorchLogsOptions } from "./parse-torch-logs.ts";
+export { parseTorchLogs, parseTorchLogsLossy } from "./parse-torch-logs.ts";
+export type { Artifact, ArtifactDefinition, ComponentDefinition, RegistryOptions } from "./registry.ts";
+export { Registry } from "./registry.ts";
+export type { BuildSetLogsOptions, SetLogsOptions } from "./set-logs.ts";
+export { buildSetLogsSettings } from "./set-logs.ts";
+export {
+  pythonLevelToSeverityNumber,
+  pythonLevelToSeverityText,
+  severityNumberToPythonLevel,
+  severityNumberToText,
+} from "./severity.ts";
+export type { SettingsListener, TorchLogsOptions } from "./torch-logs.ts";
+export { TorchLogs } from "./torch-logs.ts";
+export type { TorchLogsErrorDetails, TorchLogsErrorKind } from "./torch-logs-error.ts";
+export { isTorchLogsError, TorchLogsError } from "./torch-logs-error.ts";
+export type { ArtifactDecision, ScopeDecision, TorchLogsSettingsInit } from "./torch-logs-settings.ts";
+export { decideEmission, TorchLogsSettings } from "./torch-logs-settings.ts";
+export { torchRegistry } from "./torch-registry.ts";
+export { TORCH_ARTIFACTS, TORCH_COMPONENTS, TORCH_SET_LOGS_KEYWORDS } from "./torch-registry-data.ts";
