@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// The `torch-logs-otel` command. The only module that touches argv, stdout/stderr and exit codes.
+import { parseArgs } from "node:util";
+import { readEnvVar } from "./env.ts";
+import { explainSettings } from "./explain-settings.ts";
+import { formatHelp } from "./format-help.ts";
+import { parseTorchLogs } from "./parse-torch-logs.ts";
+import { TorchLogsError } from "./torch-logs-error.ts";
+import { torchRegistry } from "./torch-registry.ts";
+
+const USAGE = `Usage: torch-logs-otel <command> [options]
+
+Commands:
+  explain [VALUE] [--json]   show what a TORCH_LOGS value does (VALUE defaults to $TORCH_LOGS)
+  help                       PyTorch's TORCH_LOGS help (visible artifacts)
+  +help                      PyTorch's TORCH_LOGS help (all artifacts)
+
+Options:
+  -h, --help                 show this text
+`;
+
+export interface CliIo {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 a bad TORCH_LOGS value, 2 usage). */
+export async function runCli(io: CliIo): Promise<number> {
+  const [command, ...rest] = io.argv;
+  if (command === undefined || command === "-h" || command === "--help") {
+    (command === undefined ? io.stderr : io.stdout)(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  try {
+    switch (command) {
+      case "help":
+      case "+help":
+        if (rest.length > 0) return usage(io, `"${command}" takes no arguments`);
+        io.stdout(formatHelp(torchRegistry(), { verbose: command === "+help" }));
+        return 0;
+      case "explain":
+        return explain(io, rest);
+      default:
+        return usage(io, `unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) return usage(io, error.message);
+    throw error;
+  }
+}
+
+class UsageError extends Error {}
+
+function usage(io: CliIo, message: string): number {
+  io.stderr(`torch-logs-otel: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+function parse(args: readonly string[], options: Parameters<typeof parseArgs>[0]["options"]) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function explain(io: CliIo, args: readonly string[]): number {
+  const { values, positionals } = parse(args, { json: { type: "boolean" } });
+  if (positionals.length > 1) throw new UsageError("explain takes at most one VALUE");
+  const registry = torchRegistry();
+  const value = positionals[0] ?? readEnvVar(registry.envVar, io.env).value;
+  try {
+    const settings = parseTorchLogs(value, { registry });
+    if (values.json) io.stdout(`${JSON.stringify(settings)}\n`);
+    else io.stdout(explainSettings(settings, value));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof TorchLogsError)) throw error;
+    if (error.kind === "help") {
+      if (values.json) io.stdout(`${JSON.stringify({ help: error.message })}\n`);
+      else io.stdout(error.message);
+      return 0;
+    }
+    if (values.json) {
+      io.stdout(`${JSON.stringify({ error: { kind: error.kind, message: error.message, item: error.item } })}\n`);
+    } else {
+      io.stderr(`${error.message}\n`);
+    }
+    return 1;
+  }
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/torch-logs-otel");
+if (isMain) {
+  runCli({
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`torch-logs-otel: internal error: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
