@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `torch-logs-otel` command. The only module that touches argv, stdout/stderr and exit codes.
-import { parseArgs } from "node:util";
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { readEnvVar } from "./env.ts";
 import { explainSettings } from "./explain-settings.ts";
 import { formatHelp } from "./format-help.ts";
@@ -58,9 +58,23 @@ function usage(io: CliIo, message: string): number {
   return 2;
 }
 
-function parse(args: readonly string[], options: Parameters<typeof parseArgs>[0]["options"]) {
+/**
+ * TORCH_LOGS values often start with "-" (`-dynamo,+inductor`): an argument that is not one of the command's
+ * options and does not start with "--" is a positional, so no "--" separator is needed.
+ */
+function parse<T extends ParseArgsOptionsConfig>(args: readonly string[], options: T) {
+  const shorts = new Set(Object.values(options).flatMap((o) => (o.short ? [`-${o.short}`] : [])));
+  const prepared: string[] = [];
+  let positionalOnly = false;
+  for (const arg of args) {
+    if (!positionalOnly && arg === "--") positionalOnly = true;
+    else if (!positionalOnly && arg.startsWith("-") && !arg.startsWith("--") && !shorts.has(arg)) {
+      prepared.push("--", arg);
+      positionalOnly = true;
+    } else prepared.push(arg);
+  }
   try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    return parseArgs({ args: prepared, options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -84,7 +98,9 @@ function explain(io: CliIo, args: readonly string[]): number {
       return 0;
     }
     if (values.json) {
-      io.stdout(`${JSON.stringify({ error: { kind: error.kind, message: error.message, item: error.item } })}\n`);
+      io.stdout(
+        `${JSON.stringify({ error: { kind: error.kind, message: error.message, item: error.item } })}\n`,
+      );
     } else {
       io.stderr(`${error.message}\n`);
     }
@@ -92,7 +108,8 @@ function explain(io: CliIo, args: readonly string[]): number {
   }
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/torch-logs-otel");
+const isMain =
+  import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/torch-logs-otel");
 if (isMain) {
   runCli({
     argv: process.argv.slice(2),

@@ -8,7 +8,11 @@ import type { TorchLogsSettings } from "./torch-logs-settings.ts";
 export function explainSettings(settings: TorchLogsSettings, value: string | undefined): string {
   const { registry } = settings;
   const lines: string[] = [];
-  lines.push(value === undefined ? `${registry.envVar} is not set: defaults` : `${registry.envVar}=${JSON.stringify(value)}`);
+  lines.push(
+    value === undefined
+      ? `${registry.envVar} is not set: defaults`
+      : `${registry.envVar}=${JSON.stringify(value)}`,
+  );
   lines.push("");
   const rows: [string, string, string][] = [["component", "level", "scopes (qualified names)"]];
   const uniform = settings.aliasLevels();
@@ -35,7 +39,9 @@ export function explainSettings(settings: TorchLogsSettings, value: string | und
   lines.push("");
   const enabled = [...registry.artifacts.keys()].filter((a) => settings.isArtifactEnabled(a));
   lines.push(`artifacts enabled: ${enabled.length > 0 ? enabled.join(", ") : "none"}`);
-  const offByDefault = [...registry.artifacts.values()].filter((a) => a.offByDefault && !settings.isArtifactEnabled(a.name));
+  const offByDefault = [...registry.artifacts.values()].filter(
+    (a) => a.offByDefault && !settings.isArtifactEnabled(a.name),
+  );
   if (offByDefault.length > 0) {
     lines.push(`off by default (name them to see them): ${offByDefault.map((a) => a.name).join(", ")}`);
   }

@@ -215,6 +215,7 @@ function run(value: string | undefined, options: ParseTorchLogsOptions, lossy: b
     childLogs,
     warnings,
   });
+  diagnostics.sort((a, b) => (a.itemIndex ?? 0) - (b.itemIndex ?? 0));
   return { settings, diagnostics };
 }
 
