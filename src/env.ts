@@ -15,3 +15,26 @@ export function readEnvVar(
   const present = Object.hasOwn(env, name);
   return { present, value: present ? env[name] : undefined };
 }
+
+/** The OTLP logs protocol the standard variables ask for (`OTEL_EXPORTER_OTLP_LOGS_PROTOCOL`, then the generic one). */
+export function readOtlpLogsProtocol(env: Environment = process.env): string | undefined {
+  return nonEmpty(env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL) ?? nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL);
+}
+
+/** Whether an OTLP endpoint for logs is configured (`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` or `…_ENDPOINT`). */
+export function hasOtlpLogsEndpoint(env: Environment = process.env): boolean {
+  return (
+    nonEmpty(env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) !== undefined ||
+    nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) !== undefined
+  );
+}
+
+/** `OTEL_SERVICE_NAME`, if set. */
+export function readServiceName(env: Environment = process.env): string | undefined {
+  return nonEmpty(env.OTEL_SERVICE_NAME);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

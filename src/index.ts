@@ -1,14 +1,21 @@
+export { ARTIFACT_ATTRIBUTE, COMPONENT_ATTRIBUTE } from "./attributes.ts";
 export type { Environment } from "./env.ts";
 export type { FormatHelpOptions } from "./format-help.ts";
 export { formatHelp, formatInvalidSettings, validSettingNames } from "./format-help.ts";
+export { formatMessage } from "./format-message.ts";
+export type { GetLoggerOptions } from "./get-logger.ts";
+export { getArtifactLogger, getLogger, setDefaultTorchLogs } from "./get-logger.ts";
 export type { PythonLevelName } from "./levels.ts";
 export { DEFAULT_LEVEL, formatPythonLevel, PythonLevel, parsePythonLevelName } from "./levels.ts";
 export type { ModuleResolver, ModuleTable } from "./module-resolver.ts";
 export { chainModuleResolvers, createModuleTableResolver, dottedNameResolver } from "./module-resolver.ts";
 export type { LossyParseResult, ParseTorchLogsOptions } from "./parse-torch-logs.ts";
 export { parseTorchLogs, parseTorchLogsLossy } from "./parse-torch-logs.ts";
+export { registerLoggerProviderGlobally } from "./register-logger-provider.ts";
 export type { Artifact, ArtifactDefinition, ComponentDefinition, RegistryOptions } from "./registry.ts";
 export { Registry } from "./registry.ts";
+export type { ScopeFilter, UngovernedScopes } from "./scope-filter.ts";
+export { compileScopeFilter } from "./scope-filter.ts";
 export type { BuildSetLogsOptions, SetLogsOptions } from "./set-logs.ts";
 export { buildSetLogsSettings } from "./set-logs.ts";
 export {
@@ -17,10 +24,21 @@ export {
   severityNumberToPythonLevel,
   severityNumberToText,
 } from "./severity.ts";
+export type { OtlpLogsProtocol, StartTorchLogsOptions, TorchLogsPipeline } from "./start-torch-logs.ts";
+export { startTorchLogs } from "./start-torch-logs.ts";
+export type { LogMessage, TorchLoggerOptions } from "./torch-logger.ts";
+export { TorchLogger } from "./torch-logger.ts";
 export type { SettingsListener, TorchLogsOptions } from "./torch-logs.ts";
 export { TorchLogs } from "./torch-logs.ts";
 export type { TorchLogsErrorDetails, TorchLogsErrorKind } from "./torch-logs-error.ts";
 export { isTorchLogsError, TorchLogsError } from "./torch-logs-error.ts";
+export type {
+  TorchLogsLogRecordProcessorOptions,
+  TorchLogsProcessorStats,
+} from "./torch-logs-log-record-processor.ts";
+export { TorchLogsLogRecordProcessor } from "./torch-logs-log-record-processor.ts";
+export type { TorchLogsLoggerConfiguratorOptions } from "./torch-logs-logger-configurator.ts";
+export { createTorchLogsLoggerConfigurator } from "./torch-logs-logger-configurator.ts";
 export type { ArtifactDecision, ScopeDecision, TorchLogsSettingsInit } from "./torch-logs-settings.ts";
 export { decideEmission, TorchLogsSettings } from "./torch-logs-settings.ts";
 export { torchRegistry } from "./torch-registry.ts";

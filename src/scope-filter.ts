@@ -1,0 +1,68 @@
+import { PythonLevel } from "./levels.ts";
+import { pythonLevelToSeverityNumber } from "./severity.ts";
+import type { ArtifactDecision, ScopeDecision, TorchLogsSettings } from "./torch-logs-settings.ts";
+
+/** What to do with scopes TORCH_LOGS does not govern. */
+export type UngovernedScopes = "pass" | "drop";
+
+const NEVER = Number.POSITIVE_INFINITY;
+const DEBUG_SEVERITY = pythonLevelToSeverityNumber(PythonLevel.DEBUG);
+
+/**
+ * One scope's compiled filter: the integer thresholds `onEmit` and `enabled()` compare severities against.
+ * Severity UNSPECIFIED (0) bypasses the thresholds, as it bypasses the SDK's `minimumSeverity`.
+ */
+export interface ScopeFilter {
+  readonly decision: ScopeDecision;
+  /** Set when the scope is a PyTorch artifact logger name, `<module>.__<artifact>`. */
+  readonly scopeArtifact: ArtifactDecision | undefined;
+  /** Records without an artifact attribute pass at or above this severity; `Infinity` = never. */
+  readonly minimumSeverity: number;
+  /** The lowest severity any record of this scope could pass at (for `enabled()`, which sees no attributes). */
+  readonly enabledSeverity: number;
+}
+
+/** Compiles the filter for one scope name: done once per scope and settings generation. */
+export function compileScopeFilter(
+  settings: TorchLogsSettings,
+  scope: string,
+  ungoverned: UngovernedScopes,
+): ScopeFilter {
+  const split = splitArtifactScope(scope, settings);
+  const decision = settings.scope(split ? split.module : scope);
+  if (!decision.governed) {
+    const threshold = ungoverned === "pass" ? 0 : NEVER;
+    return { decision, scopeArtifact: undefined, minimumSeverity: threshold, enabledSeverity: threshold };
+  }
+  if (split) {
+    const artifact = split.artifact;
+    const minimumSeverity = artifact.enabled
+      ? DEBUG_SEVERITY
+      : artifact.offByDefault
+        ? NEVER
+        : decision.minimumSeverity;
+    return { decision, scopeArtifact: artifact, minimumSeverity, enabledSeverity: minimumSeverity };
+  }
+  // An enabled artifact passes at DEBUG from any governed scope, and enabled() cannot see the attribute.
+  const anyArtifactEnabled = settings.enabledArtifacts.size > 0;
+  return {
+    decision,
+    scopeArtifact: undefined,
+    minimumSeverity: decision.minimumSeverity,
+    enabledSeverity: anyArtifactEnabled
+      ? Math.min(DEBUG_SEVERITY, decision.minimumSeverity)
+      : decision.minimumSeverity,
+  };
+}
+
+/** `torch._dynamo.guards.__guards` → module `torch._dynamo.guards`, artifact `guards` (PyTorch's artifact logger names). */
+function splitArtifactScope(
+  scope: string,
+  settings: TorchLogsSettings,
+): { module: string; artifact: ArtifactDecision } | undefined {
+  const at = scope.lastIndexOf(".__");
+  if (at <= 0) return undefined;
+  const name = scope.slice(at + 3);
+  if (!settings.registry.artifacts.has(name)) return undefined;
+  return { module: scope.slice(0, at), artifact: settings.artifact(name) };
+}

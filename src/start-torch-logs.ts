@@ -1,0 +1,118 @@
+import type { Attributes } from "@opentelemetry/api";
+import { OTLPLogExporter as OTLPHttpJsonLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
+import { OTLPLogExporter as OTLPHttpProtobufLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
+import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  BatchLogRecordProcessor,
+  type BatchLogRecordProcessorOptions,
+  LoggerProvider,
+  type LogRecordExporter,
+} from "@opentelemetry/sdk-logs";
+import { type Environment, readOtlpLogsProtocol, readServiceName } from "./env.ts";
+import { setDefaultTorchLogs } from "./get-logger.ts";
+import { registerLoggerProviderGlobally } from "./register-logger-provider.ts";
+import type { SetLogsOptions } from "./set-logs.ts";
+import type { TorchLogs } from "./torch-logs.ts";
+import { TorchLogsError } from "./torch-logs-error.ts";
+import {
+  TorchLogsLogRecordProcessor,
+  type TorchLogsLogRecordProcessorOptions,
+} from "./torch-logs-log-record-processor.ts";
+import type { TorchLogsSettings } from "./torch-logs-settings.ts";
+
+export type OtlpLogsProtocol = "http/json" | "http/protobuf";
+
+export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOptions {
+  /** `service.name` of the resource. Default: `OTEL_SERVICE_NAME`, else the SDK's `unknown_service:…`. */
+  readonly serviceName?: string;
+  /** More resource attributes (`deployment.environment.name`, …). Default: none. */
+  readonly resourceAttributes?: Attributes;
+  /**
+   * Where records go: `"otlp"` (the OTLP/HTTP exporter, configured by the standard `OTEL_EXPORTER_OTLP_*`
+   * variables) or any LogRecordExporter. Default `"otlp"`.
+   */
+  readonly exporter?: "otlp" | LogRecordExporter;
+  /**
+   * OTLP encoding. Default: `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`, else
+   * `"http/json"`. gRPC is not bundled: pass your own exporter.
+   */
+  readonly protocol?: OtlpLogsProtocol;
+  /** Options of the BatchLogRecordProcessor behind the filter (queue size, delay, …). Default: the SDK's. */
+  readonly batch?: Omit<BatchLogRecordProcessorOptions, "exporter">;
+  /**
+   * Register the provider on both global logs APIs and make `getLogger()` use these settings. Default `true`.
+   */
+  readonly register?: boolean;
+}
+
+/** What `startTorchLogs` built, and how to stop it. */
+export interface TorchLogsPipeline {
+  readonly provider: LoggerProvider;
+  readonly processor: TorchLogsLogRecordProcessor;
+  readonly exporter: LogRecordExporter;
+  readonly torchLogs: TorchLogs;
+  /** PyTorch's `set_logs` for every logger of this pipeline. */
+  setLogs(options?: SetLogsOptions): TorchLogsSettings;
+  /** Exports everything accepted so far. */
+  forceFlush(): Promise<void>;
+  /** Flushes, shuts the provider down and unregisters the globals. Safe to call twice. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * One call that wires a LoggerProvider, the TORCH_LOGS processor, a BatchLogRecordProcessor and the OTLP/HTTP
+ * exporter, and registers them globally:
+ * `const logs = startTorchLogs({ serviceName: "trainer" })`.
+ */
+export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Environment): TorchLogsPipeline {
+  const exporter =
+    options.exporter === undefined || options.exporter === "otlp"
+      ? createOtlpExporter(options, env)
+      : options.exporter;
+  const processor = new TorchLogsLogRecordProcessor(
+    new BatchLogRecordProcessor({ ...options.batch, exporter }),
+    {
+      ...options,
+      ...(env && !options.env ? { env } : {}),
+    },
+  );
+  const serviceName = options.serviceName ?? readServiceName(env);
+  const resource = defaultResource().merge(
+    resourceFromAttributes({
+      ...options.resourceAttributes,
+      ...(serviceName === undefined ? {} : { "service.name": serviceName }),
+    }),
+  );
+  const provider = new LoggerProvider({ resource, processors: [processor] });
+  const register = options.register ?? true;
+  const unregister = register ? registerLoggerProviderGlobally(provider) : undefined;
+  if (register) setDefaultTorchLogs(processor.torchLogs);
+  let stopped: Promise<void> | undefined;
+  return {
+    provider,
+    processor,
+    exporter,
+    torchLogs: processor.torchLogs,
+    setLogs: (setLogsOptions) => processor.setLogs(setLogsOptions),
+    forceFlush: () => provider.forceFlush(),
+    shutdown() {
+      stopped ??= provider.shutdown().finally(() => {
+        unregister?.();
+        if (register) setDefaultTorchLogs(undefined);
+      });
+      return stopped;
+    },
+  };
+}
+
+function createOtlpExporter(options: StartTorchLogsOptions, env: Environment | undefined): LogRecordExporter {
+  const protocol = options.protocol ?? readOtlpLogsProtocol(env) ?? "http/json";
+  if (protocol === "http/json") return new OTLPHttpJsonLogExporter();
+  if (protocol === "http/protobuf") return new OTLPHttpProtobufLogExporter();
+  throw new TorchLogsError(
+    "unknown-option",
+    `startTorchLogs: OTLP protocol "${protocol}" is not bundled (use "http/json" or "http/protobuf", ` +
+      "or pass your own exporter, e.g. the gRPC one)",
+    { item: protocol },
+  );
+}

@@ -1,0 +1,142 @@
+import { type Attributes, type Logger, type LoggerProvider, logs } from "@opentelemetry/api";
+import { ARTIFACT_ATTRIBUTE } from "./attributes.ts";
+import { formatMessage } from "./format-message.ts";
+import { PythonLevel } from "./levels.ts";
+import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "./severity.ts";
+import type { TorchLogs } from "./torch-logs.ts";
+import { decideEmission } from "./torch-logs-settings.ts";
+
+/** A message: text (a `%s` template when arguments follow) or a function called only when the record is emitted. */
+export type LogMessage = string | (() => string);
+
+type LogMethod = (message: LogMessage | Error, ...args: unknown[]) => void;
+
+const LEVELS = [
+  PythonLevel.DEBUG,
+  PythonLevel.INFO,
+  PythonLevel.WARNING,
+  PythonLevel.ERROR,
+  PythonLevel.CRITICAL,
+];
+const noop: LogMethod = () => {};
+
+export interface TorchLoggerOptions {
+  /** Where records go. Default: the global `@opentelemetry/api` `logs` provider (resolved at first emit). */
+  readonly loggerProvider?: LoggerProvider;
+  /** The artifact attribute key. Default `torch.artifact`. */
+  readonly artifactAttribute?: string;
+}
+
+/**
+ * A TORCH_LOGS-style logger for one qualified name (and optionally one artifact). Its level methods are
+ * re-bound whenever the settings change: a disabled method is a no-op function, so a disabled call costs a
+ * call and nothing is formatted or built. Records go to OTel with scope = the qualified name, the artifact
+ * attribute, the OTel severity and Python's level name as severityText (WARNING → WARN).
+ */
+export class TorchLogger {
+  readonly qualifiedName: string;
+  readonly artifact: string | undefined;
+  debug: LogMethod = noop;
+  info: LogMethod = noop;
+  warning: LogMethod = noop;
+  /** Alias of `warning`. */
+  warn: LogMethod = noop;
+  error: LogMethod = noop;
+  critical: LogMethod = noop;
+  /** `error` that attaches an Error (the first or last argument) as OTel `exception.*` attributes. */
+  exception: LogMethod = noop;
+  readonly #torchLogs: TorchLogs;
+  readonly #options: TorchLoggerOptions;
+  #enabled = new Set<number>();
+  #otelLogger: Logger | undefined;
+
+  constructor(
+    torchLogs: TorchLogs,
+    qualifiedName: string,
+    artifact: string | undefined,
+    options: TorchLoggerOptions,
+  ) {
+    this.#torchLogs = torchLogs;
+    this.qualifiedName = qualifiedName;
+    this.artifact = artifact;
+    this.#options = options;
+    this.configure();
+  }
+
+  /** Whether a record at this Python level would be emitted now. */
+  isEnabledFor(level: number): boolean {
+    return this.#decide(level);
+  }
+
+  /** Logs at any Python level (`log.log(15, "…")`). */
+  log(level: number, message: LogMessage | Error, ...args: unknown[]): void {
+    if (this.#decide(level)) this.#emit(level, message, args, false);
+  }
+
+  /** Re-reads the settings and re-binds the level methods. Called for you on every settings change. */
+  configure(): void {
+    this.#enabled = new Set(LEVELS.filter((level) => this.#decide(level)));
+    this.debug = this.#method(PythonLevel.DEBUG, false);
+    this.info = this.#method(PythonLevel.INFO, false);
+    this.warning = this.#method(PythonLevel.WARNING, false);
+    this.warn = this.warning;
+    this.error = this.#method(PythonLevel.ERROR, false);
+    this.critical = this.#method(PythonLevel.CRITICAL, false);
+    this.exception = this.#method(PythonLevel.ERROR, true);
+  }
+
+  #decide(level: number): boolean {
+    const settings = this.#torchLogs.settings;
+    const scope = settings.scope(this.qualifiedName);
+    // A name no component governs behaves like an unconfigured Python logger: WARNING and above.
+    if (!scope.governed) return this.artifact === undefined && level >= scope.level;
+    return decideEmission(
+      scope,
+      level,
+      this.artifact === undefined ? undefined : settings.artifact(this.artifact),
+    );
+  }
+
+  #method(level: number, exception: boolean): LogMethod {
+    if (!this.#enabled.has(level)) return noop;
+    return (message, ...args) => this.#emit(level, message, args, exception);
+  }
+
+  #emit(level: number, message: LogMessage | Error, args: unknown[], exception: boolean): void {
+    let error: Error | undefined;
+    let body: string;
+    if (message instanceof Error) {
+      error = message;
+      body = message.message;
+    } else {
+      const last = args.at(-1);
+      if (last instanceof Error && (exception || args.length > countPlaceholders(message))) {
+        error = last;
+        args = args.slice(0, -1);
+      }
+      body = typeof message === "function" ? message() : formatMessage(message, args);
+    }
+    const attributes: Attributes = {};
+    if (this.artifact !== undefined)
+      attributes[this.#options.artifactAttribute ?? ARTIFACT_ATTRIBUTE] = this.artifact;
+    if (error !== undefined) {
+      attributes["exception.type"] = error.name;
+      attributes["exception.message"] = error.message;
+      if (error.stack !== undefined) attributes["exception.stacktrace"] = error.stack;
+    }
+    this.#otelLogger ??= (this.#options.loggerProvider ?? logs.getLoggerProvider()).getLogger(
+      this.qualifiedName,
+    );
+    this.#otelLogger.emit({
+      severityNumber: pythonLevelToSeverityNumber(level),
+      severityText: pythonLevelToSeverityText(level),
+      body,
+      attributes,
+    });
+  }
+}
+
+function countPlaceholders(message: LogMessage): number {
+  if (typeof message !== "string") return 0;
+  return (message.match(/%[srdifx]/g) ?? []).length;
+}

@@ -1,0 +1,210 @@
+import { type Context, diag } from "@opentelemetry/api";
+import type { InstrumentationScope } from "@opentelemetry/core";
+import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
+import { ARTIFACT_ATTRIBUTE } from "./attributes.ts";
+import { compileScopeFilter, type ScopeFilter, type UngovernedScopes } from "./scope-filter.ts";
+import type { SetLogsOptions } from "./set-logs.ts";
+import { severityNumberToPythonLevel } from "./severity.ts";
+import { TorchLogs, type TorchLogsOptions } from "./torch-logs.ts";
+import { type ArtifactDecision, decideEmission, type TorchLogsSettings } from "./torch-logs-settings.ts";
+
+export interface TorchLogsLogRecordProcessorOptions extends TorchLogsOptions {
+  /**
+   * The live settings to follow. Share one `TorchLogs` between processors, configurators and logger facades
+   * so one `setLogs` changes them all. Default: a new `TorchLogs` from the other options (`TORCH_LOGS`; in
+   * `"lossy"` mode, bad items are reported through `diag` and skipped).
+   */
+  readonly torchLogs?: TorchLogs;
+  /** The attribute that names a record's artifact. Default `ARTIFACT_ATTRIBUTE` (`torch.artifact`). */
+  readonly artifactAttribute?: string;
+  /**
+   * Scopes no component governs (`@opentelemetry/instrumentation-http`, your app's): `"pass"` leaves them
+   * untouched; `"drop"` is PyTorch's behaviour (only torch handlers print). Default `"pass"`.
+   */
+  readonly ungovernedScopes?: UngovernedScopes;
+  /** Write the record's component alias to this attribute on passing governed records. Default: off. */
+  readonly componentAttribute?: string;
+}
+
+/** Counters since construction. */
+export interface TorchLogsProcessorStats {
+  /** Records handed to the delegate. */
+  readonly passed: number;
+  /** Records TORCH_LOGS rejected (never reached the delegate). */
+  readonly filtered: number;
+}
+
+interface CacheEntry {
+  generation: number;
+  filter: ScopeFilter;
+}
+
+const MAX_WARNINGS = 20;
+
+/**
+ * A LogRecordProcessor that applies TORCH_LOGS before its delegate(s): records from a component's scope below
+ * its level, and artifact records that are off, never reach the delegate (e.g. a BatchLogRecordProcessor with
+ * an OTLP exporter). Wrap the exporting processor with it — a filter registered beside it cannot stop it.
+ */
+export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
+  readonly torchLogs: TorchLogs;
+  readonly #delegates: readonly LogRecordProcessor[];
+  readonly #artifactAttribute: string;
+  readonly #ungoverned: UngovernedScopes;
+  readonly #componentAttribute: string | undefined;
+  readonly #cache = new WeakMap<InstrumentationScope, CacheEntry>();
+  readonly #warned = new Set<string>();
+  #settings: TorchLogsSettings;
+  #generation: number;
+  #passed = 0;
+  #filtered = 0;
+  #shutdown: Promise<void> | undefined;
+
+  constructor(
+    delegate: LogRecordProcessor | readonly LogRecordProcessor[],
+    options: TorchLogsLogRecordProcessorOptions = {},
+  ) {
+    this.#delegates = Array.isArray(delegate) ? [...delegate] : [delegate as LogRecordProcessor];
+    this.#artifactAttribute = options.artifactAttribute ?? ARTIFACT_ATTRIBUTE;
+    this.#ungoverned = options.ungovernedScopes ?? "pass";
+    this.#componentAttribute = options.componentAttribute;
+    this.torchLogs =
+      options.torchLogs ??
+      new TorchLogs({
+        ...options,
+        onWarning: options.onWarning ?? ((message) => diag.warn(`TorchLogsLogRecordProcessor: ${message}`)),
+      });
+    this.#settings = this.torchLogs.settings;
+    this.#generation = this.torchLogs.generation;
+    this.torchLogs.subscribe((settings, generation) => {
+      this.#settings = settings;
+      this.#generation = generation;
+    });
+  }
+
+  /** The settings in force. */
+  get settings(): TorchLogsSettings {
+    return this.#settings;
+  }
+
+  get stats(): TorchLogsProcessorStats {
+    return { passed: this.#passed, filtered: this.#filtered };
+  }
+
+  /** PyTorch's `set_logs`, applied to every logger at once (ignored while TORCH_LOGS is set, as in PyTorch). */
+  setLogs(options: SetLogsOptions = {}): TorchLogsSettings {
+    return this.torchLogs.setLogs(options);
+  }
+
+  /** Replaces the settings for every existing and future logger. */
+  update(settings: TorchLogsSettings): void {
+    this.torchLogs.update(settings);
+  }
+
+  onEmit(logRecord: ReadWriteLogRecord, context?: Context): void {
+    let pass = true;
+    try {
+      pass = this.#passes(logRecord);
+    } catch (error) {
+      // Never lose a record, nor throw into the caller, because of a bug in the filter.
+      this.#warnOnce("internal", `filter failed, record passed unfiltered: ${String(error)}`);
+    }
+    if (!pass) {
+      this.#filtered++;
+      return;
+    }
+    this.#passed++;
+    if (this.#componentAttribute !== undefined) this.#enrich(logRecord);
+    for (const delegate of this.#delegates) {
+      try {
+        delegate.onEmit(logRecord, context);
+      } catch (error) {
+        this.#warnOnce("delegate", `delegate onEmit threw: ${String(error)}`);
+      }
+    }
+  }
+
+  enabled(options: {
+    context: Context;
+    instrumentationScope: InstrumentationScope;
+    severityNumber?: number;
+    eventName?: string;
+  }): boolean {
+    try {
+      const severity = options.severityNumber ?? 0;
+      const threshold = this.#filter(options.instrumentationScope).enabledSeverity;
+      if (severity < threshold && !(severity === 0 && threshold !== Number.POSITIVE_INFINITY)) return false;
+    } catch (error) {
+      this.#warnOnce("internal", `enabled() failed, answered true: ${String(error)}`);
+    }
+    for (const delegate of this.#delegates) if (!delegate.enabled || delegate.enabled(options)) return true;
+    return false;
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.all(this.#delegates.map((d) => d.forceFlush())).then(() => undefined);
+  }
+
+  /** Shuts the delegates down once; later calls return the same promise. */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= Promise.all(this.#delegates.map((d) => d.shutdown())).then(() => undefined);
+    return this.#shutdown;
+  }
+
+  #filter(scope: InstrumentationScope): ScopeFilter {
+    const entry = this.#cache.get(scope);
+    if (entry !== undefined && entry.generation === this.#generation) return entry.filter;
+    const filter = compileScopeFilter(this.#settings, scope.name, this.#ungoverned);
+    this.#cache.set(scope, { generation: this.#generation, filter });
+    return filter;
+  }
+
+  #passes(record: ReadWriteLogRecord): boolean {
+    const filter = this.#filter(record.instrumentationScope);
+    const severity = record.severityNumber ?? 0;
+    const raw = record.attributes[this.#artifactAttribute];
+    if (raw === undefined || !filter.decision.governed) {
+      return (
+        severity >= filter.minimumSeverity ||
+        (severity === 0 && filter.minimumSeverity !== Number.POSITIVE_INFINITY)
+      );
+    }
+    const artifact = this.#artifact(raw, record) ?? filter.scopeArtifact;
+    const level = severity === 0 ? Number.POSITIVE_INFINITY : severityNumberToPythonLevel(severity);
+    return decideEmission(filter.decision, level, artifact);
+  }
+
+  /** The artifact a record names; a non-string or unregistered name makes it a plain record of its scope. */
+  #artifact(raw: unknown, record: ReadWriteLogRecord): ArtifactDecision | undefined {
+    if (typeof raw !== "string") {
+      this.#warnOnce(
+        `type:${typeof raw}`,
+        `attribute ${this.#artifactAttribute} must be a string, got ${typeof raw} (scope ${record.instrumentationScope.name}); ` +
+          "the record is treated as a plain record of its scope",
+      );
+      return undefined;
+    }
+    const artifact = this.#settings.artifact(raw);
+    if (!artifact.known) {
+      this.#warnOnce(
+        `unknown:${raw}`,
+        `unknown artifact "${raw}" in ${this.#artifactAttribute} (scope ${record.instrumentationScope.name}); ` +
+          "the record is treated as a plain record of its scope — register the artifact to switch it",
+      );
+      return undefined;
+    }
+    return artifact;
+  }
+
+  #enrich(record: ReadWriteLogRecord): void {
+    const alias = this.#filter(record.instrumentationScope).decision.aliases[0];
+    if (alias !== undefined && this.#componentAttribute !== undefined)
+      record.setAttribute(this.#componentAttribute, alias);
+  }
+
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key) || this.#warned.size >= MAX_WARNINGS) return;
+    this.#warned.add(key);
+    diag.warn(`TorchLogsLogRecordProcessor: ${message}`);
+  }
+}

@@ -1,0 +1,30 @@
+import type { InstrumentationScope } from "@opentelemetry/core";
+import type { LoggerConfig, LoggerConfigurator } from "@opentelemetry/sdk-logs";
+import { compileScopeFilter, type UngovernedScopes } from "./scope-filter.ts";
+import { TorchLogs } from "./torch-logs.ts";
+import type { TorchLogsSettings } from "./torch-logs-settings.ts";
+
+export interface TorchLogsLoggerConfiguratorOptions {
+  /** What to do with scopes no component governs. Default `"pass"` (no minimum); `"drop"` disables them. */
+  readonly ungovernedScopes?: UngovernedScopes;
+}
+
+/**
+ * A sdk-logs `LoggerConfigurator` that gives each scope TORCH_LOGS' threshold as `minimumSeverity`, so the SDK
+ * drops records before building them. The SDK asks once per Logger and caches the answer: the configuration is
+ * fixed when the Logger is created, and a later `setLogs` cannot loosen it. Pair it with the processor (which
+ * follows `setLogs`) when settings change at run time; given a `TorchLogs`, it reads the settings in force
+ * at each Logger's creation.
+ */
+export function createTorchLogsLoggerConfigurator(
+  settings: TorchLogsSettings | TorchLogs,
+  options: TorchLogsLoggerConfiguratorOptions = {},
+): LoggerConfigurator {
+  const ungoverned = options.ungovernedScopes ?? "pass";
+  return (scope: InstrumentationScope): Required<LoggerConfig> => {
+    const current = settings instanceof TorchLogs ? settings.settings : settings;
+    const filter = compileScopeFilter(current, scope.name, ungoverned);
+    const never = filter.enabledSeverity === Number.POSITIVE_INFINITY;
+    return { enabled: !never, minimumSeverity: never ? 0 : filter.enabledSeverity, traceBased: false };
+  };
+}

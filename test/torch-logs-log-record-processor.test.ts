@@ -1,0 +1,249 @@
+import { type DiagLogger, DiagLogLevel, diag, SeverityNumber } from "@opentelemetry/api";
+import { logs as legacyLogs } from "@opentelemetry/api-logs";
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createTorchLogsLoggerConfigurator,
+  PythonLevel,
+  parsePythonLevelName,
+  parseTorchLogs,
+  pythonLevelToSeverityNumber,
+  registerLoggerProviderGlobally,
+  TorchLogs,
+  TorchLogsLogRecordProcessor,
+} from "../src/index.ts";
+import { referenceModuleResolver, torchLogsVectors } from "./support/conformance.ts";
+import { setup } from "./support/pipeline.ts";
+
+const severityOf = (levelName: string) => pythonLevelToSeverityNumber(parsePythonLevelName(levelName) ?? 0);
+
+function captureDiag(): string[] {
+  const messages: string[] = [];
+  const push = (m: string) => messages.push(m);
+  const logger: DiagLogger = { error: push, warn: push, info: push, debug: push, verbose: push };
+  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  return messages;
+}
+
+afterEach(() => diag.disable());
+
+describe("conformance probes through a real LoggerProvider (strict mode)", () => {
+  const accepted = torchLogsVectors.filter((v) => !v.expect.error);
+
+  it.each(accepted.map((v) => [v.id, v] as const))("%s", async (_id, vector) => {
+    const { provider, received } = setup({
+      settings: vector.env ?? undefined,
+      ...(vector.env === null ? { settings: "" } : {}),
+      resolveModule: referenceModuleResolver,
+      ungovernedScopes: "drop",
+    });
+    const probes = vector.expect.emits ?? [];
+    const artifactsEnabled = (vector.expect.artifacts_enabled ?? []).length > 0;
+    probes.forEach((probe, i) => {
+      const severityNumber = severityOf(probe.level);
+      if ("artifact" in probe) {
+        // Attribute encoding (what the facade sends)...
+        const logger = provider.getLogger(probe.module);
+        logger.emit({ severityNumber, body: `a${i}`, attributes: { "torch.artifact": probe.artifact } });
+        // ...and PyTorch's own artifact logger names, `<module>.__<artifact>`: enabled() is exact for those.
+        const artifactLogger = provider.getLogger(`${probe.module}.__${probe.artifact}`);
+        expect([probe, artifactLogger.enabled({ severityNumber })]).toEqual([probe, probe.emitted]);
+        artifactLogger.emit({ severityNumber, body: `s${i}` });
+      } else {
+        const logger = provider.getLogger(probe.logger);
+        const enabled = logger.enabled({ severityNumber });
+        // enabled() sees no attributes: with an artifact enabled it must let DEBUG through for artifact records.
+        if (!artifactsEnabled || probe.emitted) expect([probe, enabled]).toEqual([probe, probe.emitted]);
+        logger.emit({ severityNumber, body: `p${i}` });
+      }
+    });
+    const bodies = new Set(received().map((r) => r.body));
+    const wrong = probes.filter((probe, i) => {
+      const keys = "artifact" in probe ? [`a${i}`, `s${i}`] : [`p${i}`];
+      return keys.some((key) => bodies.has(key) !== probe.emitted);
+    });
+    expect(wrong).toEqual([]);
+    await provider.shutdown();
+  });
+});
+
+describe("TorchLogsLogRecordProcessor", () => {
+  it("passes scopes TORCH_LOGS does not govern untouched by default", () => {
+    const { provider, received } = setup({ settings: "-all" });
+    provider
+      .getLogger("@opentelemetry/instrumentation-http")
+      .emit({ severityNumber: SeverityNumber.DEBUG, body: "http" });
+    provider.getLogger("myapp").emit({ severityNumber: SeverityNumber.TRACE, body: "app" });
+    provider
+      .getLogger("torch.utils")
+      .emit({ severityNumber: SeverityNumber.WARN, body: "dropped: under torch" });
+    expect(received().map((r) => r.body)).toEqual(["http", "app"]);
+  });
+
+  it("lets UNSPECIFIED severity bypass levels, as the SDK's minimumSeverity does, but not artifact switches", () => {
+    const { provider, received } = setup({ settings: "-dynamo" });
+    const logger = provider.getLogger("torch._dynamo");
+    logger.emit({ body: "no severity" });
+    logger.emit({ body: "off by default", attributes: { "torch.artifact": "output_code" } });
+    logger.emit({ body: "follows level", attributes: { "torch.artifact": "guards" } });
+    expect(received().map((r) => r.body)).toEqual(["no severity", "follows level"]);
+  });
+
+  it.each([
+    ["a number", 7],
+    ["an unknown name", "no_such_artifact"],
+    ["a list", ["guards"]],
+  ])("treats %s in torch.artifact as a plain record of its scope and warns once", (_what, value) => {
+    const warnings = captureDiag();
+    const { provider, received } = setup({ settings: "inductor" });
+    const logger = provider.getLogger("torch._inductor");
+    for (const severityNumber of [SeverityNumber.DEBUG, SeverityNumber.INFO, SeverityNumber.INFO]) {
+      logger.emit({ severityNumber, body: String(severityNumber), attributes: { "torch.artifact": value } });
+    }
+    expect(received().map((r) => r.body)).toEqual(["9", "9"]);
+    expect(warnings.filter((w) => w.startsWith("TorchLogsLogRecordProcessor: "))).toHaveLength(1);
+  });
+
+  it("changes filtering at run time for loggers created before the change", () => {
+    const { processor, provider, received } = setup({ settings: "env" });
+    const dynamo = provider.getLogger("torch._dynamo");
+    const graph = provider.getLogger("torch._dynamo.output_graph");
+    dynamo.emit({ severityNumber: SeverityNumber.DEBUG, body: "before" });
+    expect(dynamo.enabled({ severityNumber: SeverityNumber.DEBUG })).toBe(false);
+    processor.setLogs({ dynamo: PythonLevel.DEBUG, graph_code: true });
+    expect(dynamo.enabled({ severityNumber: SeverityNumber.DEBUG })).toBe(true);
+    dynamo.emit({ severityNumber: SeverityNumber.DEBUG, body: "after" });
+    graph.emit({
+      severityNumber: SeverityNumber.DEBUG,
+      body: "code",
+      attributes: { "torch.artifact": "graph_code" },
+    });
+    processor.update(parseTorchLogs("-dynamo"));
+    dynamo.emit({ severityNumber: SeverityNumber.WARN, body: "hidden again" });
+    expect(received().map((r) => r.body)).toEqual(["after", "code"]);
+    // The two hidden records never reached onEmit: enabled() answered false, so the SDK did not build them.
+    expect(processor.stats).toEqual({ passed: 2, filtered: 0 });
+  });
+
+  it("ignores setLogs while TORCH_LOGS is set, warning through the given channel", () => {
+    const warnings: string[] = [];
+    const processor = new TorchLogsLogRecordProcessor(
+      new SimpleLogRecordProcessor({ exporter: new InMemoryLogRecordExporter() }),
+      { env: { TORCH_LOGS: "+inductor" }, onWarning: (m) => warnings.push(m) },
+    );
+    processor.setLogs({ dynamo: 10 });
+    expect(processor.settings.effectiveLevel("torch._dynamo")).toBe(PythonLevel.WARNING);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("in lossy mode keeps valid items and warns through diag", () => {
+    const warnings = captureDiag();
+    const { processor } = setup({ env: { TORCH_LOGS: "+dynamo,aot_grpahs" }, mode: "lossy" });
+    expect(processor.settings.effectiveLevel("torch._dynamo")).toBe(PythonLevel.DEBUG);
+    expect(warnings[0]).toMatch(/^TorchLogsLogRecordProcessor: TORCH_LOGS: unknown name "aot_grpahs"/);
+  });
+
+  it("throws a TorchLogsError for a bad TORCH_LOGS in strict mode (as import torch does)", () => {
+    expect(() => setup({ env: { TORCH_LOGS: "dynamo " } })).toThrow(
+      /whitespace is allowed only after a comma/,
+    );
+  });
+
+  it("adds the component alias when asked", () => {
+    const { provider, exporter } = setup({ settings: "+dynamo", componentAttribute: "torch.component" });
+    provider
+      .getLogger("torch.fx.experimental.symbolic_shapes")
+      .emit({ severityNumber: SeverityNumber.INFO, body: "x" });
+    provider.getLogger("myapp").emit({ severityNumber: SeverityNumber.INFO, body: "y" });
+    expect(exporter.getFinishedLogRecords().map((r) => r.attributes["torch.component"])).toEqual([
+      "dynamo",
+      undefined,
+    ]);
+  });
+
+  it("wraps several delegates, passes flush and shutdown through, and shuts down once", async () => {
+    const a = new InMemoryLogRecordExporter();
+    const b = new InMemoryLogRecordExporter();
+    const processor = new TorchLogsLogRecordProcessor(
+      [new SimpleLogRecordProcessor({ exporter: a }), new SimpleLogRecordProcessor({ exporter: b })],
+      { settings: "" },
+    );
+    const provider = new LoggerProvider({ processors: [processor] });
+    const logger = provider.getLogger("torch._inductor");
+    logger.emit({ severityNumber: SeverityNumber.INFO, body: "filtered" });
+    logger.emit({ severityNumber: SeverityNumber.ERROR, body: "kept" });
+    await provider.forceFlush();
+    expect(a.getFinishedLogRecords().map((r) => r.body)).toEqual(["kept"]);
+    expect(b.getFinishedLogRecords().map((r) => r.body)).toEqual(["kept"]);
+    await Promise.all([provider.shutdown(), processor.shutdown()]);
+    await processor.shutdown();
+    expect(() => logger.emit({ severityNumber: SeverityNumber.ERROR, body: "after shutdown" })).not.toThrow();
+  });
+
+  it("never throws from onEmit when a delegate does", () => {
+    const warnings = captureDiag();
+    const processor = new TorchLogsLogRecordProcessor(
+      {
+        onEmit: () => {
+          throw new Error("boom");
+        },
+        forceFlush: async () => {},
+        shutdown: async () => {},
+      },
+      { settings: "" },
+    );
+    const provider = new LoggerProvider({ processors: [processor] });
+    expect(() =>
+      provider.getLogger("x").emit({ severityNumber: SeverityNumber.ERROR, body: "x" }),
+    ).not.toThrow();
+    expect(warnings.join()).toContain("delegate onEmit threw: Error: boom");
+  });
+
+  it("filters records from the legacy @opentelemetry/api-logs global the same way", async () => {
+    const { provider, received } = setup({ settings: "-dynamo,+inductor" });
+    const unregister = registerLoggerProviderGlobally(provider);
+    try {
+      const legacy = legacyLogs.getLogger("torch._dynamo");
+      legacy.emit({ severityNumber: 17, body: "legacy error" });
+      legacy.emit({ severityNumber: 13, body: "legacy warn: dropped" });
+      legacyLogs.getLogger("torch._inductor.scheduler").emit({ severityNumber: 5, body: "legacy debug" });
+      expect(received().map((r) => r.body)).toEqual(["legacy error", "legacy debug"]);
+    } finally {
+      unregister();
+    }
+  });
+});
+
+describe("createTorchLogsLoggerConfigurator", () => {
+  it("gives each scope its minimum severity at logger creation", () => {
+    const torchLogs = new TorchLogs({ settings: "+dynamo,-inductor", env: {} });
+    const exporter = new InMemoryLogRecordExporter();
+    const provider = new LoggerProvider({
+      processors: [new SimpleLogRecordProcessor({ exporter })],
+      loggerConfigurator: createTorchLogsLoggerConfigurator(torchLogs),
+    });
+    const dynamo = provider.getLogger("torch._dynamo.guards");
+    const inductor = provider.getLogger("torch._inductor");
+    const other = provider.getLogger("myapp");
+    expect(dynamo.enabled({ severityNumber: SeverityNumber.DEBUG })).toBe(true);
+    expect(inductor.enabled({ severityNumber: SeverityNumber.WARN })).toBe(false);
+    expect(inductor.enabled({ severityNumber: SeverityNumber.ERROR })).toBe(true);
+    expect(other.enabled({ severityNumber: SeverityNumber.TRACE })).toBe(true);
+    // Fixed at creation: the SDK caches a Logger's config, so setLogs does not reach it...
+    torchLogs.update(parseTorchLogs("+inductor"));
+    expect(inductor.enabled({ severityNumber: SeverityNumber.WARN })).toBe(false);
+    // ...but a Logger created afterwards gets the new settings.
+    expect(provider.getLogger("torch._inductor", "2").enabled({ severityNumber: SeverityNumber.DEBUG })).toBe(
+      true,
+    );
+  });
+
+  it("disables ungoverned scopes in strict mode and lets enabled artifacts through at DEBUG", () => {
+    const configure = createTorchLogsLoggerConfigurator(parseTorchLogs("guards"), {
+      ungovernedScopes: "drop",
+    });
+    expect(configure({ name: "myapp" }).enabled).toBe(false);
+    expect(configure({ name: "torch._dynamo" }).minimumSeverity).toBe(SeverityNumber.DEBUG);
+    expect(configure({ name: "torch._inductor.graph.__output_code" }).enabled).toBe(false);
+  });
+});
