@@ -1,0 +1,81 @@
+// Every TypeScript block in README.md is an example file under examples/ (type-checked by `npm run typecheck`),
+// and every example runs here against a real OTLP receiver.
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type OtlpReceiver, startOtlpReceiver } from "./support/otlp-receiver.ts";
+
+const run = promisify(execFile);
+const root = new URL("../", import.meta.url);
+const readme = readFileSync(new URL("README.md", root), "utf8");
+const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+
+/** What each example must deliver, given its environment. */
+const RUNS: Record<string, { env: Record<string, string>; bodies: string[]; stdout?: string }[]> = {
+  "examples/quick-start.ts": [
+    {
+      env: { TORCH_LOGS: "+dynamo,graph_breaks" },
+      bodies: ["needs +dynamo", "shown by default", "Graph break: print()", "not governed by TORCH_LOGS"],
+    },
+    { env: {}, bodies: ["shown by default", "not governed by TORCH_LOGS"] },
+  ],
+  "examples/start-torch-logs.ts": [
+    { env: {}, bodies: ["recompiling: cache limit hit"] },
+    {
+      env: { TORCH_LOGS: "+dynamo,graph_breaks", OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http/protobuf" },
+      bodies: ["compiling forward", "recompiling: cache limit hit", "Graph break: print()"],
+    },
+  ],
+  "examples/set-logs.ts": [
+    { env: {}, bodies: ["shown after setLogs"] },
+    { env: { TORCH_LOGS: "" }, bodies: [] },
+  ],
+  "examples/node-sdk.ts": [
+    { env: {}, bodies: ["shown by default"] },
+    { env: { TORCH_LOGS: "dynamo" }, bodies: ["needs dynamo (INFO) or +dynamo", "shown by default"] },
+  ],
+  "examples/custom-registry.ts": [{ env: {}, bodies: [], stdout: "[ 'api debug', 'SELECT 1' ]\n" }],
+};
+
+describe("README", () => {
+  it("gives the set-up and test commands", () => {
+    expect(readme).toContain("```sh\nnpm ci\nnpm test\n```");
+  });
+
+  it("has only TypeScript blocks that are example files, and every example is run", () => {
+    const files = blocks.map((block) => block.split("\n")[0]?.replace(/^\/\/ /, "") ?? "");
+    expect([...files].sort()).toEqual(Object.keys(RUNS).sort());
+    for (const [i, block] of blocks.entries()) {
+      expect(readFileSync(new URL(files[i] ?? "", root), "utf8")).toBe(block);
+    }
+  });
+});
+
+describe.each(Object.entries(RUNS))("%s runs", (file, runs) => {
+  let receiver: OtlpReceiver;
+  beforeEach(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  afterEach(() => receiver.close());
+
+  it.each(runs)("with %j", async ({ env, bodies, stdout }) => {
+    const result = await run(
+      process.execPath,
+      ["--conditions=development", "--no-warnings", new URL(file, root).pathname],
+      {
+        env: {
+          PATH: process.env.PATH ?? "",
+          OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url,
+          OTEL_TRACES_EXPORTER: "none",
+          OTEL_METRICS_EXPORTER: "none",
+          ...env,
+        },
+        timeout: 15_000,
+      },
+    );
+    if (stdout !== undefined) expect(result.stdout).toBe(stdout);
+    if (bodies.length > 0) await receiver.waitForRecords(bodies.length);
+    expect(receiver.records.map((r) => r.body)).toEqual(bodies);
+  });
+});
