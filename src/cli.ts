@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `torch-logs-otel` command. The only module that touches argv, stdout/stderr and exit codes.
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
+import { formatCollectorFilterConfig } from "./collector-filter.ts";
 import { readEnvVar } from "./env.ts";
 import { explainSettings } from "./explain-settings.ts";
 import { formatHelp } from "./format-help.ts";
@@ -12,6 +13,8 @@ const USAGE = `Usage: torch-logs-otel <command> [options]
 
 Commands:
   explain [VALUE] [--json]   show what a TORCH_LOGS value does (VALUE defaults to $TORCH_LOGS)
+  collector-filter [VALUE] [--ungoverned pass|drop] [--legacy] [--name ID]
+                             print an OpenTelemetry Collector filter processor enforcing VALUE
   help                       PyTorch's TORCH_LOGS help (visible artifacts)
   +help                      PyTorch's TORCH_LOGS help (all artifacts)
 
@@ -42,6 +45,8 @@ export async function runCli(io: CliIo): Promise<number> {
         return 0;
       case "explain":
         return explain(io, rest);
+      case "collector-filter":
+        return collectorFilter(io, rest);
       default:
         return usage(io, `unknown command "${command}"`);
     }
@@ -59,22 +64,20 @@ function usage(io: CliIo, message: string): number {
 }
 
 /**
- * TORCH_LOGS values often start with "-" (`-dynamo,+inductor`): an argument that is not one of the command's
- * options and does not start with "--" is a positional, so no "--" separator is needed.
+ * TORCH_LOGS values often start with "-" (`-dynamo,+inductor`): an argument that starts with a single "-" and
+ * is not one of the command's short options is a positional, so no "--" separator is needed.
  */
 function parse<T extends ParseArgsOptionsConfig>(args: readonly string[], options: T) {
   const shorts = new Set(Object.values(options).flatMap((o) => (o.short ? [`-${o.short}`] : [])));
   const prepared: string[] = [];
-  let positionalOnly = false;
+  const dashed: string[] = [];
   for (const arg of args) {
-    if (!positionalOnly && arg === "--") positionalOnly = true;
-    else if (!positionalOnly && arg.startsWith("-") && !arg.startsWith("--") && !shorts.has(arg)) {
-      prepared.push("--", arg);
-      positionalOnly = true;
-    } else prepared.push(arg);
+    if (arg.startsWith("-") && !arg.startsWith("--") && !shorts.has(arg)) dashed.push(arg);
+    else prepared.push(arg);
   }
   try {
-    return parseArgs({ args: prepared, options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: prepared, options, allowPositionals: true, strict: true });
+    return { values: parsed.values, positionals: [...parsed.positionals, ...dashed] };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -104,6 +107,36 @@ function explain(io: CliIo, args: readonly string[]): number {
     } else {
       io.stderr(`${error.message}\n`);
     }
+    return 1;
+  }
+}
+
+function collectorFilter(io: CliIo, args: readonly string[]): number {
+  const { values, positionals } = parse(args, {
+    ungoverned: { type: "string" },
+    legacy: { type: "boolean" },
+    name: { type: "string" },
+  });
+  if (positionals.length > 1) throw new UsageError("collector-filter takes at most one VALUE");
+  const ungoverned = values.ungoverned ?? "pass";
+  if (ungoverned !== "pass" && ungoverned !== "drop") {
+    throw new UsageError(`--ungoverned must be "pass" or "drop", got "${ungoverned}"`);
+  }
+  const registry = torchRegistry();
+  const value = positionals[0] ?? readEnvVar(registry.envVar, io.env).value;
+  try {
+    const settings = parseTorchLogs(value, { registry });
+    io.stdout(
+      formatCollectorFilterConfig(settings, value, {
+        ungovernedScopes: ungoverned,
+        syntax: values.legacy ? "legacy" : "log_conditions",
+        ...(values.name === undefined ? {} : { processorName: values.name }),
+      }),
+    );
+    return 0;
+  } catch (error) {
+    if (!(error instanceof TorchLogsError)) throw error;
+    io.stderr(`${error.message}\n`);
     return 1;
   }
 }

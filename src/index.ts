@@ -1,4 +1,6 @@
 export { ARTIFACT_ATTRIBUTE, COMPONENT_ATTRIBUTE } from "./attributes.ts";
+export type { CollectorFilterOptions } from "./collector-filter.ts";
+export { collectorFilterConditions, formatCollectorFilterConfig } from "./collector-filter.ts";
 export type { Environment } from "./env.ts";
 export type { FormatHelpOptions } from "./format-help.ts";
 export { formatHelp, formatInvalidSettings, validSettingNames } from "./format-help.ts";

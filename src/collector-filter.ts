@@ -1,0 +1,161 @@
+// TORCH_LOGS as an OpenTelemetry Collector `filter` processor: the same decisions, enforced at the collector
+// for records from sources that cannot run the processor. A filter drops a record when ANY condition is true.
+import { ARTIFACT_ATTRIBUTE } from "./attributes.ts";
+import { DEFAULT_LEVEL, formatPythonLevel } from "./levels.ts";
+import { selfAndAncestors } from "./names.ts";
+import type { UngovernedScopes } from "./scope-filter.ts";
+import { pythonLevelToSeverityNumber } from "./severity.ts";
+import type { TorchLogsSettings } from "./torch-logs-settings.ts";
+
+export interface CollectorFilterOptions {
+  /** The artifact attribute. Default `torch.artifact`. */
+  readonly artifactAttribute?: string;
+  /** Also drop scopes no component governs (PyTorch's behaviour). Default `"pass"`. */
+  readonly ungovernedScopes?: UngovernedScopes;
+  /**
+   * `"log_conditions"`: the filter processor syntax of collector v0.146 and later (`scope.name`,
+   * `log.severity_number`). `"legacy"`: `logs.log_record` with `instrumentation_scope.name`, `severity_number`.
+   * Default `"log_conditions"`.
+   */
+  readonly syntax?: "log_conditions" | "legacy";
+  /** The processor's id in the config. Default `filter/torch_logs`. */
+  readonly processorName?: string;
+}
+
+const SEVERITY_NAMES: Record<number, string> = {
+  0: "SEVERITY_NUMBER_UNSPECIFIED",
+  5: "SEVERITY_NUMBER_DEBUG",
+  9: "SEVERITY_NUMBER_INFO",
+  13: "SEVERITY_NUMBER_WARN",
+  17: "SEVERITY_NUMBER_ERROR",
+  21: "SEVERITY_NUMBER_FATAL",
+};
+
+interface Paths {
+  readonly scope: string;
+  readonly severity: string;
+  readonly artifact: string;
+}
+
+/**
+ * The OTTL conditions that drop exactly what the processor drops for records whose artifact is given by the
+ * attribute (PyTorch-style artifact scope names, `module.__artifact`, are not translated). Severity
+ * UNSPECIFIED bypasses levels, as in the processor.
+ */
+export function collectorFilterConditions(
+  settings: TorchLogsSettings,
+  options: CollectorFilterOptions = {},
+): string[] {
+  const legacy = options.syntax === "legacy";
+  const paths: Paths = {
+    scope: legacy ? "instrumentation_scope.name" : "scope.name",
+    severity: legacy ? "severity_number" : "log.severity_number",
+    artifact: `${legacy ? "attributes" : "log.attributes"}[${ottlString(options.artifactAttribute ?? ARTIFACT_ATTRIBUTE)}]`,
+  };
+  const registered = new Set([...settings.registry.qualifiedNames.keys(), ...settings.addedAliases.keys()]);
+  const governed = under(paths, [...registered]);
+  const explicit = [...settings.explicit].filter(([, level]) => level > 0);
+  const explicitNames = explicit.map(([name]) => name);
+  const artifacts = [...settings.registry.artifacts.values()];
+  const enabled = artifacts.filter((a) => settings.isArtifactEnabled(a.name)).map((a) => a.name);
+  const offByDefault = artifacts
+    .filter((a) => a.offByDefault && !settings.isArtifactEnabled(a.name))
+    .map((a) => a.name);
+  const notEnabledArtifact = enabled.length > 0 ? ` and not ${isOneOf(paths.artifact, enabled)}` : "";
+  const below = (level: number) => {
+    const severity = pythonLevelToSeverityNumber(level);
+    return `${paths.severity} > SEVERITY_NUMBER_UNSPECIFIED and ${paths.severity} < ${severityName(severity)}`;
+  };
+
+  const conditions: string[] = [];
+  if (options.ungovernedScopes === "drop") conditions.push(`not ${governed}`);
+  // Governed scopes with no explicitly set ancestor-or-self: the default, WARNING.
+  const explicitSet = new Set(explicitNames);
+  const allCovered = [...registered].every((name) =>
+    [...selfAndAncestors(name)].some((a) => explicitSet.has(a)),
+  );
+  if (!allCovered) {
+    const defaultRegion =
+      explicitNames.length > 0 ? `${governed} and not ${under(paths, explicitNames)}` : governed;
+    conditions.push(`${defaultRegion} and ${below(DEFAULT_LEVEL)}${notEnabledArtifact}`);
+  }
+  // One condition per explicit name, for the scopes whose nearest explicit ancestor-or-self it is.
+  for (const [name, level] of explicit) {
+    const deeper = explicitNames.filter((other) => other !== name && isStrictAncestor(name, other));
+    const region =
+      deeper.length > 0 ? `${under(paths, [name])} and not ${under(paths, deeper)}` : under(paths, [name]);
+    conditions.push(`${region} and ${below(level)}${notEnabledArtifact}`);
+  }
+  if (offByDefault.length > 0) conditions.push(`${governed} and ${isOneOf(paths.artifact, offByDefault)}`);
+  if (enabled.length > 0) {
+    conditions.push(`${governed} and ${isOneOf(paths.artifact, enabled)} and ${below(10)}`);
+  }
+  return conditions;
+}
+
+/** A complete `processors:` snippet with comments, ready to paste into a collector config. */
+export function formatCollectorFilterConfig(
+  settings: TorchLogsSettings,
+  value: string | undefined,
+  options: CollectorFilterOptions = {},
+): string {
+  const name = options.processorName ?? "filter/torch_logs";
+  const conditions = collectorFilterConditions(settings, options);
+  const levels = [...settings.aliasLevels()]
+    .filter(([, level]) => level !== DEFAULT_LEVEL)
+    .map(([alias, level]) => `${alias}=${formatPythonLevel(level)}`);
+  const header = [
+    `# Generated by torch-logs-otel collector-filter from ${settings.registry.envVar}=${JSON.stringify(value ?? "")}.`,
+    `# Drops what TORCH_LOGS drops (any condition true => dropped). Components: ${levels.join(", ") || "all at WARNING"}.`,
+    `# Artifacts on: ${[...settings.enabledArtifacts].join(", ") || "none"}. Severity UNSPECIFIED bypasses levels.`,
+    options.syntax === "legacy"
+      ? "# Syntax: filter processor before collector v0.146 (logs.log_record)."
+      : "# Syntax: filter processor of collector v0.146 and later (log_conditions).",
+    `# Add "${name}" to the processors of your logs pipeline, after memory_limiter and before batch.`,
+  ];
+  const list = conditions.map(
+    (c) => `${options.syntax === "legacy" ? "        " : "      "}- ${yamlSingleQuoted(c)}`,
+  );
+  const body =
+    options.syntax === "legacy"
+      ? [`  ${name}:`, "    error_mode: ignore", "    logs:", "      log_record:", ...list]
+      : [`  ${name}:`, "    error_mode: ignore", "    log_conditions:", ...list];
+  return `${header.join("\n")}\nprocessors:\n${body.join("\n")}\n`;
+}
+
+/** A regex test for "the scope is one of these names or below one"; names below another listed name add nothing. */
+function under(paths: Paths, names: readonly string[]): string {
+  const set = new Set(names);
+  const topmost = [...set].filter(
+    (name) => ![...selfAndAncestors(name)].some((a) => a !== name && set.has(a)),
+  );
+  const alternatives = topmost.sort().map(escapeRegex).join("|");
+  return `IsMatch(${paths.scope}, ${ottlString(`^(${alternatives})(\\..*)?$`)})`;
+}
+
+function isOneOf(path: string, values: readonly string[]): string {
+  return `IsMatch(${path}, ${ottlString(`^(${values.map(escapeRegex).join("|")})$`)})`;
+}
+
+function isStrictAncestor(ancestor: string, name: string): boolean {
+  for (const candidate of selfAndAncestors(name))
+    if (candidate !== name && candidate === ancestor) return true;
+  return false;
+}
+
+function severityName(severity: number): string {
+  return SEVERITY_NAMES[severity] ?? String(severity);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}
+
+/** An OTTL string literal: double quotes, with `\` and `"` escaped. */
+function ottlString(text: string): string {
+  return `"${text.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+
+function yamlSingleQuoted(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,130 @@
+import { readFileSync } from "node:fs";
+import type { SeverityNumber } from "@opentelemetry/api";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { runCli } from "../src/cli.ts";
+import { collectorFilterConditions, parseTorchLogs, type UngovernedScopes } from "../src/index.ts";
+import { compileOttlCondition } from "./support/ottl-evaluator.ts";
+import { setup } from "./support/pipeline.ts";
+
+async function cli(argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli({
+    argv,
+    env: {},
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+  });
+  return { code, stdout, stderr };
+}
+
+const GOLDEN: [string, string[]][] = [
+  ["defaults", ["collector-filter", ""]],
+  ["dynamo-inductor-graph-breaks", ["collector-filter", "+dynamo,-inductor,graph_breaks"]],
+  ["minus-all-output-code-strict", ["collector-filter", "-all,output_code", "--ungoverned", "drop"]],
+  ["plus-torch-dynamo-guards-legacy", ["collector-filter", "+torch._dynamo.guards,dynamo", "--legacy"]],
+];
+
+describe("torch-logs-otel collector-filter", () => {
+  it.each(GOLDEN)("matches the golden file %s.yaml", async (name, argv) => {
+    const { code, stdout } = await cli(argv);
+    expect(code).toBe(0);
+    const golden = readFileSync(new URL(`fixtures/collector-filter/${name}.yaml`, import.meta.url), "utf8");
+    expect(stdout).toBe(golden);
+    // Valid YAML of the processor's shape.
+    const config = parseYaml(stdout) as { processors: Record<string, Record<string, unknown>> };
+    const processor = Object.values(config.processors)[0] ?? {};
+    expect(processor.error_mode).toBe("ignore");
+    const conditions = (processor.log_conditions ??
+      (processor.logs as { log_record: string[] }).log_record) as string[];
+    for (const condition of conditions) expect(() => compileOttlCondition(condition)).not.toThrow();
+  });
+
+  it("rejects bad values and bad options", async () => {
+    expect((await cli(["collector-filter", "dynamo "])).code).toBe(1);
+    expect((await cli(["collector-filter", "--ungoverned", "maybe"])).code).toBe(2);
+  });
+});
+
+// The grid: scopes governed at every depth, ungoverned scopes, every severity band and UNSPECIFIED, and
+// artifact attributes of every kind (on, off by default, following the level, unknown, not a string).
+const SCOPES = [
+  "torch",
+  "torch.utils",
+  "torch._dynamo",
+  "torch._dynamo.guards",
+  "torch._dynamo.guards.deep",
+  "torch._dynamo.backends.distributed",
+  "torch.fx.experimental.sym_node",
+  "torch._inductor",
+  "torch._inductor.cudagraph_trees",
+  "torch._inductor.scheduler",
+  "torch.distributed.fsdp",
+  "myapp.db",
+  "@opentelemetry/instrumentation-http",
+  "torchvision",
+];
+const SEVERITIES = [0, 1, 4, 5, 6, 8, 9, 12, 13, 16, 17, 20, 21, 24];
+const ARTIFACTS: unknown[] = [
+  undefined,
+  "guards",
+  "graph_breaks",
+  "output_code",
+  "schedule",
+  "recompiles",
+  "nope",
+  7,
+];
+const VALUES = [
+  "",
+  "+dynamo",
+  "-dynamo",
+  "+all",
+  "-all,+dynamo,guards",
+  "-all,output_code",
+  "+dynamo,-inductor,graph_breaks",
+  "+inductor,schedule,-torch._inductor.cudagraph_trees",
+  "dynamic,+dynamo,-export",
+  "+torch._dynamo.guards,-dynamo,recompiles",
+  "+myapp.db,-ddp,+distributed",
+];
+
+describe("the generated conditions mean what the processor does", () => {
+  it.each(VALUES.flatMap((v) => (["pass", "drop"] as UngovernedScopes[]).map((u) => [v, u] as const)))(
+    "TORCH_LOGS=%j, ungoverned scopes %s",
+    (value, ungovernedScopes) => {
+      const settings = parseTorchLogs(value);
+      const conditions = collectorFilterConditions(settings, { ungovernedScopes }).map(compileOttlCondition);
+      const { provider, exporter } = setup({ settings, ungovernedScopes });
+      const grid: {
+        scope: string;
+        severityNumber: number;
+        attributes: Record<string, unknown>;
+        id: string;
+      }[] = [];
+      for (const scope of SCOPES) {
+        for (const severityNumber of SEVERITIES) {
+          for (const artifact of ARTIFACTS) {
+            const attributes: Record<string, unknown> =
+              artifact === undefined ? {} : { "torch.artifact": artifact };
+            const id = `${scope}|${severityNumber}|${String(artifact)}`;
+            grid.push({ scope, severityNumber, attributes, id });
+            provider.getLogger(scope).emit({
+              severityNumber: severityNumber as SeverityNumber,
+              body: id,
+              attributes: attributes as Record<string, string | number>,
+            });
+          }
+        }
+      }
+      const passed = new Set(exporter.getFinishedLogRecords().map((r) => r.body));
+      const disagreements = grid.filter((record) => {
+        const droppedByCollector = conditions.some((condition) => condition(record));
+        return droppedByCollector === passed.has(record.id);
+      });
+      expect(disagreements.map((r) => r.id)).toEqual([]);
+      expect(passed.size).toBeGreaterThan(0);
+    },
+  );
+});
