@@ -1,21 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../src/cli.ts";
-
-async function run(argv: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv,
-    env,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+import { runCliCaptured as run } from "./support/run-cli.ts";
 
 describe("torch-logs-otel CLI", () => {
   it("explain --json reads $TORCH_LOGS by default", async () => {

@@ -2,22 +2,10 @@ import { readFileSync } from "node:fs";
 import type { SeverityNumber } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { runCli } from "../src/cli.ts";
 import { collectorFilterConditions, parseTorchLogs, type UngovernedScopes } from "../src/index.ts";
 import { compileOttlCondition } from "./support/ottl-evaluator.ts";
 import { setup } from "./support/pipeline.ts";
-
-async function cli(argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv,
-    env: {},
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-  });
-  return { code, stdout, stderr };
-}
+import { runCliCaptured as cli } from "./support/run-cli.ts";
 
 const GOLDEN: [string, string[]][] = [
   ["defaults", ["collector-filter", ""]],
