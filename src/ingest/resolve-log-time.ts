@@ -1,0 +1,57 @@
+// Turns the wall-clock time printed on a torch._logging line into an instant.
+//
+// The glog formats print `%m%d %H:%M:%S` in the producer's local time: no year and no zone
+// (pytorch-log-format.md §1.3 "Date and time"), and the bracket format prints a year but no zone. Both
+// have to come from context, so the caller passes them in; nothing here reads the clock or the host zone.
+
+import type { PytorchLogTime } from "./parse-pytorch-line.ts";
+
+export interface ResolveLogTimeOptions {
+  /**
+   * When the log was read or collected, in epoch milliseconds. A line without a year is placed in the
+   * latest year that does not put it more than `futureToleranceMs` after this instant, so a log written
+   * on 31 December and read on 1 January lands in the old year.
+   */
+  readonly reference: number;
+  /**
+   * The producer's UTC offset in minutes (`+120` for UTC+2), the opposite sign of
+   * `Date#getTimezoneOffset()`. Required: the log does not say, and guessing the reader's zone is wrong
+   * for logs shipped from another host.
+   */
+  readonly utcOffsetMinutes: number;
+  /** Clock skew allowed between producer and reader. Default: one day (86 400 000 ms). */
+  readonly futureToleranceMs?: number;
+}
+
+/** OTel's `HrTime`: `[seconds, nanoseconds]` since the epoch. */
+export type HrTime = [number, number];
+
+const DAY_MS = 86_400_000;
+// A 29 February without a year needs a leap year, which can be up to 8 years back (2100 is not leap).
+const YEARS_BACK = 8;
+
+/**
+ * The instant a printed time stands for, or `undefined` when no year makes the date valid (e.g. 31 April).
+ * Microseconds are kept exactly, which a millisecond `Date` could not do.
+ */
+export function resolveLogTime(time: PytorchLogTime, options: ResolveLogTimeOptions): HrTime | undefined {
+  if (time.year !== undefined) return toHrTime(time, time.year, options.utcOffsetMinutes);
+  const latest = options.reference + (options.futureToleranceMs ?? DAY_MS);
+  const referenceYear = new Date(options.reference).getUTCFullYear();
+  for (let year = referenceYear + 1; year >= referenceYear - YEARS_BACK; year--) {
+    const resolved = toHrTime(time, year, options.utcOffsetMinutes);
+    if (resolved !== undefined && resolved[0] * 1000 <= latest) return resolved;
+  }
+  return undefined;
+}
+
+function toHrTime(time: PytorchLogTime, year: number, utcOffsetMinutes: number): HrTime | undefined {
+  const localMs = Date.UTC(year, time.month - 1, time.day, time.hour, time.minute, Math.min(time.second, 59));
+  // Date.UTC rolls 30 February over into March; such a date does not exist in that year.
+  const check = new Date(localMs);
+  if (check.getUTCMonth() !== time.month - 1 || check.getUTCDate() !== time.day) return undefined;
+  // A leap second (:60) is printed by strftime but not representable; it is folded into :59.999999.
+  const microsecond = time.second === 60 ? 999_999 : time.microsecond;
+  const seconds = (localMs - utcOffsetMinutes * 60_000) / 1000;
+  return [seconds, microsecond * 1000];
+}

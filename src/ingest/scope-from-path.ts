@@ -1,0 +1,47 @@
+// The module (= logger) name behind the `path:line]` of a glog-style torch._logging line.
+//
+// torch modules log through `logging.getLogger(__name__)`, so the dotted module name of the source file is
+// the logger name, which is what TORCH_LOGS components and OTel scopes are keyed on. The printed path is
+// relative to "the first sys.path entry that contains the file, or absolute" (make_module_path_relative),
+// or `relpath(pathname, dirname(dirname(torch.__file__)))` in 2.3/2.4, so it may be `torch/...`,
+// `site-packages/torch/...`, `.venv/lib/python3.12/site-packages/torch/...`, an absolute path, or a
+// Windows path with backslashes (pytorch-log-format.md §1.3 "Path").
+
+const PACKAGES_DIR = /(?:^|\/)(?:site|dist)-packages\//gi;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Maps the path of a torch source file to its module name:
+ * `…/site-packages/torch/_dynamo/guards.py` → `torch._dynamo.guards`,
+ * `torch/_inductor/__init__.py` → `torch._inductor`,
+ * `C:\…\Lib\site-packages\torch\_dynamo\utils.py` → `torch._dynamo.utils`.
+ *
+ * Returns `undefined` when the path is not a `.py` file inside the `torch` package (`<string>`,
+ * `<eval_with_key>.2`, a vLLM or user file, a path cut short). The caller picks the fallback scope; this
+ * function does not guess, because a wrong module name would be filtered under the wrong TORCH_LOGS
+ * component.
+ */
+export function scopeFromPath(path: string): string | undefined {
+  const normalized = path.replaceAll("\\", "/");
+  if (!normalized.endsWith(".py")) return undefined;
+  const relative = packageRelative(normalized);
+  if (relative === undefined) return undefined;
+  const parts = relative.slice(0, -".py".length).split("/");
+  if (parts.at(-1) === "__init__") parts.pop();
+  if (parts[0] !== "torch" || !parts.every((part) => IDENTIFIER.test(part))) return undefined;
+  return parts.join(".");
+}
+
+/** The part of the path that starts at the top-level `torch/` package directory, if any. */
+function packageRelative(path: string): string | undefined {
+  // An installed torch: whatever follows the last site-packages/dist-packages is the import path, so a
+  // `torch` directory higher up (e.g. a venv at /opt/torch/…) is not taken for the package.
+  let afterPackages: number | undefined;
+  for (const m of path.matchAll(PACKAGES_DIR)) afterPackages = m.index + m[0].length;
+  if (afterPackages !== undefined) return path.slice(afterPackages);
+  if (path.startsWith("torch/")) return path;
+  // A source checkout printed absolutely (its root not on sys.path): the last `torch/` directory is the
+  // package, since the checkout itself is often named `pytorch` or sits under a `torch` directory.
+  const last = path.lastIndexOf("/torch/");
+  return last === -1 ? undefined : path.slice(last + 1);
+}

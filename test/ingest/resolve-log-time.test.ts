@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import type { PytorchLogTime } from "../../src/ingest/parse-pytorch-line.ts";
+import { resolveLogTime } from "../../src/ingest/resolve-log-time.ts";
+
+function glogTime(
+  month: number,
+  day: number,
+  hms: [number, number, number],
+  microsecond = 0,
+): PytorchLogTime {
+  const [hour, minute, second] = hms;
+  return { month, day, hour, minute, second, microsecond, precision: "microsecond" };
+}
+
+const at = (iso: string) => Date.parse(iso);
+
+describe("resolveLogTime", () => {
+  it.each([
+    {
+      name: "same year as the reference",
+      time: glogTime(3, 18, [11, 31, 3], 682_039),
+      reference: at("2025-03-20T00:00:00Z"),
+      offset: 0,
+      iso: "2025-03-18T11:31:03.682Z",
+      nanos: 682_039_000,
+    },
+    {
+      name: "December line read in January belongs to the previous year",
+      time: glogTime(12, 31, [23, 59, 59], 999_999),
+      reference: at("2025-01-01T00:10:00Z"),
+      offset: 0,
+      iso: "2024-12-31T23:59:59.999Z",
+      nanos: 999_999_000,
+    },
+    {
+      name: "a few hours ahead of the reference (zone or clock skew) stays in the same year",
+      time: glogTime(1, 1, [10, 0, 0]),
+      reference: at("2025-01-01T02:00:00Z"),
+      offset: 0,
+      iso: "2025-01-01T10:00:00.000Z",
+      nanos: 0,
+    },
+    {
+      name: "the UTC offset is subtracted (UTC+2 local 10:00 is 08:00Z)",
+      time: glogTime(6, 18, [10, 0, 0]),
+      reference: at("2025-07-01T00:00:00Z"),
+      offset: 120,
+      iso: "2025-06-18T08:00:00.000Z",
+      nanos: 0,
+    },
+    {
+      name: "29 February goes back to the last leap year",
+      time: glogTime(2, 29, [12, 0, 0]),
+      reference: at("2026-03-01T00:00:00Z"),
+      offset: 0,
+      iso: "2024-02-29T12:00:00.000Z",
+      nanos: 0,
+    },
+    {
+      name: "the bracket format's year is used as printed",
+      time: { ...glogTime(1, 16, [22, 29, 36], 221_000), year: 2024, precision: "millisecond" as const },
+      reference: at("2030-01-01T00:00:00Z"),
+      offset: -300,
+      iso: "2024-01-17T03:29:36.221Z",
+      nanos: 221_000_000,
+    },
+  ])("$name", ({ time, reference, offset, iso, nanos }) => {
+    const resolved = resolveLogTime(time, { reference, utcOffsetMinutes: offset });
+    expect(resolved).toStrictEqual([Math.floor(at(iso) / 1000), nanos]);
+  });
+
+  it("returns undefined for a date no year has", () => {
+    expect(resolveLogTime(glogTime(4, 31, [0, 0, 0]), { reference: 0, utcOffsetMinutes: 0 })).toBeUndefined();
+  });
+});
