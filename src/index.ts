@@ -1,6 +1,7 @@
 export { ARTIFACT_ATTRIBUTE, COMPONENT_ATTRIBUTE } from "./attributes.ts";
 export type { CollectorFilterOptions } from "./collector-filter.ts";
 export { collectorFilterConditions, formatCollectorFilterConfig } from "./collector-filter.ts";
+export type { DeliveryStats } from "./delivery-counter.ts";
 export type { Environment } from "./env.ts";
 export type { FormatHelpOptions } from "./format-help.ts";
 export { formatHelp, formatInvalidSettings, validSettingNames } from "./format-help.ts";
@@ -26,7 +27,12 @@ export {
   severityNumberToPythonLevel,
   severityNumberToText,
 } from "./severity.ts";
-export type { OtlpLogsProtocol, StartTorchLogsOptions, TorchLogsPipeline } from "./start-torch-logs.ts";
+export type {
+  OtlpLogsProtocol,
+  StartTorchLogsOptions,
+  TorchLogsPipeline,
+  TorchLogsPipelineStats,
+} from "./start-torch-logs.ts";
 export { startTorchLogs } from "./start-torch-logs.ts";
 export type { LogMessage, TorchLoggerOptions } from "./torch-logger.ts";
 export { TorchLogger } from "./torch-logger.ts";

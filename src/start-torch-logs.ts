@@ -1,4 +1,4 @@
-import type { Attributes } from "@opentelemetry/api";
+import { type Attributes, diag } from "@opentelemetry/api";
 import { OTLPLogExporter as OTLPHttpJsonLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { OTLPLogExporter as OTLPHttpProtobufLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
@@ -8,6 +8,7 @@ import {
   LoggerProvider,
   type LogRecordExporter,
 } from "@opentelemetry/sdk-logs";
+import { DeliveryCounter, type DeliveryStats } from "./delivery-counter.ts";
 import { type Environment, readOtlpLogsProtocol, readServiceName } from "./env.ts";
 import { setDefaultTorchLogs } from "./get-logger.ts";
 import { registerLoggerProviderGlobally } from "./register-logger-provider.ts";
@@ -43,6 +44,22 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
    * Register the provider on both global logs APIs and make `getLogger()` use these settings. Default `true`.
    */
   readonly register?: boolean;
+  /**
+   * Deliver what was accepted when the process ends: flush on `beforeExit`, and on SIGTERM/SIGINT shut down
+   * (within `shutdownTimeoutMillis`) before the signal's default action — unless the application handles the
+   * signal itself, in which case it is left to call `shutdown()`. Default `true`.
+   */
+  readonly flushOnExit?: boolean;
+  /** How long a signal-triggered shutdown may take. Default 5000 ms. */
+  readonly shutdownTimeoutMillis?: number;
+}
+
+/** Counters of a pipeline: TORCH_LOGS' filter, then delivery. */
+export interface TorchLogsPipelineStats extends DeliveryStats {
+  /** Records TORCH_LOGS let through to the batch processor. */
+  readonly passed: number;
+  /** Records TORCH_LOGS rejected in `onEmit` (records rejected by `enabled()` are never built or counted). */
+  readonly filtered: number;
 }
 
 /** What `startTorchLogs` built, and how to stop it. */
@@ -57,6 +74,8 @@ export interface TorchLogsPipeline {
   forceFlush(): Promise<void>;
   /** Flushes, shuts the provider down and unregisters the globals. Safe to call twice. */
   shutdown(): Promise<void>;
+  /** What was filtered, exported, failed and dropped so far. Losses are also reported once through `diag`. */
+  stats(): TorchLogsPipelineStats;
 }
 
 /**
@@ -65,17 +84,20 @@ export interface TorchLogsPipeline {
  * `const logs = startTorchLogs({ serviceName: "trainer" })`.
  */
 export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Environment): TorchLogsPipeline {
+  const counter = new DeliveryCounter((message) => diag.warn(`startTorchLogs: ${message}`));
   const exporter =
     options.exporter === undefined || options.exporter === "otlp"
       ? createOtlpExporter(options, env)
       : options.exporter;
-  const processor = new TorchLogsLogRecordProcessor(
-    new BatchLogRecordProcessor({ ...options.batch, exporter }),
-    {
-      ...options,
-      ...(env && !options.env ? { env } : {}),
-    },
-  );
+  const batch = new BatchLogRecordProcessor({
+    ...options.batch,
+    exporter: counter.wrap(exporter),
+    selfObsMeterProvider: counter.meterProvider,
+  });
+  const processor = new TorchLogsLogRecordProcessor(batch, {
+    ...options,
+    ...(env && !options.env ? { env } : {}),
+  });
   const serviceName = options.serviceName ?? readServiceName(env);
   const resource = defaultResource().merge(
     resourceFromAttributes({
@@ -88,6 +110,18 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
   const unregister = register ? registerLoggerProviderGlobally(provider) : undefined;
   if (register) setDefaultTorchLogs(processor.torchLogs);
   let stopped: Promise<void> | undefined;
+  const shutdown = () => {
+    stopped ??= provider.shutdown().finally(() => {
+      removeExitHooks();
+      unregister?.();
+      if (register) setDefaultTorchLogs(undefined);
+    });
+    return stopped;
+  };
+  const removeExitHooks =
+    (options.flushOnExit ?? true)
+      ? installExitHooks(provider, shutdown, options.shutdownTimeoutMillis ?? 5000)
+      : () => {};
   return {
     provider,
     processor,
@@ -95,14 +129,46 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
     torchLogs: processor.torchLogs,
     setLogs: (setLogsOptions) => processor.setLogs(setLogsOptions),
     forceFlush: () => provider.forceFlush(),
-    shutdown() {
-      stopped ??= provider.shutdown().finally(() => {
-        unregister?.();
-        if (register) setDefaultTorchLogs(undefined);
-      });
-      return stopped;
-    },
+    shutdown,
+    stats: () => ({ ...processor.stats, ...counter.stats }),
   };
+}
+
+const SIGNALS = ["SIGTERM", "SIGINT"] as const;
+
+/**
+ * `beforeExit` (the event loop ran dry) flushes once; a signal shuts the pipeline down, then re-raises the
+ * signal so the process still ends as the signal asks — unless the application listens to it too.
+ */
+function installExitHooks(
+  provider: LoggerProvider,
+  shutdown: () => Promise<void>,
+  timeoutMillis: number,
+): () => void {
+  let flushedBeforeExit = false;
+  const onBeforeExit = () => {
+    if (flushedBeforeExit) return;
+    flushedBeforeExit = true;
+    provider
+      .forceFlush()
+      .catch((error: unknown) => diag.error(`startTorchLogs: flush at exit failed: ${String(error)}`));
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    remove();
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMillis).unref());
+    Promise.race([shutdown(), timeout])
+      .catch((error: unknown) => diag.error(`startTorchLogs: shutdown on ${signal} failed: ${String(error)}`))
+      .finally(() => {
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
+  };
+  process.on("beforeExit", onBeforeExit);
+  for (const signal of SIGNALS) process.once(signal, onSignal);
+  const remove = () => {
+    process.off("beforeExit", onBeforeExit);
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+  };
+  return remove;
 }
 
 function createOtlpExporter(options: StartTorchLogsOptions, env: Environment | undefined): LogRecordExporter {
