@@ -1,0 +1,61 @@
+// PyTorch's console line for a log record: TorchLogsFormatter.format from torch/_logging/_internal.py
+// (torch-logs-semantics.md §7), or the TORCH_LOGS_FORMAT replacement when one is given. Pure: the
+// exporter passes in the process id, rank and settings, and does the writing.
+
+import { escapeControlCharacters } from "./escape-control-characters.ts";
+import type { TorchLogsFormat } from "./parse-torch-logs-format.ts";
+import {
+  type ReadTorchRecordOptions,
+  readTorchRecord,
+  type TorchLogRecordInput,
+} from "./read-torch-record.ts";
+
+export interface FormatTorchLogLinesOptions extends ReadTorchRecordOptions {
+  /**
+   * A parsed TORCH_LOGS_FORMAT (parseTorchLogsFormat). Default: PyTorch's own line format. As in PyTorch,
+   * a format replaces the whole line: no rank, trace-id or artifact prefix is added, and the trace-id filter
+   * does not apply.
+   */
+  readonly format?: TorchLogsFormat;
+  /**
+   * TORCH_LOGS_TRACE_ID_FILTER, parsed (parseTraceIdFilter): bracketed trace ids such as `[0/0]`. When
+   * non-empty, only records whose trace id is listed are formatted; the rest, including records with no
+   * trace id, give `undefined`. Default: no filter.
+   */
+  readonly traceIdFilter?: ReadonlySet<string>;
+}
+
+/**
+ * The record as PyTorch prints it, lines joined with `\n`, without a final newline:
+ *
+ * `<rank><L><MMDD HH:MM:SS>.<usec6> <pid> <path>:<lineno>]<traceid><artifact> <message line>`
+ *
+ * one line per `\n`-separated line of the message, the exception text appended first so every traceback
+ * line carries the prefix too. Every piece of record data is escaped (escapeControlCharacters), so the
+ * result holds no terminal control character except TAB, and no line break except the ones between lines.
+ *
+ * Returns `undefined` for a record the trace-id filter drops. PyTorch's formatter returns `""` there and
+ * its handler still writes an empty line per dropped record; a filter is meant to quieten the output, so
+ * this one drops the record outright.
+ */
+export function formatTorchLogLines(
+  record: TorchLogRecordInput,
+  options: FormatTorchLogLinesOptions,
+): string | undefined {
+  const view = readTorchRecord(record, options);
+  if (options.format !== undefined) return options.format.format(view);
+  const traceId = view.traceId === undefined ? "" : ` [${escapeControlCharacters(view.traceId)}]`;
+  const filter = options.traceIdFilter;
+  if (filter !== undefined && filter.size > 0 && !filter.has(traceId.trim())) return undefined;
+  const rank = view.rank === undefined ? "" : `[rank${view.rank}]:`;
+  const usec = String(view.microseconds).padStart(6, "0");
+  const path = escapeControlCharacters(view.pathname);
+  const artifact = view.artifact === undefined ? "" : ` [__${escapeControlCharacters(view.artifact)}]`;
+  const prefix = `${rank}${view.letter}${view.torchTime}.${usec} ${view.process} ${path}:${view.lineno}]${traceId}${artifact}`;
+  let text = view.message;
+  if (view.exceptionText !== "") text = `${text}${text.endsWith("\n") ? "" : "\n"}${view.exceptionText}`;
+  return text
+    .split("\n")
+    .map((line) => `${prefix} ${escapeControlCharacters(line)}`)
+    .join("\n");
+}
