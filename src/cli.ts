@@ -2,6 +2,7 @@
 // The `torch-logs-otel` command. The only module that touches argv, stdout/stderr and exit codes.
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { formatCollectorFilterConfig } from "./collector-filter.ts";
+import { runDemo } from "./demo/run-demo.ts";
 import { readEnvVar } from "./env.ts";
 import { explainSettings } from "./explain-settings.ts";
 import { formatHelp } from "./format-help.ts";
@@ -12,6 +13,8 @@ import { torchRegistry } from "./torch-registry.ts";
 const USAGE = `Usage: torch-logs-otel <command> [options]
 
 Commands:
+  demo [--frames N]          run a simulated torch.compile pipeline logging under $TORCH_LOGS: PyTorch's
+                             console format on stderr, or OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
   explain [VALUE] [--json]   show what a TORCH_LOGS value does (VALUE defaults to $TORCH_LOGS)
   collector-filter [VALUE] [--ungoverned pass|drop] [--legacy] [--name ID]
                              print an OpenTelemetry Collector filter processor enforcing VALUE
@@ -27,6 +30,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Where the demo's console-format records go. Default: process.stderr. */
+  readonly stream?: NodeJS.WritableStream;
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 a bad TORCH_LOGS value, 2 usage). */
@@ -43,6 +48,8 @@ export async function runCli(io: CliIo): Promise<number> {
         if (rest.length > 0) return usage(io, `"${command}" takes no arguments`);
         io.stdout(formatHelp(torchRegistry(), { verbose: command === "+help" }));
         return 0;
+      case "demo":
+        return await demo(io, rest);
       case "explain":
         return explain(io, rest);
       case "collector-filter":
@@ -109,6 +116,28 @@ function explain(io: CliIo, args: readonly string[]): number {
     }
     return 1;
   }
+}
+
+async function demo(io: CliIo, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(args, { frames: { type: "string" } });
+  if (positionals.length > 0) throw new UsageError("demo takes no VALUE: set TORCH_LOGS");
+  const frames = values.frames === undefined ? 3 : Number(values.frames);
+  if (!Number.isInteger(frames) || frames < 1 || frames > 1000) {
+    throw new UsageError(`--frames must be an integer from 1 to 1000, got "${values.frames}"`);
+  }
+  const { stats, exporter, tracesError } = await runDemo({
+    env: io.env,
+    frames,
+    ...(io.stream ? { stream: io.stream } : {}),
+  });
+  io.stderr(
+    `demo: ${stats.passed} records passed TORCH_LOGS, ${stats.filtered} filtered in onEmit; ` +
+      `${exporter === "otlp" ? `${stats.exported} exported over OTLP` : "printed above"}` +
+      `${stats.failed + stats.droppedQueueFull > 0 ? `, ${stats.failed + stats.droppedQueueFull} lost` : ""}.` +
+      ` Try TORCH_LOGS="+dynamo,guards,recompiles,output_code" npm start\n`,
+  );
+  if (tracesError) io.stderr(`demo: spans could not be exported (${tracesError}); the logs were.\n`);
+  return 0;
 }
 
 function collectorFilter(io: CliIo, args: readonly string[]): number {

@@ -7,9 +7,21 @@ import {
   type BatchLogRecordProcessorOptions,
   LoggerProvider,
   type LogRecordExporter,
+  SimpleLogRecordProcessor,
 } from "@opentelemetry/sdk-logs";
+import {
+  TorchConsoleLogRecordExporter,
+  type TorchConsoleLogRecordExporterOptions,
+} from "./console/torch-console-log-record-exporter.ts";
+import { torchConsoleOptionsFromEnv } from "./console/torch-console-options-from-env.ts";
 import { DeliveryCounter, type DeliveryStats } from "./delivery-counter.ts";
-import { type Environment, readOtlpLogsProtocol, readServiceName } from "./env.ts";
+import {
+  type Environment,
+  hasOtlpLogsEndpoint,
+  otlpUrl,
+  readOtlpLogsProtocol,
+  readServiceName,
+} from "./env.ts";
 import { setDefaultTorchLogs } from "./get-logger.ts";
 import { registerLoggerProviderGlobally } from "./register-logger-provider.ts";
 import type { SetLogsOptions } from "./set-logs.ts";
@@ -30,9 +42,13 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
   readonly resourceAttributes?: Attributes;
   /**
    * Where records go: `"otlp"` (the OTLP/HTTP exporter, configured by the standard `OTEL_EXPORTER_OTLP_*`
-   * variables) or any LogRecordExporter. Default `"otlp"`.
+   * variables), `"console"` (stderr in PyTorch's own line format, honouring TORCH_LOGS_FORMAT and
+   * TORCH_LOGS_OUT), `"auto"` (OTLP when `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`
+   * is set, else the console) or any LogRecordExporter. Default `"auto"`.
    */
-  readonly exporter?: "otlp" | LogRecordExporter;
+  readonly exporter?: "auto" | "otlp" | "console" | LogRecordExporter;
+  /** Options of the console exporter (stream, rank, …), over those from TORCH_LOGS_FORMAT/TORCH_LOGS_OUT. */
+  readonly console?: TorchConsoleLogRecordExporterOptions;
   /**
    * OTLP encoding. Default: `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`, else
    * `"http/json"`. gRPC is not bundled: pass your own exporter.
@@ -85,16 +101,24 @@ export interface TorchLogsPipeline {
  */
 export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Environment): TorchLogsPipeline {
   const counter = new DeliveryCounter((message) => diag.warn(`startTorchLogs: ${message}`));
-  const exporter =
-    options.exporter === undefined || options.exporter === "otlp"
+  const choice = options.exporter ?? "auto";
+  const kind = choice === "auto" ? (hasOtlpLogsEndpoint(env) ? "otlp" : "console") : choice;
+  const exporter: LogRecordExporter =
+    kind === "otlp"
       ? createOtlpExporter(options, env)
-      : options.exporter;
-  const batch = new BatchLogRecordProcessor({
-    ...options.batch,
-    exporter: counter.wrap(exporter),
-    selfObsMeterProvider: counter.meterProvider,
-  });
-  const processor = new TorchLogsLogRecordProcessor(batch, {
+      : kind === "console"
+        ? new TorchConsoleLogRecordExporter({ ...torchConsoleOptionsFromEnv(env), ...options.console })
+        : kind;
+  // The console prints each record as it is emitted, in order with the program's other output.
+  const delegate =
+    kind === "console"
+      ? new SimpleLogRecordProcessor({ exporter: counter.wrap(exporter) })
+      : new BatchLogRecordProcessor({
+          ...options.batch,
+          exporter: counter.wrap(exporter),
+          selfObsMeterProvider: counter.meterProvider,
+        });
+  const processor = new TorchLogsLogRecordProcessor(delegate, {
     ...options,
     ...(env && !options.env ? { env } : {}),
   });
@@ -173,8 +197,11 @@ function installExitHooks(
 
 function createOtlpExporter(options: StartTorchLogsOptions, env: Environment | undefined): LogRecordExporter {
   const protocol = options.protocol ?? readOtlpLogsProtocol(env) ?? "http/json";
-  if (protocol === "http/json") return new OTLPHttpJsonLogExporter();
-  if (protocol === "http/protobuf") return new OTLPHttpProtobufLogExporter();
+  // Given an environment object, take the endpoint from it; otherwise the exporter reads process.env itself.
+  const url = env === undefined ? undefined : otlpUrl("logs", env);
+  const config = url === undefined ? {} : { url };
+  if (protocol === "http/json") return new OTLPHttpJsonLogExporter(config);
+  if (protocol === "http/protobuf") return new OTLPHttpProtobufLogExporter(config);
   throw new TorchLogsError(
     "unknown-option",
     `startTorchLogs: OTLP protocol "${protocol}" is not bundled (use "http/json" or "http/protobuf", ` +
