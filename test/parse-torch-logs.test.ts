@@ -11,16 +11,7 @@ import {
   type TorchLogsSettings,
   torchRegistry,
 } from "../src/index.ts";
-
-function errorOf(fn: () => unknown): TorchLogsError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof TorchLogsError) return error;
-    throw error;
-  }
-  throw new Error("expected a TorchLogsError");
-}
+import { errorOf } from "./support/error-of.ts";
 
 function levels(settings: TorchLogsSettings): Record<string, string> {
   return Object.fromEntries([...settings.aliasLevels()].map(([a, l]) => [a, formatPythonLevel(l)]));

@@ -6,18 +6,8 @@ import {
   pythonLevelToSeverityText,
   severityNumberToPythonLevel,
   TorchLogs,
-  TorchLogsError,
 } from "../src/index.ts";
-
-function errorOf(fn: () => unknown): TorchLogsError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof TorchLogsError) return error;
-    throw error;
-  }
-  throw new Error("expected a TorchLogsError");
-}
+import { errorOf } from "./support/error-of.ts";
 
 describe("TorchLogs.setLogs", () => {
   it("is ignored with one warning when TORCH_LOGS is present, even empty", () => {
