@@ -6,6 +6,7 @@ import { runDemo } from "./demo/run-demo.ts";
 import { readEnvVar } from "./env.ts";
 import { explainSettings } from "./explain-settings.ts";
 import { formatHelp } from "./format-help.ts";
+import { runIngest } from "./ingest/ingest-command.ts";
 import { parseTorchLogs } from "./parse-torch-logs.ts";
 import { TorchLogsError } from "./torch-logs-error.ts";
 import { torchRegistry } from "./torch-registry.ts";
@@ -18,6 +19,7 @@ Commands:
   explain [VALUE] [--json]   show what a TORCH_LOGS value does (VALUE defaults to $TORCH_LOGS)
   collector-filter [VALUE] [--ungoverned pass|drop] [--legacy] [--name ID]
                              print an OpenTelemetry Collector filter processor enforcing VALUE
+  ingest [FILE...] [options] send PyTorch's console output (stdin or FILEs) as OTel logs; ingest --help
   help                       PyTorch's TORCH_LOGS help (visible artifacts)
   +help                      PyTorch's TORCH_LOGS help (all artifacts)
 
@@ -32,9 +34,16 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Where the demo's console-format records go. Default: process.stderr. */
   readonly stream?: NodeJS.WritableStream;
+  /** Input of `ingest` when no FILE (or `-`) is given. Default: `process.stdin`. */
+  readonly stdin?: AsyncIterable<Uint8Array | string>;
+  /**
+   * Raw output of `ingest --tee`, byte for byte; a returned promise pauses reading.
+   * Default: `process.stdout`.
+   */
+  readonly stdoutBytes?: (bytes: Uint8Array) => void | Promise<void>;
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 a bad TORCH_LOGS value, 2 usage). */
+/** Runs the CLI; returns the exit code (0 ok, 1 a bad TORCH_LOGS value or an unreadable input, 2 usage). */
 export async function runCli(io: CliIo): Promise<number> {
   const [command, ...rest] = io.argv;
   if (command === undefined || command === "-h" || command === "--help") {
@@ -54,6 +63,8 @@ export async function runCli(io: CliIo): Promise<number> {
         return explain(io, rest);
       case "collector-filter":
         return collectorFilter(io, rest);
+      case "ingest":
+        return runIngest(io, rest);
       default:
         return usage(io, `unknown command "${command}"`);
     }

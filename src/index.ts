@@ -19,6 +19,36 @@ export { formatHelp, formatInvalidSettings, validSettingNames } from "./format-h
 export { formatMessage } from "./format-message.ts";
 export type { GetLoggerOptions } from "./get-logger.ts";
 export { getArtifactLogger, getLogger, setDefaultTorchLogs } from "./get-logger.ts";
+export type { CompileId } from "./ingest/parse-compile-id.ts";
+export { parseCompileId } from "./ingest/parse-compile-id.ts";
+export type { LogLevel } from "./ingest/parse-log-level.ts";
+export type {
+  OtherLine,
+  ParsedLine,
+  PytorchLogFormat,
+  PytorchLogTime,
+  TorchLogLine,
+} from "./ingest/parse-pytorch-line.ts";
+export { parsePytorchLine } from "./ingest/parse-pytorch-line.ts";
+export type {
+  OtherLogRecord,
+  PytorchLogParserBuffer,
+  PytorchLogParserOptions,
+  PytorchLogParserStats,
+  PytorchLogRecord,
+  TorchLogRecord,
+} from "./ingest/pytorch-log-parser.ts";
+export { PytorchLogParser, parsePytorchLog } from "./ingest/pytorch-log-parser.ts";
+export type { ResolveLogTimeOptions } from "./ingest/resolve-log-time.ts";
+export { resolveLogTime } from "./ingest/resolve-log-time.ts";
+export { scopeFromPath } from "./ingest/scope-from-path.ts";
+export type { MappedLogRecord, ToLogRecordOptions } from "./ingest/to-log-record.ts";
+export {
+  FALLBACK_TORCH_SCOPE,
+  INGEST_ATTRIBUTES,
+  OTHER_LINES_SCOPE,
+  toLogRecord,
+} from "./ingest/to-log-record.ts";
 export type { PythonLevelName } from "./levels.ts";
 export { DEFAULT_LEVEL, formatPythonLevel, PythonLevel, parsePythonLevelName } from "./levels.ts";
 export type { ModuleResolver, ModuleTable } from "./module-resolver.ts";

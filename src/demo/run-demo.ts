@@ -2,7 +2,7 @@
 // PyTorch does — dynamo, aot and inductor components, artifacts, records inside spans — through the facade and
 // the raw OTel API, filtered by TORCH_LOGS. Without an OTLP endpoint it prints PyTorch's console format to
 // stderr; with OTEL_EXPORTER_OTLP_ENDPOINT set, the same run exports logs and traces over OTLP/HTTP.
-import { context, type Logger, logs, SeverityNumber, type Tracer, trace } from "@opentelemetry/api";
+import { context, type Logger, logs, SeverityNumber, type Tracer } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";

@@ -1,0 +1,167 @@
+// The OpenTelemetry side of `torch-logs-otel ingest`: a LoggerProvider whose TORCH_LOGS processor wraps a
+// BatchLogRecordProcessor and the exporter, with the counts the summary reports and the backpressure that
+// keeps a slow exporter from overflowing the batch queue.
+
+import type { Logger } from "@opentelemetry/api";
+import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  BatchLogRecordProcessor,
+  type BatchLogRecordProcessorOptions,
+  LoggerProvider,
+  type LogRecordExporter,
+} from "@opentelemetry/sdk-logs";
+import { DeliveryCounter } from "../delivery-counter.ts";
+import type { TorchLogs } from "../torch-logs.ts";
+import { TorchLogsLogRecordProcessor } from "../torch-logs-log-record-processor.ts";
+import type { MappedLogRecord } from "./to-log-record.ts";
+
+export interface IngestPipelineOptions {
+  readonly exporter: LogRecordExporter;
+  /** The TORCH_LOGS filter to apply. Default: none, every record is exported. */
+  readonly torchLogs?: TorchLogs;
+  /** `service.name` of the resource. */
+  readonly serviceName: string;
+  /** Batch processor options (queue size, delays). Default: the SDK's. */
+  readonly batch?: Omit<BatchLogRecordProcessorOptions, "exporter">;
+  /** Told once about the first record lost (failed export, full queue). */
+  readonly onFirstLoss: (message: string) => void;
+}
+
+/** Counters since construction; `dropped` is final once `shutdown()` has resolved. */
+export interface IngestPipelineStats {
+  /** Records handed to `emit`. */
+  readonly emitted: number;
+  /** Records TORCH_LOGS rejected. */
+  readonly filtered: number;
+  /** Records that passed the filter into the batch queue. */
+  readonly accepted: number;
+  /** Records the exporter delivered. */
+  readonly exported: number;
+  /** Accepted records not (yet) delivered: failed exports, queue overflow, exports still pending. */
+  readonly dropped: number;
+}
+
+const SDK_MAX_QUEUE_SIZE = 2048;
+const SDK_EXPORT_TIMEOUT_MS = 30_000;
+
+/**
+ * Backpressure: the BatchLogRecordProcessor drops records when its queue is full, and exports one batch at
+ * a time, so a producer faster than the backend loses records. `emit` reports when the records accepted
+ * but not yet settled (queued or being exported) reach the queue size; the caller then awaits `whenReady()`,
+ * which resolves as exports settle. Reading pauses instead of dropping while the backend is slow but up.
+ */
+export class IngestPipeline {
+  readonly #provider: LoggerProvider;
+  readonly #filter: TorchLogsLogRecordProcessor | undefined;
+  readonly #counter: DeliveryCounter;
+  readonly #loggers = new Map<string, Logger>();
+  readonly #capacity: number;
+  readonly #stallMs: number;
+  #emitted = 0;
+  #waiters: (() => void)[] = [];
+
+  constructor(options: IngestPipelineOptions) {
+    this.#counter = new DeliveryCounter(options.onFirstLoss);
+    const batch = new BatchLogRecordProcessor({
+      ...options.batch,
+      exporter: this.#notifying(this.#counter.wrap(options.exporter)),
+      selfObsMeterProvider: this.#counter.meterProvider,
+    });
+    this.#capacity = options.batch?.maxQueueSize ?? SDK_MAX_QUEUE_SIZE;
+    this.#stallMs = options.batch?.exportTimeoutMillis ?? SDK_EXPORT_TIMEOUT_MS;
+    this.#filter =
+      options.torchLogs === undefined
+        ? undefined
+        : new TorchLogsLogRecordProcessor(batch, { torchLogs: options.torchLogs });
+    this.#provider = new LoggerProvider({
+      resource: defaultResource().merge(resourceFromAttributes({ "service.name": options.serviceName })),
+      processors: [this.#filter ?? batch],
+    });
+  }
+
+  /**
+   * Emits one record on its scope's logger; `timestamp` defaults to `observedTimestamp` (epoch ms), the
+   * time the line was read. Returns `false` when the caller must `await whenReady()` before the next one.
+   */
+  emit(record: MappedLogRecord, observedTimestamp: number): boolean {
+    let logger = this.#loggers.get(record.scope);
+    if (logger === undefined) {
+      logger = this.#provider.getLogger(record.scope);
+      this.#loggers.set(record.scope, logger);
+    }
+    this.#emitted++;
+    logger.emit({
+      timestamp: record.timestamp ?? observedTimestamp,
+      observedTimestamp,
+      severityNumber: record.severityNumber,
+      ...(record.severityText !== undefined && { severityText: record.severityText }),
+      body: record.body,
+      attributes: record.attributes,
+    });
+    return this.#unsettled() < this.#capacity;
+  }
+
+  /**
+   * Resolves once the queue has room. Gives up after an export timeout without any export settling (an
+   * exporter that never answers), so a stuck backend costs dropped records, counted, not a hang.
+   */
+  async whenReady(): Promise<void> {
+    while (this.#unsettled() >= this.#capacity) {
+      let timer: NodeJS.Timeout | undefined;
+      const settled = await Promise.race([
+        new Promise<boolean>((resolve) => this.#waiters.push(() => resolve(true))),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), this.#stallMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!settled) return;
+    }
+  }
+
+  /** Exports everything accepted so far. */
+  forceFlush(): Promise<void> {
+    return this.#provider.forceFlush();
+  }
+
+  /** Flushes and shuts the provider and exporter down. */
+  shutdown(): Promise<void> {
+    return this.#provider.shutdown();
+  }
+
+  get stats(): IngestPipelineStats {
+    const accepted = this.#accepted();
+    const { exported } = this.#counter.stats;
+    return {
+      emitted: this.#emitted,
+      filtered: this.#emitted - accepted,
+      accepted,
+      exported,
+      dropped: accepted - exported,
+    };
+  }
+
+  #accepted(): number {
+    // The filter counts what it passes to the batch processor; records its enabled() rejects are never built.
+    return this.#filter === undefined ? this.#emitted : this.#filter.stats.passed;
+  }
+
+  #unsettled(): number {
+    const { exported, failed, droppedQueueFull } = this.#counter.stats;
+    return this.#accepted() - exported - failed - droppedQueueFull;
+  }
+
+  #notifying(exporter: LogRecordExporter): LogRecordExporter {
+    return {
+      export: (records, done) =>
+        exporter.export(records, (result) => {
+          done(result);
+          const waiters = this.#waiters;
+          this.#waiters = [];
+          for (const wake of waiters) wake();
+        }),
+      forceFlush: () => exporter.forceFlush(),
+      shutdown: () => exporter.shutdown(),
+    };
+  }
+}

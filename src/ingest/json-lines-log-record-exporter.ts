@@ -1,0 +1,60 @@
+// `torch-logs-otel ingest --format jsonl`: the records that would have been exported, one JSON object per
+// line, written where the caller says (stdout).
+
+import type { HrTime } from "@opentelemetry/api";
+import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
+
+/**
+ * One line: `{"timeUnixNano","severityNumber","severityText","scope","body","attributes"}` with every key
+ * always present. `timeUnixNano` is a decimal string, as in OTLP/JSON (nanoseconds overflow a double);
+ * `severityText` is `null` when the record has none.
+ */
+export function formatJsonLine(record: ReadableLogRecord): string {
+  return `${JSON.stringify({
+    timeUnixNano: hrTimeToNanos(record.hrTime),
+    severityNumber: record.severityNumber ?? 0,
+    severityText: record.severityText ?? null,
+    scope: record.instrumentationScope.name,
+    body: record.body ?? null,
+    attributes: record.attributes,
+  })}\n`;
+}
+
+function hrTimeToNanos([seconds, nanos]: HrTime): string {
+  return (BigInt(seconds) * 1_000_000_000n + BigInt(nanos)).toString();
+}
+
+/**
+ * Writes each batch with one call to `write`; reports FAILED with the error if formatting or writing throws.
+ */
+export class JsonLinesLogRecordExporter implements LogRecordExporter {
+  readonly #write: (text: string) => void;
+
+  constructor(write: (text: string) => void) {
+    this.#write = write;
+  }
+
+  export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    let text = "";
+    try {
+      for (const record of records) text += formatJsonLine(record);
+      this.#write(text);
+    } catch (error) {
+      resultCallback({
+        code: ExportResultCode.FAILED,
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
+      return;
+    }
+    resultCallback({ code: ExportResultCode.SUCCESS });
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,93 @@
+// What the standard OTEL_* variables of `torch-logs-otel ingest`'s environment configure: the OTLP/HTTP
+// exporter and the batch processor.
+//
+// The exporters read `process.env` themselves; the command is handed its environment as a value (tests
+// give their own), so the settings that decide where records go and how long an export may take are read
+// from that value and passed explicitly. Headers, compression and certificates are left to the exporter.
+
+import { OTLPLogExporter as OTLPHttpJsonLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
+import { OTLPLogExporter as OTLPHttpProtobufLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
+import type { BatchLogRecordProcessorOptions, LogRecordExporter } from "@opentelemetry/sdk-logs";
+import { type Environment, readOtlpLogsProtocol } from "../env.ts";
+
+/** A variable holds a value the command cannot use (exit code 1, as for a bad TORCH_LOGS). */
+export class OtlpConfigError extends Error {
+  override name = "OtlpConfigError";
+}
+
+/**
+ * The logs URL the OTLP/HTTP exporter specification derives from the environment:
+ * `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` as is, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`; `undefined`
+ * when neither is set (the exporter's default, `http://localhost:4318/v1/logs`).
+ */
+export function otlpLogsUrlFromEnv(env: Environment): string | undefined {
+  const logs = nonEmpty(env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT);
+  if (logs !== undefined) return checkedUrl("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", logs);
+  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  if (base === undefined) return undefined;
+  return checkedUrl("OTEL_EXPORTER_OTLP_ENDPOINT", `${base.endsWith("/") ? base : `${base}/`}v1/logs`);
+}
+
+/**
+ * The OTLP/HTTP exporter the environment asks for: JSON, or protobuf when
+ * `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL` is `http/protobuf`; URL and
+ * `OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT` from `env`. Throws {@link OtlpConfigError} for another protocol.
+ */
+export function otlpLogExporterFromEnv(env: Environment): LogRecordExporter {
+  const url = otlpLogsUrlFromEnv(env);
+  const timeoutMillis =
+    positiveInteger(env, "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT") ??
+    positiveInteger(env, "OTEL_EXPORTER_OTLP_TIMEOUT");
+  const config = {
+    ...(url !== undefined && { url }),
+    ...(timeoutMillis !== undefined && { timeoutMillis }),
+  };
+  const protocol = readOtlpLogsProtocol(env) ?? "http/json";
+  if (protocol === "http/json") return new OTLPHttpJsonLogExporter(config);
+  if (protocol === "http/protobuf") return new OTLPHttpProtobufLogExporter(config);
+  throw new OtlpConfigError(
+    `OTLP protocol "${protocol}" is not supported by ingest (use "http/json" or "http/protobuf" in ` +
+      "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL)",
+  );
+}
+
+/**
+ * The batch processor's options from the SDK environment variables `OTEL_BLRP_SCHEDULE_DELAY`,
+ * `OTEL_BLRP_EXPORT_TIMEOUT`, `OTEL_BLRP_MAX_QUEUE_SIZE` and `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE`; unset
+ * ones keep the SDK's defaults (1000 ms, 30000 ms, 2048, 512). Throws {@link OtlpConfigError} for a value
+ * that is not a positive integer.
+ */
+export function batchOptionsFromEnv(env: Environment): Omit<BatchLogRecordProcessorOptions, "exporter"> {
+  const scheduledDelayMillis = positiveInteger(env, "OTEL_BLRP_SCHEDULE_DELAY");
+  const exportTimeoutMillis = positiveInteger(env, "OTEL_BLRP_EXPORT_TIMEOUT");
+  const maxQueueSize = positiveInteger(env, "OTEL_BLRP_MAX_QUEUE_SIZE");
+  const maxExportBatchSize = positiveInteger(env, "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE");
+  return {
+    ...(scheduledDelayMillis !== undefined && { scheduledDelayMillis }),
+    ...(exportTimeoutMillis !== undefined && { exportTimeoutMillis }),
+    ...(maxQueueSize !== undefined && { maxQueueSize }),
+    ...(maxExportBatchSize !== undefined && { maxExportBatchSize }),
+  };
+}
+
+function positiveInteger(env: Environment, name: string): number | undefined {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) === 0) {
+    throw new OtlpConfigError(`${name}: expected a positive integer, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function checkedUrl(name: string, url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    throw new OtlpConfigError(`${name}: not a URL: "${url}"`);
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

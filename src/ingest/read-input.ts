@@ -1,0 +1,188 @@
+// The byte sources of `torch-logs-otel ingest`: a stream (stdin) or a file, optionally followed as it
+// grows. Each is an async generator of events, so the consumer reads at its own pace (backpressure: nothing
+// is read while it is busy) and stops them by returning from its loop or through an AbortSignal.
+
+import type { Stats } from "node:fs";
+import { type FileHandle, open, stat } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+
+export type InputEvent =
+  /** Bytes as read. A fresh buffer each time: the consumer may keep it (e.g. queued on stdout). */
+  | { readonly kind: "data"; readonly bytes: Uint8Array }
+  /** Nothing arrived for a while after some data: a good time to complete records held back. */
+  | { readonly kind: "idle" }
+  /** The followed file starts over (truncated, or replaced by rotation): what follows is a new stream. */
+  | { readonly kind: "reset"; readonly reason: "truncated" | "rotated" };
+
+export interface ReadStreamOptions {
+  /** Ends the input at once (SIGINT/SIGTERM); bytes already yielded are the consumer's. */
+  readonly signal: AbortSignal;
+  /** Quiet time after data that yields an `idle` event. */
+  readonly idleMs: number;
+}
+
+export interface ReadFileOptions {
+  readonly signal: AbortSignal;
+  /** Keep reading as the file grows, across truncation and rotation, until `signal` aborts. */
+  readonly follow: boolean;
+  /** How often a followed file is checked for new data, truncation and rotation. */
+  readonly pollIntervalMs: number;
+}
+
+const CHUNK_BYTES = 256 * 1024;
+const STOP = Symbol("stop");
+const IDLE = Symbol("idle");
+
+/** Reads a stream (`process.stdin`, any async iterable of bytes or strings) to its end or until aborted. */
+export async function* readStream(
+  source: AsyncIterable<Uint8Array | string>,
+  options: ReadStreamOptions,
+): AsyncGenerator<InputEvent> {
+  const { signal, idleMs } = options;
+  const iterator = source[Symbol.asyncIterator]();
+  let pending: Promise<IteratorResult<Uint8Array | string>> | undefined;
+  let quiet = true;
+  try {
+    for (;;) {
+      if (signal.aborted) return;
+      pending ??= iterator.next();
+      const result = await nextOf(pending, signal, quiet ? undefined : idleMs);
+      if (result === STOP) return;
+      if (result === IDLE) {
+        quiet = true;
+        yield { kind: "idle" };
+        continue;
+      }
+      pending = undefined;
+      if (result.done) return;
+      quiet = false;
+      const value = result.value;
+      yield { kind: "data", bytes: typeof value === "string" ? Buffer.from(value, "utf8") : value };
+    }
+  } finally {
+    // A read still pending when we stop must not surface as an unhandled rejection; return() destroys a
+    // Node stream (process.stdin), which would otherwise keep the process alive.
+    pending?.catch(() => {});
+    try {
+      iterator.return?.()?.catch(() => {});
+    } catch {
+      // A source whose return() throws has nothing left for us to release.
+    }
+  }
+}
+
+/**
+ * The next chunk, or STOP when `signal` aborts first, or IDLE after `idleMs` without one. Built afresh
+ * for every chunk, with its listener and timer removed once settled: racing each chunk against one
+ * long-lived abort promise would leave a reaction on it per chunk, and with it every chunk's buffer.
+ */
+function nextOf<T>(
+  pending: Promise<T>,
+  signal: AbortSignal,
+  idleMs: number | undefined,
+): Promise<T | typeof STOP | typeof IDLE> {
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    };
+    const onAbort = () => {
+      settle();
+      resolve(STOP);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    if (idleMs !== undefined) {
+      timer = setTimeout(() => {
+        settle();
+        resolve(IDLE);
+      }, idleMs);
+    }
+    pending.then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settle();
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Reads a file from its start. With `follow`, then waits for more, like `tail -F`: when the file shrinks
+ * below what was read (truncated in place, e.g. logrotate's copytruncate) it is read again from the start;
+ * when the path names another file (renamed away and recreated) the old file is read to its end and the
+ * new one from its start; while the path is missing the old file keeps being read. A truncation followed
+ * by a rewrite longer than what was read before the next poll cannot be told from growth.
+ */
+export async function* readFile(path: string, options: ReadFileOptions): AsyncGenerator<InputEvent> {
+  const { signal, follow, pollIntervalMs } = options;
+  let handle: FileHandle = await open(path, "r");
+  try {
+    let identity = await handle.stat();
+    let position = 0;
+    let quiet = true;
+    for (;;) {
+      if (signal.aborted) return;
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
+      if (bytesRead > 0) {
+        position += bytesRead;
+        quiet = false;
+        yield { kind: "data", bytes: buffer.subarray(0, bytesRead) };
+        continue;
+      }
+      if (!follow) return;
+      const current = await statOrUndefined(path);
+      if (current !== undefined && !sameFile(current, identity)) {
+        const next = await openOrUndefined(path);
+        if (next !== undefined) {
+          await handle.close();
+          handle = next;
+          identity = await handle.stat();
+          position = 0;
+          yield { kind: "reset", reason: "rotated" };
+          continue;
+        }
+      } else if ((await handle.stat()).size < position) {
+        position = 0;
+        yield { kind: "reset", reason: "truncated" };
+        continue;
+      }
+      if (!quiet) {
+        quiet = true;
+        yield { kind: "idle" };
+      }
+      try {
+        await sleep(pollIntervalMs, undefined, { signal });
+      } catch {
+        return; // aborted
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function sameFile(a: Stats, b: Stats): boolean {
+  return a.ino === b.ino && a.dev === b.dev;
+}
+
+async function statOrUndefined(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch {
+    return undefined; // between a rotation's rename and the new file's creation
+  }
+}
+
+async function openOrUndefined(path: string): Promise<FileHandle | undefined> {
+  try {
+    return await open(path, "r");
+  } catch {
+    return undefined;
+  }
+}

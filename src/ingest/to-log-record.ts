@@ -1,0 +1,186 @@
+// Maps a reassembled PyTorch record (or a line that is not one) to an OpenTelemetry log record.
+//
+// Pure: the clock and the producer's time zone come in through the options. The result is a plain value
+// whose fields are those of `@opentelemetry/api`'s LogRecord plus the instrumentation scope to emit it on,
+// so `provider.getLogger(scope).emit(rest)` sends it as the Python OpenTelemetry logging handler would
+// have: scope = the logger name, severity = `std_to_otel(levelno)`, body = the message.
+
+import { type Attributes, SeverityNumber } from "@opentelemetry/api";
+import { ARTIFACT_ATTRIBUTE } from "../attributes.ts";
+import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "../severity.ts";
+import type { PytorchLogTime } from "./parse-pytorch-line.ts";
+import type { OtherLogRecord, PytorchLogRecord, TorchLogRecord } from "./pytorch-log-parser.ts";
+import { type HrTime, resolveLogTime } from "./resolve-log-time.ts";
+
+/**
+ * Attribute keys of ingested records. OpenTelemetry semantic conventions where one exists (`code.*`,
+ * `process.pid`, `thread.id`, `log.file.*`), `torch.*` for PyTorch's own fields, `torch.log.*` for how the
+ * line was printed.
+ */
+export const INGEST_ATTRIBUTES = {
+  /** `torch.artifact`: the artifact marker, `graph_breaks` from ` [__graph_breaks]` or `.__graph_breaks`. */
+  artifact: ARTIFACT_ATTRIBUTE,
+  /** Source path as printed (glog formats): relative to a `sys.path` entry, or absolute. */
+  filePath: "code.file.path",
+  lineNumber: "code.line.number",
+  /** The glog formats' third field when it is a process id (PyTorch 2.5+). */
+  processId: "process.pid",
+  /** The glog formats' third field when it is a `threading.get_ident()` value (PyTorch 2.3/2.4). */
+  threadId: "thread.id",
+  /** From torch's own `[rankN]:` prefix (not torchrun's `[rankN]: ` stream prefix). */
+  rank: "torch.rank",
+  /** The trace id as printed, without brackets: `0/0`, `1/0_1`, `!0`, `!0/5/0`. */
+  compileId: "torch.compile_id",
+  /** `F` of `F/C`: the Dynamo frame. */
+  frameId: "torch.compile.frame_id",
+  /** `C` of `F/C`: the how-many-th compile of that frame. */
+  frameCompileId: "torch.compile.frame_compile_id",
+  /** `A` of `_A`: the restart attempt; 0 when PyTorch printed no suffix. */
+  attempt: "torch.compile.attempt",
+  /** `CA` of `!CA` or `!CA/F/C`: the compiled-autograd graph. */
+  compiledAutogradId: "torch.compile.compiled_autograd_id",
+  /** Which formatter printed the record: `glog`, `glog-transitional`, `bracket` or `torchdynamo`. */
+  format: "torch.log.format",
+  /** The stream prefix in front of every line (`(VllmWorker rank=2 pid=295)`, `[rank1]:`), trimmed. */
+  wrapper: "torch.log.wrapper",
+  /** Output glued in front of the record's first line without a newline (a tqdm bar, `^C`). */
+  glued: "torch.log.glued",
+  /** `true` when a line of the record was longer than the parser's `maxLineChars` and was cut. */
+  truncated: "torch.log.truncated",
+  /** `true` on the rest of a record that had to be sent before its end showed (buffer bound, idle flush). */
+  continued: "torch.log.continued",
+  /** On non-PyTorch lines shaped like another logger's header: `c10` (PyTorch's C++ logging) or `log`. */
+  lookalike: "torch.log.lookalike",
+  /** Set by the `ingest` command on records read from a file: its absolute path and base name. */
+  logFilePath: "log.file.path",
+  logFileName: "log.file.name",
+} as const;
+
+/**
+ * Scope of torch records whose source path is not a torch module (`<string>`, `<eval_with_key>.2`, a file
+ * outside the `torch` package): only handlers on torch's loggers print these formats, so the record came
+ * through a `torch.*` logger, and `torch` is the one scope every such logger belongs to (TORCH_LOGS `all`).
+ */
+export const FALLBACK_TORCH_SCOPE = "torch";
+
+/**
+ * Scope of lines that are not PyTorch log records (print output, tracebacks, other libraries' logs). No
+ * TORCH_LOGS component governs it, so the filter passes these records untouched.
+ */
+export const OTHER_LINES_SCOPE = "torch_logs_otel.ingest.other";
+
+export interface ToLogRecordOptions {
+  /**
+   * When the input was read, in epoch milliseconds: the glog formats print no year, so a line is placed
+   * in the latest year that does not put it more than a day after this instant (see resolveLogTime).
+   */
+  readonly reference: number;
+  /**
+   * The producer's UTC offset in minutes (`+120` for UTC+2), or a function giving the offset in force at
+   * an instant (a time zone's rules, e.g. `(ms) => -new Date(ms).getTimezoneOffset()` for this host's).
+   * PyTorch prints local time without a zone.
+   */
+  readonly utcOffsetMinutes: number | ((epochMs: number) => number);
+  /** The year of lines that print none (glog formats). Default: inferred from `reference`. */
+  readonly year?: number;
+  /** Scope of non-PyTorch lines. Default {@link OTHER_LINES_SCOPE}. */
+  readonly otherScope?: string;
+  /** Added to every record (e.g. `log.file.path`). Default: none. */
+  readonly attributes?: Attributes;
+}
+
+/**
+ * An OpenTelemetry log record and the scope to emit it on. `timestamp` is absent when the line printed no
+ * time (the 2022 torchdynamo format, non-PyTorch lines) or a date no year makes valid.
+ */
+export interface MappedLogRecord {
+  readonly scope: string;
+  readonly timestamp?: HrTime;
+  readonly severityNumber: SeverityNumber;
+  /** The Python level name, WARNING written `WARN`; absent on non-PyTorch lines. */
+  readonly severityText?: string;
+  readonly body: string;
+  readonly attributes: Attributes;
+}
+
+/**
+ * Maps a record of {@link PytorchLogParser} to an OpenTelemetry log record:
+ *
+ * - scope: the logger's name — the module name from the source path in the glog formats
+ *   (`…/site-packages/torch/_dynamo/guards.py` → `torch._dynamo.guards`), the printed logger name without
+ *   its `.__artifact` suffix in the older ones; {@link FALLBACK_TORCH_SCOPE} when the path is not a torch
+ *   module; {@link OTHER_LINES_SCOPE} for non-PyTorch lines;
+ * - severity: `std_to_otel(levelno)` and the level name, as the Python OpenTelemetry handler maps them;
+ *   non-PyTorch lines have no level, so their severity is UNSPECIFIED (0), which no TORCH_LOGS level
+ *   filters out;
+ * - body: the message lines joined with `\n`, or the whole line for non-PyTorch lines;
+ * - attributes: see {@link INGEST_ATTRIBUTES}; a field the line does not carry is absent.
+ */
+export function toLogRecord(record: PytorchLogRecord, options: ToLogRecordOptions): MappedLogRecord {
+  return record.kind === "torch" ? mapTorchRecord(record, options) : mapOtherRecord(record, options);
+}
+
+function mapTorchRecord(record: TorchLogRecord, options: ToLogRecordOptions): MappedLogRecord {
+  const a = INGEST_ATTRIBUTES;
+  const attributes: Attributes = {};
+  if (record.artifact !== undefined) attributes[a.artifact] = record.artifact;
+  if (record.path !== undefined) attributes[a.filePath] = record.path;
+  if (record.lineno !== undefined) attributes[a.lineNumber] = record.lineno;
+  if (record.processId !== undefined) attributes[a.processId] = record.processId;
+  if (record.threadId !== undefined) attributes[a.threadId] = record.threadId;
+  if (record.rank !== undefined) attributes[a.rank] = record.rank;
+  const compileId = record.compileId;
+  if (compileId !== undefined) {
+    attributes[a.compileId] = compileId.raw;
+    if (compileId.frameId !== undefined) attributes[a.frameId] = compileId.frameId;
+    if (compileId.frameCompileId !== undefined) attributes[a.frameCompileId] = compileId.frameCompileId;
+    attributes[a.attempt] = compileId.attempt;
+    if (compileId.compiledAutogradId !== undefined) {
+      attributes[a.compiledAutogradId] = compileId.compiledAutogradId;
+    }
+  }
+  attributes[a.format] = record.format;
+  const wrapper = record.wrapper.trim();
+  if (wrapper !== "") attributes[a.wrapper] = wrapper;
+  if (record.glued !== "") attributes[a.glued] = record.glued;
+  if (record.truncated) attributes[a.truncated] = true;
+  if (record.continued) attributes[a.continued] = true;
+  Object.assign(attributes, options.attributes);
+  const timestamp = record.time === undefined ? undefined : resolveTimestamp(record.time, options);
+  return {
+    scope: record.scope ?? FALLBACK_TORCH_SCOPE,
+    ...(timestamp !== undefined && { timestamp }),
+    severityNumber: pythonLevelToSeverityNumber(record.levelno),
+    severityText: pythonLevelToSeverityText(record.levelno),
+    body: record.message,
+    attributes,
+  };
+}
+
+function mapOtherRecord(record: OtherLogRecord, options: ToLogRecordOptions): MappedLogRecord {
+  const attributes: Attributes = {};
+  if (record.lookalike !== undefined) attributes[INGEST_ATTRIBUTES.lookalike] = record.lookalike;
+  if (record.truncated) attributes[INGEST_ATTRIBUTES.truncated] = true;
+  Object.assign(attributes, options.attributes);
+  return {
+    scope: options.otherScope ?? OTHER_LINES_SCOPE,
+    severityNumber: SeverityNumber.UNSPECIFIED,
+    body: record.text,
+    attributes,
+  };
+}
+
+function resolveTimestamp(time: PytorchLogTime, options: ToLogRecordOptions): HrTime | undefined {
+  const dated =
+    time.year === undefined && options.year !== undefined ? { ...time, year: options.year } : time;
+  const { reference, utcOffsetMinutes: offset } = options;
+  if (typeof offset === "number") return resolveLogTime(dated, { reference, utcOffsetMinutes: offset });
+  // A zone's offset depends on the instant, which depends on the offset: resolve with the offset at the
+  // reference, then again with the offset at the instant found if it differs (a DST change in between).
+  const guess = offset(reference);
+  const first = resolveLogTime(dated, { reference, utcOffsetMinutes: guess });
+  if (first === undefined) return undefined;
+  const actual = offset(first[0] * 1000);
+  if (actual === guess) return first;
+  return resolveLogTime(dated, { reference, utcOffsetMinutes: actual }) ?? first;
+}

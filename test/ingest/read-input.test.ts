@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { type InputEvent, readStream } from "../../src/ingest/read-input.ts";
+
+async function collect(events: AsyncGenerator<InputEvent>): Promise<InputEvent[]> {
+  const out: InputEvent[] = [];
+  for await (const event of events) out.push(event);
+  return out;
+}
+
+describe("readStream", () => {
+  it("yields strings as UTF-8 bytes, an idle event after a pause, and ends with the source", async () => {
+    async function* source() {
+      yield "é";
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      yield Uint8Array.of(0x41);
+    }
+    const events = await collect(readStream(source(), { signal: new AbortController().signal, idleMs: 5 }));
+    expect(events).toEqual([
+      { kind: "data", bytes: Buffer.from("é") },
+      { kind: "idle" },
+      { kind: "data", bytes: Uint8Array.of(0x41) },
+    ]);
+  });
+
+  it("stops at once when aborted while the source is silent", async () => {
+    const stop = new AbortController();
+    async function* silent() {
+      yield "x";
+      await new Promise(() => {});
+    }
+    const reading = collect(readStream(silent(), { signal: stop.signal, idleMs: 1_000 }));
+    setTimeout(() => stop.abort(), 10);
+    expect(await reading).toEqual([{ kind: "data", bytes: Buffer.from("x") }]);
+  });
+
+  it("does not keep the chunks it has handed over (memory stays bounded on endless stdin)", async () => {
+    // 256 MiB in 4096 distinct 64 KiB chunks: retaining them (e.g. through reactions on a long-lived
+    // promise) would leave far more than the 64 MiB allowed here after the reader is done.
+    const chunk = 64 * 1024;
+    async function* source() {
+      for (let i = 0; i < 4096; i++) yield new Uint8Array(chunk);
+    }
+    let bytes = 0;
+    for await (const event of readStream(source(), { signal: new AbortController().signal, idleMs: 1_000 })) {
+      if (event.kind === "data") bytes += event.bytes.length;
+    }
+    expect(bytes).toBe(4096 * chunk);
+    expect(process.memoryUsage().arrayBuffers).toBeLessThan(64 * 1024 * 1024);
+  });
+});
