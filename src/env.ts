@@ -46,15 +46,3 @@ export function hasOtlpTracesEndpoint(env: Environment = process.env): boolean {
     nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) !== undefined
   );
 }
-
-/**
- * The OTLP/HTTP URL for `signal` from these variables, as the exporters compute it: the signal-specific
- * endpoint as given, else the generic endpoint plus `/v1/<signal>`. Used when a caller passes its own
- * environment object; with `process.env`, the exporters read the variables themselves.
- */
-export function otlpUrl(signal: "logs" | "traces", env: Environment = process.env): string | undefined {
-  const specific = nonEmpty(env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`]);
-  if (specific !== undefined) return specific;
-  const generic = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
-  return generic === undefined ? undefined : `${generic.replace(/\/+$/, "")}/v1/${signal}`;
-}

@@ -53,6 +53,12 @@ export type { PythonLevelName } from "./levels.ts";
 export { DEFAULT_LEVEL, formatPythonLevel, PythonLevel, parsePythonLevelName } from "./levels.ts";
 export type { ModuleResolver, ModuleTable } from "./module-resolver.ts";
 export { chainModuleResolvers, createModuleTableResolver, dottedNameResolver } from "./module-resolver.ts";
+export {
+  batchOptionsFromEnv,
+  OtlpConfigError,
+  otlpLogExporterFromEnv,
+  otlpUrlFromEnv,
+} from "./otlp-config-from-env.ts";
 export type { LossyParseResult, ParseTorchLogsOptions } from "./parse-torch-logs.ts";
 export { parseTorchLogs, parseTorchLogsLossy } from "./parse-torch-logs.ts";
 export { registerLoggerProviderGlobally } from "./register-logger-provider.ts";

@@ -1,6 +1,4 @@
 import { type Attributes, diag } from "@opentelemetry/api";
-import { OTLPLogExporter as OTLPHttpJsonLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
-import { OTLPLogExporter as OTLPHttpProtobufLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
 import {
   BatchLogRecordProcessor,
@@ -15,18 +13,12 @@ import {
 } from "./console/torch-console-log-record-exporter.ts";
 import { torchConsoleOptionsFromEnv } from "./console/torch-console-options-from-env.ts";
 import { DeliveryCounter, type DeliveryStats } from "./delivery-counter.ts";
-import {
-  type Environment,
-  hasOtlpLogsEndpoint,
-  otlpUrl,
-  readOtlpLogsProtocol,
-  readServiceName,
-} from "./env.ts";
+import { type Environment, hasOtlpLogsEndpoint, processEnvironment, readServiceName } from "./env.ts";
 import { setDefaultTorchLogs } from "./get-logger.ts";
+import { otlpLogExporterFromEnv } from "./otlp-config-from-env.ts";
 import { registerLoggerProviderGlobally } from "./register-logger-provider.ts";
 import type { SetLogsOptions } from "./set-logs.ts";
 import type { TorchLogs } from "./torch-logs.ts";
-import { TorchLogsError } from "./torch-logs-error.ts";
 import {
   TorchLogsLogRecordProcessor,
   type TorchLogsLogRecordProcessorOptions,
@@ -196,16 +188,5 @@ function installExitHooks(
 }
 
 function createOtlpExporter(options: StartTorchLogsOptions, env: Environment | undefined): LogRecordExporter {
-  const protocol = options.protocol ?? readOtlpLogsProtocol(env) ?? "http/json";
-  // Given an environment object, take the endpoint from it; otherwise the exporter reads process.env itself.
-  const url = env === undefined ? undefined : otlpUrl("logs", env);
-  const config = url === undefined ? {} : { url };
-  if (protocol === "http/json") return new OTLPHttpJsonLogExporter(config);
-  if (protocol === "http/protobuf") return new OTLPHttpProtobufLogExporter(config);
-  throw new TorchLogsError(
-    "unknown-option",
-    `startTorchLogs: OTLP protocol "${protocol}" is not bundled (use "http/json" or "http/protobuf", ` +
-      "or pass your own exporter, e.g. the gRPC one)",
-    { item: protocol },
-  );
+  return otlpLogExporterFromEnv(env ?? processEnvironment(), options.protocol);
 }

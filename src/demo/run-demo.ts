@@ -8,8 +8,9 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { ARTIFACT_ATTRIBUTE } from "../attributes.ts";
 import { COMPILE_ID_ATTRIBUTE } from "../console/read-torch-record.ts";
-import { type Environment, hasOtlpLogsEndpoint, hasOtlpTracesEndpoint, otlpUrl } from "../env.ts";
+import { type Environment, hasOtlpLogsEndpoint, hasOtlpTracesEndpoint } from "../env.ts";
 import { getArtifactLogger, getLogger } from "../get-logger.ts";
+import { otlpUrlFromEnv } from "../otlp-config-from-env.ts";
 import { startTorchLogs, type TorchLogsPipelineStats } from "../start-torch-logs.ts";
 
 export interface RunDemoOptions {
@@ -34,7 +35,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   context.setGlobalContextManager(contextManager);
   const tracerProvider = new TracerProvider({
     spanProcessors: hasOtlpTracesEndpoint(env)
-      ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: otlpUrl("traces", env) }) })]
+      ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: otlpUrlFromEnv("traces", env) }) })]
       : [],
   });
   const otlp = hasOtlpLogsEndpoint(env);

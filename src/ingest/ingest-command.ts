@@ -8,12 +8,12 @@ import { parseArgs } from "node:util";
 import type { Attributes } from "@opentelemetry/api";
 import type { CliIo } from "../cli.ts";
 import { readEnvVar, readServiceName } from "../env.ts";
+import { batchOptionsFromEnv, OtlpConfigError, otlpLogExporterFromEnv } from "../otlp-config-from-env.ts";
 import { TorchLogs } from "../torch-logs.ts";
 import { isTorchLogsError } from "../torch-logs-error.ts";
 import { torchRegistry } from "../torch-registry.ts";
 import { IngestPipeline } from "./ingest-pipeline.ts";
 import { JsonLinesLogRecordExporter } from "./json-lines-log-record-exporter.ts";
-import { batchOptionsFromEnv, OtlpConfigError, otlpLogExporterFromEnv } from "./otlp-config-from-env.ts";
 import { parseUtcOffset } from "./parse-utc-offset.ts";
 import {
   PytorchLogParser,

@@ -527,6 +527,6 @@ describe("ingest: exit codes", () => {
   it("an unsupported OTLP protocol exits 1 before reading", async () => {
     const { code, stderr } = await ingest([], { env: { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" } });
     expect(code).toBe(1);
-    expect(stderr).toContain('OTLP protocol "grpc" is not supported');
+    expect(stderr).toContain('OTLP protocol "grpc" is not bundled');
   });
 });

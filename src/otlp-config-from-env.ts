@@ -1,14 +1,14 @@
-// What the standard OTEL_* variables of `torch-logs-otel ingest`'s environment configure: the OTLP/HTTP
-// exporter and the batch processor.
+// What the standard OTEL_* variables configure: the OTLP/HTTP exporters and the batch processor.
 //
-// The exporters read `process.env` themselves; the command is handed its environment as a value (tests
-// give their own), so the settings that decide where records go and how long an export may take are read
-// from that value and passed explicitly. Headers, compression and certificates are left to the exporter.
+// The exporters read `process.env` themselves; `startTorchLogs`, the demo and `ingest` are handed their
+// environment as a value (tests give their own), so the settings that decide where records go and how long
+// an export may take are read from that value and passed explicitly. Headers, compression and certificates
+// are left to the exporter.
 
 import { OTLPLogExporter as OTLPHttpJsonLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { OTLPLogExporter as OTLPHttpProtobufLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import type { BatchLogRecordProcessorOptions, LogRecordExporter } from "@opentelemetry/sdk-logs";
-import { type Environment, readOtlpLogsProtocol } from "../env.ts";
+import { type Environment, readOtlpLogsProtocol } from "./env.ts";
 
 /** A variable holds a value the command cannot use (exit code 1, as for a bad TORCH_LOGS). */
 export class OtlpConfigError extends Error {
@@ -16,16 +16,17 @@ export class OtlpConfigError extends Error {
 }
 
 /**
- * The logs URL the OTLP/HTTP exporter specification derives from the environment:
- * `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` as is, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`; `undefined`
- * when neither is set (the exporter's default, `http://localhost:4318/v1/logs`).
+ * The URL the OTLP/HTTP exporter specification derives from the environment for `signal`:
+ * `OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT` as is, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/<signal>`;
+ * `undefined` when neither is set (the exporter's default, `http://localhost:4318/v1/<signal>`).
  */
-export function otlpLogsUrlFromEnv(env: Environment): string | undefined {
-  const logs = nonEmpty(env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT);
-  if (logs !== undefined) return checkedUrl("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", logs);
+export function otlpUrlFromEnv(signal: "logs" | "traces", env: Environment): string | undefined {
+  const name = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
+  const specific = nonEmpty(env[name]);
+  if (specific !== undefined) return checkedUrl(name, specific);
   const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (base === undefined) return undefined;
-  return checkedUrl("OTEL_EXPORTER_OTLP_ENDPOINT", `${base.endsWith("/") ? base : `${base}/`}v1/logs`);
+  return checkedUrl("OTEL_EXPORTER_OTLP_ENDPOINT", `${base.endsWith("/") ? base : `${base}/`}v1/${signal}`);
 }
 
 /**
@@ -33,8 +34,8 @@ export function otlpLogsUrlFromEnv(env: Environment): string | undefined {
  * `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL` is `http/protobuf`; URL and
  * `OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT` from `env`. Throws {@link OtlpConfigError} for another protocol.
  */
-export function otlpLogExporterFromEnv(env: Environment): LogRecordExporter {
-  const url = otlpLogsUrlFromEnv(env);
+export function otlpLogExporterFromEnv(env: Environment, protocolOverride?: string): LogRecordExporter {
+  const url = otlpUrlFromEnv("logs", env);
   const timeoutMillis =
     positiveInteger(env, "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT") ??
     positiveInteger(env, "OTEL_EXPORTER_OTLP_TIMEOUT");
@@ -42,11 +43,11 @@ export function otlpLogExporterFromEnv(env: Environment): LogRecordExporter {
     ...(url !== undefined && { url }),
     ...(timeoutMillis !== undefined && { timeoutMillis }),
   };
-  const protocol = readOtlpLogsProtocol(env) ?? "http/json";
+  const protocol = protocolOverride ?? readOtlpLogsProtocol(env) ?? "http/json";
   if (protocol === "http/json") return new OTLPHttpJsonLogExporter(config);
   if (protocol === "http/protobuf") return new OTLPHttpProtobufLogExporter(config);
   throw new OtlpConfigError(
-    `OTLP protocol "${protocol}" is not supported by ingest (use "http/json" or "http/protobuf" in ` +
+    `OTLP protocol "${protocol}" is not bundled (use "http/json" or "http/protobuf" in ` +
       "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL)",
   );
 }

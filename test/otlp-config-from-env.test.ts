@@ -3,10 +3,10 @@ import {
   batchOptionsFromEnv,
   OtlpConfigError,
   otlpLogExporterFromEnv,
-  otlpLogsUrlFromEnv,
-} from "../../src/ingest/otlp-config-from-env.ts";
+  otlpUrlFromEnv,
+} from "../src/otlp-config-from-env.ts";
 
-describe("otlpLogsUrlFromEnv", () => {
+describe("otlpUrlFromEnv", () => {
   it.each([
     [{}, undefined],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }, "http://collector:4318/v1/logs"],
@@ -22,11 +22,11 @@ describe("otlpLogsUrlFromEnv", () => {
     ],
     [{ OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "  " }, undefined],
   ])("%j → %s", (env, url) => {
-    expect(otlpLogsUrlFromEnv(env)).toBe(url);
+    expect(otlpUrlFromEnv("logs", env)).toBe(url);
   });
 
   it("rejects a value that is not a URL, naming the variable", () => {
-    expect(() => otlpLogsUrlFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector" })).toThrow(
+    expect(() => otlpUrlFromEnv("logs", { OTEL_EXPORTER_OTLP_ENDPOINT: "collector" })).toThrow(
       /OTEL_EXPORTER_OTLP_ENDPOINT: not a URL/,
     );
   });
