@@ -1,4 +1,9 @@
-export { ARTIFACT_ATTRIBUTE, COMPONENT_ATTRIBUTE } from "./attributes.ts";
+export {
+  ARTIFACT_ATTRIBUTE,
+  COMPILE_ID_ATTRIBUTE,
+  COMPONENT_ATTRIBUTE,
+  RANK_ATTRIBUTE,
+} from "./attributes.ts";
 export type { CollectorFilterOptions } from "./collector-filter.ts";
 export { collectorFilterConditions, formatCollectorFilterConfig } from "./collector-filter.ts";
 export { escapeControlCharacters } from "./console/escape-control-characters.ts";
@@ -8,7 +13,6 @@ export type { TorchLogsFormat } from "./console/parse-torch-logs-format.ts";
 export { BASIC_FORMAT, parseTorchLogsFormat } from "./console/parse-torch-logs-format.ts";
 export { parseTraceIdFilter } from "./console/parse-trace-id-filter.ts";
 export type { TorchLogRecordInput } from "./console/read-torch-record.ts";
-export { COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "./console/read-torch-record.ts";
 export type { TorchConsoleLogRecordExporterOptions } from "./console/torch-console-log-record-exporter.ts";
 export { TorchConsoleLogRecordExporter } from "./console/torch-console-log-record-exporter.ts";
 export { torchConsoleOptionsFromEnv } from "./console/torch-console-options-from-env.ts";

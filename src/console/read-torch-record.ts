@@ -4,21 +4,9 @@
 // on every field.
 
 import type { HrTime } from "@opentelemetry/api";
-import { ARTIFACT_ATTRIBUTE } from "../attributes.ts";
+import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../attributes.ts";
 import { parsePythonLevelName } from "../levels.ts";
 import { severityNumberToPythonLevel } from "../severity.ts";
-
-/**
- * `[rankN]:` comes from this record attribute (an integer ≥ 0) when present. PyTorch prints
- * `dist.get_rank()`; a record bridged from a multi-rank log keeps its own rank here.
- */
-export const RANK_ATTRIBUTE = "torch.rank";
-
-/**
- * The ` [<trace id>]` comes from this record attribute: the text PyTorch prints between the brackets,
- * `str(TraceId)` from torch/_guards.py (`0/0`, `1/0_1`, `!0/5/0`). Surrounding brackets are tolerated.
- */
-export const COMPILE_ID_ATTRIBUTE = "torch.compile_id";
 
 // OTel semantic conventions for the source location; the older names (semconv < 1.26) are still what many
 // bridges write, so both are read, the current name first.

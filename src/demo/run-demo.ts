@@ -6,8 +6,7 @@ import { context, type Logger, logs, SeverityNumber, type Tracer } from "@opente
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
-import { ARTIFACT_ATTRIBUTE } from "../attributes.ts";
-import { COMPILE_ID_ATTRIBUTE } from "../console/read-torch-record.ts";
+import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE } from "../attributes.ts";
 import { type Environment, hasOtlpLogsEndpoint, hasOtlpTracesEndpoint } from "../env.ts";
 import { getArtifactLogger, getLogger } from "../get-logger.ts";
 import { otlpUrlFromEnv } from "../otlp-config-from-env.ts";

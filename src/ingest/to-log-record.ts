@@ -6,7 +6,7 @@
 // have: scope = the logger name, severity = `std_to_otel(levelno)`, body = the message.
 
 import { type Attributes, SeverityNumber } from "@opentelemetry/api";
-import { ARTIFACT_ATTRIBUTE } from "../attributes.ts";
+import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../attributes.ts";
 import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "../severity.ts";
 import type { PytorchLogTime } from "./parse-pytorch-line.ts";
 import type { OtherLogRecord, PytorchLogRecord, TorchLogRecord } from "./pytorch-log-parser.ts";
@@ -28,9 +28,9 @@ export const INGEST_ATTRIBUTES = {
   /** The glog formats' third field when it is a `threading.get_ident()` value (PyTorch 2.3/2.4). */
   threadId: "thread.id",
   /** From torch's own `[rankN]:` prefix (not torchrun's `[rankN]: ` stream prefix). */
-  rank: "torch.rank",
+  rank: RANK_ATTRIBUTE,
   /** The trace id as printed, without brackets: `0/0`, `1/0_1`, `!0`, `!0/5/0`. */
-  compileId: "torch.compile_id",
+  compileId: COMPILE_ID_ATTRIBUTE,
   /** `F` of `F/C`: the Dynamo frame. */
   frameId: "torch.compile.frame_id",
   /** `C` of `F/C`: the how-many-th compile of that frame. */
