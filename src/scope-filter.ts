@@ -22,11 +22,15 @@ export interface ScopeFilter {
   readonly enabledSeverity: number;
 }
 
-/** Compiles the filter for one scope name: done once per scope and settings generation. */
+/**
+ * Compiles the filter for one scope name: done once per scope and settings generation. `attributeArtifacts`:
+ * whether records may name their artifact in an attribute, which `enabled()` cannot see. Default `true`.
+ */
 export function compileScopeFilter(
   settings: TorchLogsSettings,
   scope: string,
   ungoverned: UngovernedScopes,
+  attributeArtifacts = true,
 ): ScopeFilter {
   const split = splitArtifactScope(scope, settings);
   const decision = settings.scope(split ? split.module : scope);
@@ -44,7 +48,7 @@ export function compileScopeFilter(
     return { decision, scopeArtifact: artifact, minimumSeverity, enabledSeverity: minimumSeverity };
   }
   // An enabled artifact passes at DEBUG from any governed scope, and enabled() cannot see the attribute.
-  const anyArtifactEnabled = settings.enabledArtifacts.size > 0;
+  const anyArtifactEnabled = attributeArtifacts && settings.enabledArtifacts.size > 0;
   return {
     decision,
     scopeArtifact: undefined,

@@ -15,8 +15,13 @@ export interface TorchLogsLogRecordProcessorOptions extends TorchLogsOptions {
    * `"lossy"` mode, bad items are reported through `diag` and skipped).
    */
   readonly torchLogs?: TorchLogs;
-  /** The attribute that names a record's artifact. Default `ARTIFACT_ATTRIBUTE` (`torch.artifact`). */
-  readonly artifactAttribute?: string;
+  /**
+   * The attribute that names a record's artifact. Default `ARTIFACT_ATTRIBUTE` (`torch.artifact`). `false`
+   * turns attribute-borne artifacts off: artifacts then come only from the record's `eventName` or a
+   * PyTorch-style scope name (`module.__artifact`), which `enabled()` sees, so it can drop every record the
+   * processor would drop before the SDK builds it.
+   */
+  readonly artifactAttribute?: string | false;
   /**
    * Scopes no component governs (`@opentelemetry/instrumentation-http`, your app's): `"pass"` leaves them
    * untouched; `"drop"` is PyTorch's behaviour (only torch handlers print). Default `"pass"`.
@@ -49,10 +54,17 @@ const MAX_WARNINGS = 20;
 export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   readonly torchLogs: TorchLogs;
   readonly #delegates: readonly LogRecordProcessor[];
-  readonly #artifactAttribute: string;
+  readonly #artifactAttribute: string | undefined;
+  /** The only delegate, when there is one: called directly on the hot path. */
+  readonly #single: LogRecordProcessor | undefined;
+  /** Some delegate has no `enabled()`: the SDK would treat it as always enabled. */
+  readonly #delegatesAlwaysEnabled: boolean;
   readonly #ungoverned: UngovernedScopes;
   readonly #componentAttribute: string | undefined;
   readonly #cache = new WeakMap<InstrumentationScope, CacheEntry>();
+  // enabled() and onEmit() of one record ask for the same scope back to back: remember the last one.
+  #lastScope: InstrumentationScope | undefined;
+  #lastEntry: CacheEntry | undefined;
   readonly #warned = new Set<string>();
   #settings: TorchLogsSettings;
   #generation: number;
@@ -65,7 +77,10 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     options: TorchLogsLogRecordProcessorOptions = {},
   ) {
     this.#delegates = Array.isArray(delegate) ? [...delegate] : [delegate as LogRecordProcessor];
-    this.#artifactAttribute = options.artifactAttribute ?? ARTIFACT_ATTRIBUTE;
+    this.#single = this.#delegates.length === 1 ? this.#delegates[0] : undefined;
+    this.#delegatesAlwaysEnabled = this.#delegates.some((d) => d.enabled === undefined);
+    this.#artifactAttribute =
+      options.artifactAttribute === false ? undefined : (options.artifactAttribute ?? ARTIFACT_ATTRIBUTE);
     this.#ungoverned = options.ungovernedScopes ?? "pass";
     this.#componentAttribute = options.componentAttribute;
     this.torchLogs =
@@ -115,6 +130,15 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     }
     this.#passed++;
     if (this.#componentAttribute !== undefined) this.#enrich(logRecord);
+    const single = this.#single;
+    if (single !== undefined) {
+      try {
+        single.onEmit(logRecord, context);
+      } catch (error) {
+        this.#warnOnce("delegate", `delegate onEmit threw: ${String(error)}`);
+      }
+      return;
+    }
     for (const delegate of this.#delegates) {
       try {
         delegate.onEmit(logRecord, context);
@@ -132,12 +156,20 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   }): boolean {
     try {
       const severity = options.severityNumber ?? 0;
-      const threshold = this.#filter(options.instrumentationScope).enabledSeverity;
-      if (severity < threshold && !(severity === 0 && threshold !== Number.POSITIVE_INFINITY)) return false;
+      const filter = this.#filter(options.instrumentationScope);
+      const event = options.eventName === undefined ? undefined : this.#eventArtifact(options.eventName);
+      if (event !== undefined && filter.decision.governed) {
+        const level = severity === 0 ? Number.POSITIVE_INFINITY : severityNumberToPythonLevel(severity);
+        if (!decideEmission(filter.decision, level, event)) return false;
+      } else {
+        const threshold = filter.enabledSeverity;
+        if (severity < threshold && !(severity === 0 && threshold !== Number.POSITIVE_INFINITY)) return false;
+      }
     } catch (error) {
       this.#warnOnce("internal", `enabled() failed, answered true: ${String(error)}`);
     }
-    for (const delegate of this.#delegates) if (!delegate.enabled || delegate.enabled(options)) return true;
+    if (this.#delegatesAlwaysEnabled) return true;
+    for (const delegate of this.#delegates) if (delegate.enabled?.(options)) return true;
     return false;
   }
 
@@ -152,26 +184,51 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   }
 
   #filter(scope: InstrumentationScope): ScopeFilter {
-    const entry = this.#cache.get(scope);
-    if (entry !== undefined && entry.generation === this.#generation) return entry.filter;
-    const filter = compileScopeFilter(this.#settings, scope.name, this.#ungoverned);
-    this.#cache.set(scope, { generation: this.#generation, filter });
-    return filter;
+    const generation = this.#generation;
+    const last = this.#lastEntry;
+    if (this.#lastScope === scope && last !== undefined && last.generation === generation) return last.filter;
+    let entry = this.#cache.get(scope);
+    if (entry === undefined || entry.generation !== generation) {
+      entry = {
+        generation,
+        filter: compileScopeFilter(
+          this.#settings,
+          scope.name,
+          this.#ungoverned,
+          this.#artifactAttribute !== undefined,
+        ),
+      };
+      this.#cache.set(scope, entry);
+    }
+    this.#lastScope = scope;
+    this.#lastEntry = entry;
+    return entry.filter;
   }
 
   #passes(record: ReadWriteLogRecord): boolean {
     const filter = this.#filter(record.instrumentationScope);
     const severity = record.severityNumber ?? 0;
-    const raw = record.attributes[this.#artifactAttribute];
-    if (raw === undefined || !filter.decision.governed) {
+    const raw =
+      this.#artifactAttribute === undefined ? undefined : record.attributes[this.#artifactAttribute];
+    const eventName = record.eventName;
+    if ((raw === undefined && eventName === undefined) || !filter.decision.governed) {
       return (
         severity >= filter.minimumSeverity ||
         (severity === 0 && filter.minimumSeverity !== Number.POSITIVE_INFINITY)
       );
     }
-    const artifact = this.#artifact(raw, record) ?? filter.scopeArtifact;
+    const artifact =
+      (raw === undefined ? undefined : this.#artifact(raw, record)) ??
+      (eventName === undefined ? undefined : this.#eventArtifact(eventName)) ??
+      filter.scopeArtifact;
     const level = severity === 0 ? Number.POSITIVE_INFINITY : severityNumberToPythonLevel(severity);
     return decideEmission(filter.decision, level, artifact);
+  }
+
+  /** An `eventName` that is a registered artifact's name makes the record an artifact record. */
+  #eventArtifact(eventName: string): ArtifactDecision | undefined {
+    const artifact = this.#settings.artifact(eventName);
+    return artifact.known ? artifact : undefined;
   }
 
   /** The artifact a record names; a non-string or unregistered name makes it a plain record of its scope. */
@@ -179,7 +236,7 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     if (typeof raw !== "string") {
       this.#warnOnce(
         `type:${typeof raw}`,
-        `attribute ${this.#artifactAttribute} must be a string, got ${typeof raw} (scope ${record.instrumentationScope.name}); ` +
+        `attribute ${String(this.#artifactAttribute)} must be a string, got ${typeof raw} (scope ${record.instrumentationScope.name}); ` +
           "the record is treated as a plain record of its scope",
       );
       return undefined;
@@ -188,7 +245,7 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     if (!artifact.known) {
       this.#warnOnce(
         `unknown:${raw}`,
-        `unknown artifact "${raw}" in ${this.#artifactAttribute} (scope ${record.instrumentationScope.name}); ` +
+        `unknown artifact "${raw}" in ${String(this.#artifactAttribute)} (scope ${record.instrumentationScope.name}); ` +
           "the record is treated as a plain record of its scope — register the artifact to switch it",
       );
       return undefined;

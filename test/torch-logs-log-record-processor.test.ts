@@ -104,6 +104,34 @@ describe("TorchLogsLogRecordProcessor", () => {
     expect(warnings.filter((w) => w.startsWith("TorchLogsLogRecordProcessor: "))).toHaveLength(1);
   });
 
+  it("takes the artifact from eventName too, which enabled() sees", () => {
+    const { provider, received } = setup({ settings: "guards" });
+    const logger = provider.getLogger("torch._inductor.graph");
+    const debug = SeverityNumber.DEBUG;
+    expect(logger.enabled({ severityNumber: debug, eventName: "output_code" })).toBe(false);
+    expect(logger.enabled({ severityNumber: debug, eventName: "guards" })).toBe(true);
+    logger.emit({ severityNumber: debug, eventName: "output_code", body: "off by default" });
+    logger.emit({ severityNumber: debug, eventName: "guards", body: "guards on" });
+    logger.emit({ severityNumber: debug, eventName: "graph_breaks", body: "follows inductor: WARNING" });
+    logger.emit({ severityNumber: debug, eventName: "not.an.artifact", body: "plain: WARNING" });
+    expect(received().map((r) => r.body)).toEqual(["guards on"]);
+  });
+
+  it("with artifactAttribute: false, enabled() is exact even while artifacts are on", () => {
+    const { provider, received } = setup({ settings: "guards", artifactAttribute: false });
+    const logger = provider.getLogger("torch._dynamo");
+    expect(logger.enabled({ severityNumber: SeverityNumber.DEBUG })).toBe(false);
+    logger.emit({
+      severityNumber: SeverityNumber.DEBUG,
+      body: "attribute ignored",
+      attributes: { "torch.artifact": "guards" },
+    });
+    provider
+      .getLogger("torch._dynamo.guards.__guards")
+      .emit({ severityNumber: SeverityNumber.DEBUG, body: "scope name" });
+    expect(received().map((r) => r.body)).toEqual(["scope name"]);
+  });
+
   it("changes filtering at run time for loggers created before the change", () => {
     const { processor, provider, received } = setup({ settings: "env" });
     const dynamo = provider.getLogger("torch._dynamo");
