@@ -23,6 +23,7 @@ import {
   TorchLogsLogRecordProcessor,
   type TorchLogsLogRecordProcessorOptions,
 } from "./torch-logs-log-record-processor.ts";
+import { createTorchLogsLoggerConfigurator } from "./torch-logs-logger-configurator.ts";
 import type { TorchLogsSettings } from "./torch-logs-settings.ts";
 
 export type OtlpLogsProtocol = "http/json" | "http/protobuf";
@@ -58,6 +59,13 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
    * signal itself, in which case it is left to call `shutdown()`. Default `true`.
    */
   readonly flushOnExit?: boolean;
+  /**
+   * Also give the SDK a LoggerConfigurator with each scope's TORCH_LOGS threshold: rejected records are then
+   * dropped at the cheapest point, before the processor is asked. The SDK computes it once per Logger, so a
+   * later `setLogs`/`update` can still tighten filtering for existing Loggers but not loosen it. Worth it when
+   * the settings come from TORCH_LOGS (which makes `setLogs` a no-op anyway). Default `false`.
+   */
+  readonly loggerConfigurator?: boolean;
   /** How long a signal-triggered shutdown may take. Default 5000 ms. */
   readonly shutdownTimeoutMillis?: number;
 }
@@ -121,7 +129,18 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
       ...(serviceName === undefined ? {} : { "service.name": serviceName }),
     }),
   );
-  const provider = new LoggerProvider({ resource, processors: [processor] });
+  const provider = new LoggerProvider({
+    resource,
+    processors: [processor],
+    ...(options.loggerConfigurator
+      ? {
+          loggerConfigurator: createTorchLogsLoggerConfigurator(processor.torchLogs, {
+            ungovernedScopes: options.ungovernedScopes ?? "pass",
+            attributeArtifacts: options.artifactAttribute !== false,
+          }),
+        }
+      : {}),
+  });
   const register = options.register ?? true;
   const unregister = register ? registerLoggerProviderGlobally(provider) : undefined;
   if (register) setDefaultTorchLogs(processor.torchLogs);

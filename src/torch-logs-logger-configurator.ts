@@ -7,6 +7,11 @@ import type { TorchLogsSettings } from "./torch-logs-settings.ts";
 export interface TorchLogsLoggerConfiguratorOptions {
   /** What to do with scopes no component governs. Default `"pass"` (no minimum); `"drop"` disables them. */
   readonly ungovernedScopes?: UngovernedScopes;
+  /**
+   * Whether records may name their artifact in an attribute (the processor's `artifactAttribute` is not
+   * `false`). While an artifact is on, such records must reach the processor at DEBUG. Default `true`.
+   */
+  readonly attributeArtifacts?: boolean;
 }
 
 /**
@@ -23,7 +28,7 @@ export function createTorchLogsLoggerConfigurator(
   const ungoverned = options.ungovernedScopes ?? "pass";
   return (scope: InstrumentationScope): Required<LoggerConfig> => {
     const current = settings instanceof TorchLogs ? settings.settings : settings;
-    const filter = compileScopeFilter(current, scope.name, ungoverned);
+    const filter = compileScopeFilter(current, scope.name, ungoverned, options.attributeArtifacts ?? true);
     const never = filter.enabledSeverity === Number.POSITIVE_INFINITY;
     return { enabled: !never, minimumSeverity: never ? 0 : filter.enabledSeverity, traceBased: false };
   };

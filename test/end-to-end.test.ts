@@ -119,6 +119,24 @@ describe.each(encodings)("end to end over OTLP/HTTP %s", (encoding, createExport
     }
   });
 
+  it("with loggerConfigurator, drops at the SDK and delivers the same records", async () => {
+    pipeline = startTorchLogs({
+      exporter: createExporter(receiver.url),
+      settings: "-inductor,+dynamo",
+      loggerConfigurator: true,
+      batch: { scheduledDelayMillis: 10 },
+    });
+    const inductor = logs.getLogger("torch._inductor.codegen");
+    expect(inductor.enabled({ severityNumber: SeverityNumber.WARN })).toBe(false);
+    inductor.emit({ severityNumber: SeverityNumber.WARN, body: "dropped by the SDK" });
+    inductor.emit({ severityNumber: SeverityNumber.ERROR, body: "inductor error" });
+    getLogger("torch._dynamo").debug("dynamo debug");
+    await pipeline.forceFlush();
+    await receiver.waitForRecords(2);
+    expect(receiver.records.map((r) => r.body)).toEqual(["inductor error", "dynamo debug"]);
+    expect(pipeline.stats().filtered).toBe(0); // nothing reached the processor to be filtered
+  });
+
   it("setLogs at run time changes what arrives, for loggers created before the change", async () => {
     pipeline = startTorchLogs({
       exporter: createExporter(receiver.url),
