@@ -14,7 +14,7 @@
 // yet. Add it as test/bench/6-ingest.bench.ts exporting `scenario: Scenario` (see harness.ts); it is picked up
 // automatically and replaces the TODO row below.
 import { fork } from "node:child_process";
-import { readdir, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -31,6 +31,9 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 const self = fileURLToPath(import.meta.url);
 const RESULTS_FILE = join(here, "results.md");
+const README_FILE = join(here, "../../README.md");
+const README_START = "<!-- bench:start (npm run bench writes this section) -->";
+const README_END = "<!-- bench:end -->";
 
 type ChildMessage =
   | { readonly ok: true; readonly result?: ScenarioResult; readonly spread?: Spread }
@@ -240,6 +243,15 @@ async function runAll(): Promise<void> {
     ].join("\n");
     await writeFile(RESULTS_FILE, markdown);
     console.log(`\nwrote ${RESULTS_FILE}`);
+    // The README's performance section is this run's table, between its markers: never hand-edited numbers.
+    const readme = await readFile(README_FILE, "utf8");
+    const start = readme.indexOf(README_START);
+    const end = readme.indexOf(README_END);
+    if (start >= 0 && end > start) {
+      const section = [README_START, "", ...environment, "", table, "", ...notes, "", README_END].join("\n");
+      await writeFile(README_FILE, readme.slice(0, start) + section + readme.slice(end + README_END.length));
+      console.log(`updated the performance section of ${README_FILE}`);
+    }
   }
   process.exitCode = results.some((r) => r.rows.some((row) => row.case.startsWith("error:"))) ? 1 : 0;
 }
