@@ -3,26 +3,88 @@ import { TorchLogger, type TorchLoggerOptions } from "./torch-logger.ts";
 import { TorchLogs } from "./torch-logs.ts";
 
 export interface GetLoggerOptions extends TorchLoggerOptions {
-  /** The live settings. Default: the one `setDefaultTorchLogs` set (startTorchLogs does), else `TORCH_LOGS` read lossily. */
+  /**
+   * The live settings. Default: the process default — the `TorchLogs` of the running `startTorchLogs`
+   * pipeline (or one set with `setDefaultTorchLogs`), else TORCH_LOGS read lossily. Loggers on the default
+   * follow it when it changes, so a module-level `getLogger()` made before `startTorchLogs` still obeys the
+   * pipeline's `setLogs`.
+   */
   readonly torchLogs?: TorchLogs;
 }
 
-type Loggers = Map<string, TorchLogger>;
+/**
+ * The loggers bound to one TorchLogs: one logger per (name, artifact, options), so repeated getLogger calls
+ * return the same object, and every logger re-configured once per settings change.
+ */
+class LoggerSet {
+  readonly #shared = new Map<string, TorchLogger>();
+  #torchLogs: TorchLogs;
+  #unsubscribe: () => void;
 
-// One logger per (settings, name, artifact): repeated getLogger calls return the same object, and a settings
-// change re-binds each once. Keyed weakly by the TorchLogs so dropping one frees its loggers.
-const byTorchLogs = new WeakMap<TorchLogs, Loggers>();
-let defaultTorchLogs: TorchLogs | undefined;
+  constructor(torchLogs: TorchLogs) {
+    this.#torchLogs = torchLogs;
+    this.#unsubscribe = this.#subscribe(torchLogs);
+  }
 
-/** Sets the `TorchLogs` that `getLogger` uses when none is given (e.g. the one `startTorchLogs` made). */
-export function setDefaultTorchLogs(torchLogs: TorchLogs | undefined): void {
-  defaultTorchLogs = torchLogs;
+  get(qualifiedName: string, artifact: string | undefined, options: TorchLoggerOptions): TorchLogger {
+    const key = [
+      qualifiedName,
+      artifact ?? "",
+      options.artifactAttribute ?? "",
+      providerId(options.loggerProvider),
+    ].join("\u0000");
+    const existing = this.#shared.get(key);
+    if (existing) return existing;
+    const logger = new TorchLogger(this.#torchLogs, qualifiedName, artifact, options);
+    this.#shared.set(key, logger);
+    return logger;
+  }
+
+  /** Moves every logger of this set to other settings. */
+  rebind(torchLogs: TorchLogs): void {
+    if (torchLogs === this.#torchLogs) return;
+    this.#unsubscribe();
+    this.#torchLogs = torchLogs;
+    this.#unsubscribe = this.#subscribe(torchLogs);
+    for (const logger of this.#shared.values()) logger.bind(torchLogs);
+  }
+
+  #subscribe(torchLogs: TorchLogs): () => void {
+    return torchLogs.subscribe(() => {
+      for (const logger of this.#shared.values()) logger.configure();
+    });
+  }
 }
 
-function resolveTorchLogs(options: GetLoggerOptions): TorchLogs {
-  if (options.torchLogs) return options.torchLogs;
+const providerIds = new WeakMap<object, number>();
+let nextProviderId = 0;
+
+function providerId(provider: object | undefined): string {
+  if (provider === undefined) return "global";
+  let id = providerIds.get(provider);
+  if (id === undefined) {
+    id = nextProviderId++;
+    providerIds.set(provider, id);
+  }
+  return String(id);
+}
+
+const explicitSets = new WeakMap<TorchLogs, LoggerSet>();
+let defaultTorchLogs: TorchLogs | undefined;
+let defaultSet: LoggerSet | undefined;
+
+/**
+ * Sets the process default `TorchLogs` (`startTorchLogs` does; `undefined` goes back to TORCH_LOGS). Loggers
+ * made on the default move to it.
+ */
+export function setDefaultTorchLogs(torchLogs: TorchLogs | undefined): void {
+  defaultTorchLogs = torchLogs;
+  if (defaultSet) defaultSet.rebind(currentDefault());
+}
+
+function currentDefault(): TorchLogs {
   // Loggers made before (or without) startTorchLogs still follow TORCH_LOGS; a bad value must not throw
-  // from a getLogger call at module load, so the default is lossy and reports through diag.
+  // from a getLogger call at module load, so this default is lossy and reports through diag.
   defaultTorchLogs ??= new TorchLogs({
     mode: "lossy",
     onWarning: (message) => diag.warn(`torch-logs-otel: ${message}`),
@@ -30,33 +92,22 @@ function resolveTorchLogs(options: GetLoggerOptions): TorchLogs {
   return defaultTorchLogs;
 }
 
-function loggerFor(
-  torchLogs: TorchLogs,
-  qualifiedName: string,
-  artifact: string | undefined,
-  options: GetLoggerOptions,
-) {
-  let loggers = byTorchLogs.get(torchLogs);
-  if (!loggers) {
-    const created: Loggers = new Map();
-    loggers = created;
-    byTorchLogs.set(torchLogs, created);
-    torchLogs.subscribe(() => {
-      for (const logger of created.values()) logger.configure();
-    });
+function setFor(options: GetLoggerOptions): LoggerSet {
+  if (options.torchLogs) {
+    let set = explicitSets.get(options.torchLogs);
+    if (!set) {
+      set = new LoggerSet(options.torchLogs);
+      explicitSets.set(options.torchLogs, set);
+    }
+    return set;
   }
-  const key = `${qualifiedName}\u0000${artifact ?? ""}`;
-  let logger = loggers.get(key);
-  if (!logger) {
-    logger = new TorchLogger(torchLogs, qualifiedName, artifact, options);
-    loggers.set(key, logger);
-  }
-  return logger;
+  defaultSet ??= new LoggerSet(currentDefault());
+  return defaultSet;
 }
 
 /** PyTorch's `logging.getLogger(__name__)` for TORCH_LOGS-governed code: `getLogger("torch._dynamo.guards")`. */
 export function getLogger(qualifiedName: string, options: GetLoggerOptions = {}): TorchLogger {
-  return loggerFor(resolveTorchLogs(options), qualifiedName, undefined, options);
+  return setFor(options).get(qualifiedName, undefined, options);
 }
 
 /**
@@ -68,11 +119,12 @@ export function getArtifactLogger(
   artifact: string,
   options: GetLoggerOptions = {},
 ): TorchLogger {
-  const torchLogs = resolveTorchLogs(options);
-  if (!torchLogs.registry.artifacts.has(artifact)) {
+  const set = setFor(options);
+  const registry = (options.torchLogs ?? currentDefault()).registry;
+  if (!registry.artifacts.has(artifact)) {
     throw new Error(
       `Artifact name: '${artifact}' not registered, register it with registry.registerArtifact({ name: "${artifact}" })`,
     );
   }
-  return loggerFor(torchLogs, qualifiedName, artifact, options);
+  return set.get(qualifiedName, artifact, options);
 }

@@ -45,10 +45,11 @@ export class TorchLogger {
   critical: LogMethod = noop;
   /** `error` that attaches an Error (the first or last argument) as OTel `exception.*` attributes. */
   exception: LogMethod = noop;
-  readonly #torchLogs: TorchLogs;
+  #torchLogs: TorchLogs;
   readonly #options: TorchLoggerOptions;
   #enabled = new Set<number>();
-  #otelLogger: Logger | undefined;
+  #provider: LoggerProvider | undefined;
+  #logger: Logger | undefined;
 
   constructor(
     torchLogs: TorchLogs,
@@ -71,6 +72,12 @@ export class TorchLogger {
   /** Logs at any Python level (`log.log(15, "…")`). */
   log(level: number, message: LogMessage | Error, ...args: unknown[]): void {
     if (this.#decide(level)) this.#emit(level, message, args, false);
+  }
+
+  /** Follows other settings from now on (the facade does this when the process default changes). */
+  bind(torchLogs: TorchLogs): void {
+    this.#torchLogs = torchLogs;
+    this.configure();
   }
 
   /** Re-reads the settings and re-binds the level methods. Called for you on every settings change. */
@@ -102,6 +109,16 @@ export class TorchLogger {
     return (message, ...args) => this.#emit(level, message, args, exception);
   }
 
+  /** The OTel logger of the current provider: the global one may be replaced (a new pipeline, a test). */
+  #otelLogger(): Logger {
+    const provider = this.#options.loggerProvider ?? logs.getLoggerProvider();
+    if (provider !== this.#provider || this.#logger === undefined) {
+      this.#provider = provider;
+      this.#logger = provider.getLogger(this.qualifiedName);
+    }
+    return this.#logger;
+  }
+
   #emit(level: number, message: LogMessage | Error, args: unknown[], exception: boolean): void {
     let error: Error | undefined;
     let body: string;
@@ -124,10 +141,7 @@ export class TorchLogger {
       attributes["exception.message"] = error.message;
       if (error.stack !== undefined) attributes["exception.stacktrace"] = error.stack;
     }
-    this.#otelLogger ??= (this.#options.loggerProvider ?? logs.getLoggerProvider()).getLogger(
-      this.qualifiedName,
-    );
-    this.#otelLogger.emit({
+    this.#otelLogger().emit({
       severityNumber: pythonLevelToSeverityNumber(level),
       severityText: pythonLevelToSeverityText(level),
       body,

@@ -1,7 +1,15 @@
 import { SeverityNumber } from "@opentelemetry/api";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { describe, expect, it } from "vitest";
-import { formatMessage, getArtifactLogger, getLogger, PythonLevel, TorchLogs } from "../src/index.ts";
+import {
+  formatMessage,
+  getArtifactLogger,
+  getLogger,
+  PythonLevel,
+  setDefaultTorchLogs,
+  startTorchLogs,
+  TorchLogs,
+} from "../src/index.ts";
 
 function setup(value: string) {
   const torchLogs = new TorchLogs({ settings: value, env: {} });
@@ -112,6 +120,31 @@ describe("getLogger / getArtifactLogger", () => {
   it("refuses an unregistered artifact, as PyTorch does", () => {
     const { options } = setup("");
     expect(() => getArtifactLogger("torch._dynamo", "no_such", options)).toThrow(/'no_such' not registered/);
+  });
+});
+
+describe("the process default", () => {
+  it("moves loggers made before startTorchLogs to the pipeline's settings, and back after shutdown", async () => {
+    setDefaultTorchLogs(new TorchLogs({ settings: "", env: {} }));
+    const early = getLogger("torch._dynamo.early"); // e.g. at module load, before the pipeline starts
+    expect(early.isEnabledFor(PythonLevel.INFO)).toBe(false);
+    const exporter = new InMemoryLogRecordExporter();
+    const pipeline = startTorchLogs({ exporter, settings: "dynamo", env: {}, flushOnExit: false });
+    try {
+      early.info("follows the pipeline");
+      pipeline.setLogs({ dynamo: PythonLevel.ERROR });
+      early.warning("hidden after setLogs");
+      await pipeline.forceFlush();
+      expect(exporter.getFinishedLogRecords().map((r) => r.body)).toEqual(["follows the pipeline"]);
+    } finally {
+      await pipeline.shutdown();
+    }
+    // Back to the process default, TORCH_LOGS.
+    const fromEnv = new TorchLogs({ mode: "lossy" }).settings;
+    expect(early.isEnabledFor(PythonLevel.WARNING)).toBe(
+      fromEnv.emits("torch._dynamo.early", PythonLevel.WARNING),
+    );
+    setDefaultTorchLogs(undefined);
   });
 });
 
