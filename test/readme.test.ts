@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type OtlpReceiver, startOtlpReceiver } from "./support/otlp-receiver.ts";
+import { runCliCaptured } from "./support/run-cli.ts";
 
 const run = promisify(execFile);
 const root = new URL("../", import.meta.url);
@@ -49,6 +50,31 @@ describe("README", () => {
     for (const [i, block] of blocks.entries()) {
       expect(readFileSync(new URL(files[i] ?? "", root), "utf8")).toBe(block);
     }
+  });
+});
+
+/** Shell words of a README command line, quotes removed, up to a comment or a pipe. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  for (const match of line.matchAll(/"([^"]*)"|'([^']*)'|(#.*$|\|.*$)|(\S+)/g)) {
+    if (match[3] !== undefined) break;
+    words.push(match[1] ?? match[2] ?? match[4] ?? "");
+  }
+  return words;
+}
+
+const CLI_LINES = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
+  .flatMap((m) => (m[1] ?? "").split("\n"))
+  .filter((line) => /^torch-logs-otel (explain|collector-filter|help|\+help)\b/.test(line));
+
+describe("README command lines", () => {
+  it("has some", () => {
+    expect(CLI_LINES.length).toBeGreaterThan(0);
+  });
+
+  it.each(CLI_LINES)("%s runs", async (line) => {
+    const { code, stderr } = await runCliCaptured(shellWords(line).slice(1));
+    expect([code, stderr]).toEqual([0, ""]);
   });
 });
 
