@@ -22,6 +22,11 @@ export function formatJsonLine(record: ReadableLogRecord): string {
 }
 
 function hrTimeToNanos([seconds, nanos]: HrTime): string {
+  // Whole seconds after the epoch and nanoseconds below one second, as every record has: the digits of
+  // the seconds then the nanoseconds padded to nine, without a BigInt per record.
+  if (Number.isSafeInteger(seconds) && seconds > 0 && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9) {
+    return `${seconds}${String(nanos).padStart(9, "0")}`;
+  }
   return (BigInt(seconds) * 1_000_000_000n + BigInt(nanos)).toString();
 }
 

@@ -34,11 +34,12 @@ export function parseCompileId(raw: string): CompileId | undefined {
   const [, frame, frameCompile, autograd, autogradFrame, autogradFrameCompile, attempt] = m;
   const frameId = frame ?? autogradFrame;
   const frameCompileId = frameCompile ?? autogradFrameCompile;
-  return {
-    raw,
-    ...(frameId !== undefined && { frameId: Number(frameId) }),
-    ...(frameCompileId !== undefined && { frameCompileId: Number(frameCompileId) }),
-    attempt: attempt === undefined ? 0 : Number(attempt),
-    ...(autograd !== undefined && { compiledAutogradId: Number(autograd) }),
-  };
+  // Built field by field (no spreads): this runs for every line that carries a trace id.
+  const id: { -readonly [K in keyof CompileId]?: CompileId[K] } = { raw };
+  if (frameId !== undefined) id.frameId = Number(frameId);
+  if (frameCompileId !== undefined) id.frameCompileId = Number(frameCompileId);
+  id.attempt = attempt === undefined ? 0 : Number(attempt);
+  if (autograd !== undefined) id.compiledAutogradId = Number(autograd);
+  // raw and attempt, the required fields, are set.
+  return id as CompileId;
 }

@@ -1,8 +1,7 @@
 // Classifies one physical line of PyTorch console output: a torch._logging line in one of the formats of
 // pytorch-log-format.md (§1 glog-style, §1.5 transitional, §2/§3 bracket, §4 torchdynamo), or anything else.
-// Pure and stateless; grouping lines into records is PytorchLogParser's job.
+// Pure (a cache of path → module name aside); grouping lines into records is PytorchLogParser's job.
 
-import { omitUndefined } from "./omit-undefined.ts";
 import { COMPILE_ID_SOURCE, type CompileId, parseCompileId } from "./parse-compile-id.ts";
 import { GLOG_LEVEL_SOURCE, LEVEL_NAME_SOURCE, type LogLevel, parseLogLevel } from "./parse-log-level.ts";
 import { scopeFromPath } from "./scope-from-path.ts";
@@ -106,9 +105,59 @@ const TRACE_ID = String.raw`(?: \[(?<traceId>${COMPILE_ID_SOURCE})\])?`;
 // (pytorch-log-format.md §1.3), so the separator is optional at the end of a line.
 const MESSAGE = "(?: (?<message>.*))?$";
 
+const GROUPS = [
+  "rankId",
+  "level",
+  "year",
+  "month",
+  "day",
+  "hour",
+  "minute",
+  "second",
+  "usec",
+  "msec",
+  "id",
+  "path",
+  "lineno",
+  "traceId",
+  "logger",
+  "artifact",
+  "message",
+] as const;
+type Group = (typeof GROUPS)[number];
+
+/** A header pattern and where each group's text is in its match array. */
+interface Pattern {
+  readonly regex: RegExp;
+  /** Capture number of each group; one the pattern lacks gets a number past the last, which reads as undefined. */
+  readonly at: Readonly<Record<Group, number>>;
+}
+
+const GROUP_NAME = /\(\?<([A-Za-z]\w*)>/g;
+
+/**
+ * Compiles a source written with named groups without the names. V8 builds a `groups` object for every
+ * match of a pattern with named groups; reading the match array by number instead skips that allocation,
+ * which was a tenth of the parser's time.
+ */
+function compile(source: string, flags: string): Pattern {
+  const names: string[] = Array.from(source.matchAll(GROUP_NAME), (m) => m[1] ?? "");
+  const regex = new RegExp(source.replace(GROUP_NAME, "("), flags);
+  // The numbers below count named groups only: an unnamed capturing group would shift them.
+  const captures = (new RegExp(`${regex.source}|`).exec("")?.length ?? 0) - 1;
+  if (captures !== names.length)
+    throw new Error(`parse-pytorch-line: unnamed capturing group in /${source}/`);
+  const at = {} as Record<Group, number>;
+  for (const group of GROUPS) {
+    const index = names.indexOf(group);
+    at[group] = index === -1 ? captures + 1 : index + 1;
+  }
+  return { regex, at };
+}
+
 // All patterns are unanchored: a header may sit after a wrapper or glued text (§5.1, §5.2). The `s` flag
 // lets `.` match `\r` and U+2028 inside a message, which would otherwise make a real line fail to match.
-const GLOG = new RegExp(
+const GLOG = compile(
   String.raw`${RANK}(?<level>${GLOG_LEVEL_SOURCE})${MONTH_DAY} ${CLOCK}\.(?<usec>\d{6}) (?<id>\d+) ` +
     // The path may contain spaces and `\` (Windows), so match it lazily up to the first `:N]`. PATH_MAX
     // (4096) bounds it, which also bounds the rescans when a long line holds many header-like starts.
@@ -116,23 +165,24 @@ const GLOG = new RegExp(
   "s",
 );
 
-const GLOG_TRANSITIONAL = new RegExp(
+const GLOG_TRANSITIONAL = compile(
   String.raw`${RANK}(?<level>[VIWEC])${MONTH_DAY} ${CLOCK}\.(?<usec>\d{6}) (?<id>\d+) ` +
     String.raw`(?<path>\S{1,4096}):(?<lineno>\d+)${TRACE_ID}${MESSAGE}`,
   "s",
 );
 
 // `\[?`: one 2022 paste lost the opening bracket (pytorch_pr88480, §3).
-const BRACKET = new RegExp(
+const BRACKET = compile(
   String.raw`${RANK}\[?(?<year>\d{4})-(?<month>\d{2})-(?<day>\d{2}) ${CLOCK},(?<msec>\d{3})\]${TRACE_ID} ` +
     String.raw`(?<logger>torch(?:\.\w+)*?)(?:\.__(?<artifact>\w+))?: \[(?<level>${LEVEL_NAME_SOURCE})\]${MESSAGE}`,
   "s",
 );
 
-// No timestamp, so anchored (after the wrapper): unanchored, any prose quoting "torchdynamo: [INFO]" would match.
-const TORCHDYNAMO = new RegExp(
-  String.raw`^(?<logger>(?:[Tt]orchdynamo|torchinductor)(?:\.\w+)*): \[(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL)\]${MESSAGE}`,
-  "s",
+// No timestamp, so anchored (sticky, matched where the wrapper ends): unanchored, any prose quoting
+// "torchdynamo: [INFO]" would match.
+const TORCHDYNAMO = compile(
+  String.raw`(?<logger>(?:[Tt]orchdynamo|torchinductor)(?:\.\w+)*): \[(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL)\]${MESSAGE}`,
+  "sy",
 );
 
 // Stream prefixes seen in front of torch lines (§5.1): vLLM/Ray `(Name key=value ...) `, torchrun's
@@ -157,19 +207,66 @@ const LOG_LOOKALIKE = new RegExp(
  * tried in the order of pytorch-log-format.md §7 (glog, transitional, bracket, torchdynamo).
  */
 export function parsePytorchLine(line: string): ParsedLine {
+  // A pattern is tried only when the line holds the literal shape it cannot match without (a clock, a
+  // logger name): most lines of a real log are plain output, and each unanchored pattern would scan it.
   let best: TorchLogLine | undefined;
-  for (const match of [matchGlog, matchBracket, matchTorchdynamo]) {
-    const found = match(line);
-    if (found === undefined) continue;
+  if (hasClock(line, DOT)) {
+    const found = matchGlog(line);
     // Nothing but wrapper tokens before it: no other header can start earlier.
-    if (found.glued === "") return found;
-    if (best === undefined || headerStart(found) < headerStart(best)) best = found;
+    if (found !== undefined && found.glued === "") return found;
+    best = found;
   }
-  return best ?? classifyOther(line);
+  if (hasClock(line, COMMA)) {
+    const found = matchBracket(line);
+    if (found !== undefined && found.glued === "") return found;
+    if (found !== undefined && (best === undefined || headerStart(found) < headerStart(best))) best = found;
+  }
+  // Both torchdynamo logger names contain "orch". Its header starts right after the wrapper with nothing
+  // glued, so no other header can start earlier.
+  let start = -1;
+  if (line.includes("orch")) {
+    start = wrapperLength(line);
+    const found = matchTorchdynamo(line, start);
+    if (found !== undefined) return found;
+  }
+  return best ?? classifyOther(line, start === -1 ? wrapperLength(line) : start);
 }
 
 function headerStart(line: TorchLogLine): number {
   return line.wrapper.length + line.glued.length;
+}
+
+const COLON = 0x3a;
+const DOT = 0x2e;
+const COMMA = 0x2c;
+
+function isDigitAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return code >= 0x30 && code <= 0x39;
+}
+
+/**
+ * Whether `line` holds a clock followed by `separator`: `\d\d:\d\d:\d\d.` (DOT) is in every glog-style
+ * header, `\d\d:\d\d:\d\d,` (COMMA) in every bracket header. Stops at the first one, which in a header
+ * line is near the start.
+ */
+function hasClock(line: string, separator: number): boolean {
+  for (let colon = line.indexOf(":", 2); colon !== -1 && colon + 6 < line.length; ) {
+    if (
+      line.charCodeAt(colon + 3) === COLON &&
+      line.charCodeAt(colon + 6) === separator &&
+      isDigitAt(line, colon - 2) &&
+      isDigitAt(line, colon - 1) &&
+      isDigitAt(line, colon + 1) &&
+      isDigitAt(line, colon + 2) &&
+      isDigitAt(line, colon + 4) &&
+      isDigitAt(line, colon + 5)
+    ) {
+      return true;
+    }
+    colon = line.indexOf(":", colon + 1);
+  }
+  return false;
 }
 
 /** Length of the stream prefixes (see {@link TorchLogLine.wrapper}) at the start of `text`. */
@@ -185,150 +282,176 @@ function wrapperLength(text: string): number {
   }
 }
 
-interface Located {
-  readonly wrapper: string;
-  readonly glued: string;
-  readonly prefix: string;
+/** A {@link TorchLogLine} being built: fields are added in the order records list them, absent ones never. */
+type Draft = { -readonly [K in keyof TorchLogLine]?: TorchLogLine[K] };
+
+/**
+ * The fields every format starts with: the text before the header split into wrapper and glued text, the
+ * grouping prefix (wrapper + the header up to the separator space before the message), and the level.
+ */
+function startLine(
+  line: string,
+  m: RegExpExecArray,
+  message: string | undefined,
+  format: PytorchLogFormat,
+  level: LogLevel,
+): Draft {
+  const wrapper = m.index === 0 ? "" : line.slice(0, wrapperLength(line.slice(0, m.index)));
+  const headerEnd = m.index + m[0].length - (message === undefined ? 0 : message.length + 1);
+  const glued = wrapper.length === m.index ? "" : line.slice(wrapper.length, m.index);
+  return {
+    kind: "torch",
+    format,
+    line,
+    wrapper,
+    glued,
+    // Without glued text the wrapper and the header are adjacent: one slice instead of a concatenation.
+    prefix: glued === "" ? line.slice(0, headerEnd) : wrapper + line.slice(m.index, headerEnd),
+    levelno: level.levelno,
+    levelName: level.levelName,
+  };
 }
 
-/** Splits the text before the header into wrapper and glued text, and builds the grouping prefix. */
-function locate(line: string, m: RegExpExecArray): Located {
-  const before = line.slice(0, m.index);
-  const wrapper = before.slice(0, wrapperLength(before));
-  const message = m.groups?.message;
-  const headerEnd = m.index + m[0].length - (message === undefined ? 0 : message.length + 1);
-  return {
-    wrapper,
-    glued: before.slice(wrapper.length),
-    prefix: wrapper + line.slice(m.index, headerEnd),
-  };
+/** Adds the fields every format parses the same way, which come last. */
+function finishLine(draft: Draft, m: RegExpExecArray, at: Pattern["at"]): TorchLogLine {
+  const rankId = m[at.rankId];
+  if (rankId !== undefined) draft.rank = Number(rankId);
+  const traceId = m[at.traceId];
+  const compileId = traceId === undefined ? undefined : parseCompileId(traceId);
+  if (compileId !== undefined) draft.compileId = compileId;
+  const artifact = m[at.artifact];
+  if (artifact !== undefined) draft.artifact = artifact;
+  draft.message = m[at.message] ?? "";
+  // Every required field is set: startLine sets the others.
+  return draft as TorchLogLine;
 }
 
 function matchGlog(line: string): TorchLogLine | undefined {
-  for (const [pattern, format] of [
-    [GLOG, "glog"],
-    [GLOG_TRANSITIONAL, "glog-transitional"],
-  ] as const) {
-    const m = pattern.exec(line);
-    const g = m?.groups;
-    if (m === null || g === undefined) continue;
-    const level = parseLogLevel(g.level ?? "");
-    const time = buildTime(g, undefined, Number(g.usec), "microsecond");
-    if (level === undefined || time === undefined) continue;
-    const id = g.id ?? "";
-    const path = g.path ?? "";
-    return omitUndefined<TorchLogLine>({
-      kind: "torch",
-      format,
-      line,
-      ...locate(line, m),
-      ...level,
-      time,
-      id,
-      ...splitId(id),
-      path,
-      lineno: Number(g.lineno),
-      scope: scopeFromPath(path),
-      ...common(g),
-    });
-  }
-  return undefined;
+  return (
+    matchGlogPattern(line, GLOG, "glog") ?? matchGlogPattern(line, GLOG_TRANSITIONAL, "glog-transitional")
+  );
+}
+
+function matchGlogPattern(
+  line: string,
+  { regex, at }: Pattern,
+  format: "glog" | "glog-transitional",
+): TorchLogLine | undefined {
+  const m = regex.exec(line);
+  if (m === null) return undefined;
+  const level = parseLogLevel(m[at.level] ?? "");
+  const time = buildTime(m, at, undefined, Number(m[at.usec]), "microsecond");
+  if (level === undefined || time === undefined) return undefined;
+  const draft = startLine(line, m, m[at.message], format, level);
+  draft.time = time;
+  const id = m[at.id] ?? "";
+  draft.id = id;
+  // Linux and macOS pids stay far below 2^32; `threading.get_ident()` is a pthread_t pointer (~1.4e14). On
+  // Windows both are small, so a 2.3/2.4 Windows thread id is reported as a pid: the shape cannot tell.
+  const n = Number(id);
+  if (n <= MAX_PID) draft.processId = n;
+  else if (Number.isSafeInteger(n)) draft.threadId = n;
+  const path = m[at.path] ?? "";
+  draft.path = path;
+  draft.lineno = Number(m[at.lineno]);
+  const scope = scopeOfPath(path);
+  if (scope !== undefined) draft.scope = scope;
+  return finishLine(draft, m, at);
 }
 
 function matchBracket(line: string): TorchLogLine | undefined {
-  const m = BRACKET.exec(line);
-  const g = m?.groups;
-  if (m === null || g === undefined) return undefined;
-  const level = parseLogLevel(g.level ?? "");
-  const time = buildTime(g, Number(g.year), Number(g.msec) * 1000, "millisecond");
+  const { regex, at } = BRACKET;
+  const m = regex.exec(line);
+  if (m === null) return undefined;
+  const level = parseLogLevel(m[at.level] ?? "");
+  const time = buildTime(m, at, Number(m[at.year]), Number(m[at.msec]) * 1000, "millisecond");
   if (level === undefined || time === undefined) return undefined;
-  return omitUndefined<TorchLogLine>({
-    kind: "torch",
-    format: "bracket",
-    line,
-    ...locate(line, m),
-    ...level,
-    time,
-    loggerName: g.logger,
-    scope: g.logger,
-    ...common(g),
-  });
+  const draft = startLine(line, m, m[at.message], "bracket", level);
+  draft.time = time;
+  const logger = m[at.logger];
+  if (logger !== undefined) {
+    draft.loggerName = logger;
+    draft.scope = logger;
+  }
+  return finishLine(draft, m, at);
 }
 
-function matchTorchdynamo(line: string): TorchLogLine | undefined {
-  const start = wrapperLength(line);
-  const m = TORCHDYNAMO.exec(line.slice(start));
-  const g = m?.groups;
-  if (m === null || g === undefined) return undefined;
-  const level = parseLogLevel(g.level ?? "");
+/** The torchdynamo header at `start` (the end of the wrapper), if it is one. */
+function matchTorchdynamo(line: string, start: number): TorchLogLine | undefined {
+  const { regex, at } = TORCHDYNAMO;
+  regex.lastIndex = start;
+  const m = regex.exec(line);
+  if (m === null) return undefined;
+  const level = parseLogLevel(m[at.level] ?? "");
   if (level === undefined) return undefined;
-  const message = g.message;
-  const wrapper = line.slice(0, start);
-  return omitUndefined<TorchLogLine>({
+  const message = m[at.message];
+  const draft: Draft = {
     kind: "torch",
     format: "torchdynamo",
     line,
-    wrapper,
+    wrapper: line.slice(0, start),
     glued: "",
-    prefix: wrapper + (message === undefined ? m[0] : m[0].slice(0, -(message.length + 1))),
-    ...level,
-    loggerName: g.logger,
-    scope: g.logger,
-    message: message ?? "",
-  });
-}
-
-/** Fields every format parses the same way. */
-function common(g: Record<string, string | undefined>) {
-  return {
-    rank: g.rankId === undefined ? undefined : Number(g.rankId),
-    compileId: g.traceId === undefined ? undefined : parseCompileId(g.traceId),
-    artifact: g.artifact,
-    message: g.message ?? "",
+    // The pattern runs to the end of the line.
+    prefix: line.slice(0, message === undefined ? line.length : line.length - (message.length + 1)),
+    levelno: level.levelno,
+    levelName: level.levelName,
   };
+  const logger = m[at.logger];
+  if (logger !== undefined) {
+    draft.loggerName = logger;
+    draft.scope = logger;
+  }
+  draft.message = message ?? "";
+  return draft as TorchLogLine;
 }
 
 /** A range check keeps e.g. `W1399 …` or a version string from passing as a header. */
 function buildTime(
-  g: Record<string, string | undefined>,
+  m: RegExpExecArray,
+  at: Pattern["at"],
   year: number | undefined,
   microsecond: number,
   precision: PytorchLogTime["precision"],
 ): PytorchLogTime | undefined {
-  const time = omitUndefined({
-    year,
-    month: Number(g.month),
-    day: Number(g.day),
-    hour: Number(g.hour),
-    minute: Number(g.minute),
-    second: Number(g.second),
-    microsecond,
-    precision,
-  });
+  const month = Number(m[at.month]);
+  const day = Number(m[at.day]);
+  const hour = Number(m[at.hour]);
+  const minute = Number(m[at.minute]);
+  const second = Number(m[at.second]);
   const valid =
-    time.month >= 1 &&
-    time.month <= 12 &&
-    time.day >= 1 &&
-    time.day <= 31 &&
-    time.hour <= 23 &&
-    time.minute <= 59 &&
-    time.second <= 60;
-  return valid ? time : undefined;
+    month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60;
+  if (!valid) return undefined;
+  return year === undefined
+    ? { month, day, hour, minute, second, microsecond, precision }
+    : { year, month, day, hour, minute, second, microsecond, precision };
 }
 
-// Linux and macOS pids stay far below 2^32; `threading.get_ident()` is a pthread_t pointer (~1.4e14). On
-// Windows both are small, so a 2.3/2.4 Windows thread id is reported as a pid: the shape cannot tell.
 const MAX_PID = 0xffff_ffff;
 
-function splitId(id: string): { processId?: number; threadId?: number } {
-  const n = Number(id);
-  if (n <= MAX_PID) return { processId: n };
-  return Number.isSafeInteger(n) ? { threadId: n } : {};
+// scopeFromPath of the paths seen lately: a log repeats a few dozen source paths over and over. Bounded:
+// emptied when full, so a log of ever new paths costs a rebuild now and then, not memory.
+const SCOPES = new Map<string, string | null>();
+const MAX_SCOPES = 512;
+
+function scopeOfPath(path: string): string | undefined {
+  const cached = SCOPES.get(path);
+  if (cached !== undefined) return cached ?? undefined;
+  const scope = scopeFromPath(path);
+  if (SCOPES.size >= MAX_SCOPES) SCOPES.clear();
+  SCOPES.set(path, scope ?? null);
+  return scope;
 }
 
-function classifyOther(line: string): OtherLine {
-  const content = line.slice(wrapperLength(line));
-  if (C10.test(content)) return { kind: "other", line, lookalike: "c10" };
-  if (LOG_LOOKALIKE.test(content)) return { kind: "other", line, lookalike: "log" };
+const LOOKALIKE_FIRST_CHARS = "[0123456789DIWECF";
+
+/** `start` is the length of the line's wrapper. */
+function classifyOther(line: string, start: number): OtherLine {
+  // Every lookalike header starts with `[`, a digit or the first letter of a level name.
+  const first = line.charAt(start);
+  if (first !== "" && LOOKALIKE_FIRST_CHARS.includes(first)) {
+    const content = start === 0 ? line : line.slice(start);
+    if (C10.test(content)) return { kind: "other", line, lookalike: "c10" };
+    if (LOG_LOOKALIKE.test(content)) return { kind: "other", line, lookalike: "log" };
+  }
   return { kind: "other", line };
 }

@@ -205,6 +205,9 @@ export class PytorchLogParser {
   readonly #streams = new Map<string, TorchEntry>();
   /** The record that took the previous physical line, if that line was part of a torch record. */
   #last: TorchEntry | undefined;
+  /** The previous header and its stream key: consecutive headers are mostly of one stream. */
+  #keyHeader: TorchLogLine | undefined;
+  #key = "";
   #partial = "";
   #partialTruncated = false;
   #lineNumber = 0;
@@ -324,7 +327,7 @@ export class PytorchLogParser {
   }
 
   #takeHeader(header: TorchLogLine, truncated: boolean): void {
-    const key = streamKey(header);
+    const key = this.#streamKey(header);
     const open = this.#streams.get(key);
     // The torchdynamo format prints no time and prefixes only a record's first line, so two headers are
     // two records even when identical; glued text can only precede a record's first line.
@@ -359,6 +362,22 @@ export class PytorchLogParser {
     this.#streams.set(key, entry);
     this.#enqueue(entry);
     this.#last = entry;
+  }
+
+  /** streamKey(header), reusing the previous header's key string (and so its cached hash) when equal. */
+  #streamKey(header: TorchLogLine): string {
+    const previous = this.#keyHeader;
+    this.#keyHeader = header;
+    if (
+      previous === undefined ||
+      previous.format !== header.format ||
+      previous.wrapper !== header.wrapper ||
+      previous.rank !== header.rank ||
+      previous.id !== header.id
+    ) {
+      this.#key = streamKey(header);
+    }
+    return this.#key;
   }
 
   /** Rule 2: folds an unprefixed line into the record of the previous line when it must belong there. */
@@ -486,14 +505,25 @@ export class PytorchLogParser {
       this.#bufferedLines--;
       this.#stats.otherRecords++;
       this.#stats.recordsOut++;
-      this.#out.push({
-        kind: "other",
-        text: entry.line.line,
-        ...(entry.line.lookalike !== undefined && { lookalike: entry.line.lookalike }),
-        lineCount: 1,
-        firstLineNumber: entry.firstLineNumber,
-        truncated: entry.truncated,
-      });
+      const lookalike = entry.line.lookalike;
+      this.#out.push(
+        lookalike === undefined
+          ? {
+              kind: "other",
+              text: entry.line.line,
+              lineCount: 1,
+              firstLineNumber: entry.firstLineNumber,
+              truncated: entry.truncated,
+            }
+          : {
+              kind: "other",
+              text: entry.line.line,
+              lookalike,
+              lineCount: 1,
+              firstLineNumber: entry.firstLineNumber,
+              truncated: entry.truncated,
+            },
+      );
       return;
     }
     this.#bufferedLines -= entry.lineCount;
@@ -516,26 +546,44 @@ export function parsePytorchLog(text: string, options?: PytorchLogParserOptions)
   return [...parser.push(text), ...parser.end()];
 }
 
+/** A {@link TorchLogRecord} being built: fields are added in the order they are listed, absent ones never. */
+type Draft = { -readonly [K in keyof TorchLogRecord]?: TorchLogRecord[K] };
+
 function toRecord(entry: TorchEntry): TorchLogRecord {
-  const { kind: _kind, line: _line, prefix: _prefix, message: _message, ...fields } = entry.header;
-  const lines = entry.dropFirstLine ? entry.lines.slice(1) : entry.lines;
-  return omitUndefined<TorchLogRecord>({
+  // Field by field rather than spreading the header and omitting `undefined`: this runs once per record.
+  const h = entry.header;
+  const record: Draft = {
     kind: "torch",
-    ...fields,
-    compileId: entry.compileId,
-    artifact: entry.artifact,
-    message: lines.join("\n"),
-    lineCount: entry.lineCount,
-    firstLineNumber: entry.firstLineNumber,
-    unprefixedLineCount: entry.unprefixedLineCount,
-    continued: entry.continued,
-    truncated: entry.truncated,
-  });
+    format: h.format,
+    wrapper: h.wrapper,
+    glued: h.glued,
+    levelno: h.levelno,
+    levelName: h.levelName,
+  };
+  if (h.time !== undefined) record.time = h.time;
+  if (h.id !== undefined) record.id = h.id;
+  if (h.processId !== undefined) record.processId = h.processId;
+  if (h.threadId !== undefined) record.threadId = h.threadId;
+  if (h.path !== undefined) record.path = h.path;
+  if (h.lineno !== undefined) record.lineno = h.lineno;
+  if (h.loggerName !== undefined) record.loggerName = h.loggerName;
+  if (h.scope !== undefined) record.scope = h.scope;
+  if (h.rank !== undefined) record.rank = h.rank;
+  if (entry.compileId !== undefined) record.compileId = entry.compileId;
+  if (entry.artifact !== undefined) record.artifact = entry.artifact;
+  record.message = (entry.dropFirstLine ? entry.lines.slice(1) : entry.lines).join("\n");
+  record.lineCount = entry.lineCount;
+  record.firstLineNumber = entry.firstLineNumber;
+  record.unprefixedLineCount = entry.unprefixedLineCount;
+  record.continued = entry.continued;
+  record.truncated = entry.truncated;
+  // Every required field is set above.
+  return record as TorchLogRecord;
 }
 
 /** Lines of one stream can form one record; lines of different streams never do. */
 function streamKey(header: TorchLogLine): string {
-  return [header.format, header.wrapper, header.rank ?? "", header.id ?? ""].join("\u0000");
+  return `${header.format}\u0000${header.wrapper}\u0000${header.rank ?? ""}\u0000${header.id ?? ""}`;
 }
 
 /** Rule 2c, conservative: only what a traceback or an indented continuation looks like. */
