@@ -30,6 +30,7 @@ import {
   formatRatio,
   type Row,
   type Spread,
+  spreadOf,
 } from "./harness.ts";
 import { type ReceiverThread, startReceiverInline, startReceiverThread } from "./support/receiver-thread.ts";
 
@@ -132,20 +133,6 @@ async function measureBlock(side: Side): Promise<void> {
   // samples_threshold (12) > SAMPLES_PER_BLOCK: mitata keeps every sample.
   for (const ns of stats.samples) side.wall.push(ns / RECORDS);
   side.blocks.push(stats.p50 / RECORDS);
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.floor(q * (sorted.length - 1))] ?? Number.NaN;
-}
-
-function spreadOf(values: readonly number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    p50: quantile(sorted, 0.5),
-    p25: quantile(sorted, 0.25),
-    p75: quantile(sorted, 0.75),
-    samples: sorted.length,
-  };
 }
 
 function detail(side: Side, ns: Spread): string {

@@ -18,7 +18,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { measure } from "mitata";
 import { PytorchLogParser } from "../../src/ingest/pytorch-log-parser.ts";
-import { atLeast, type CustomScenario, formatBytes, formatNs, type Row, type Spread } from "./harness.ts";
+import { atLeast, type CustomScenario, formatBytes, formatNs, type Row, spreadOf } from "./harness.ts";
 
 const TARGET_LINES_PER_SECOND = 500_000;
 const MIN_LINES = 1_000_000;
@@ -97,20 +97,6 @@ function countLines(input: Input): number {
   if (lines !== input.lines)
     throw new Error(`scenario 6: split counted ${lines} lines, expected ${input.lines}`);
   return lines;
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.floor(q * (sorted.length - 1))] ?? Number.NaN;
-}
-
-function spreadOf(values: readonly number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    p50: quantile(sorted, 0.5),
-    p25: quantile(sorted, 0.25),
-    p75: quantile(sorted, 0.75),
-    samples: sorted.length,
-  };
 }
 
 interface Side {

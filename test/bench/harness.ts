@@ -159,6 +159,22 @@ export class Results {
   }
 }
 
+/** The value at quantile `q` of sorted values. */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.floor(q * (sorted.length - 1))] ?? Number.NaN;
+}
+
+/** The median and quartiles of measured values. */
+export function spreadOf(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    p50: quantile(sorted, 0.5),
+    p25: quantile(sorted, 0.25),
+    p75: quantile(sorted, 0.75),
+    samples: sorted.length,
+  };
+}
+
 export function formatNs(ns: number): string {
   if (!Number.isFinite(ns)) return String(ns);
   if (ns < 10) return ns.toFixed(2);
