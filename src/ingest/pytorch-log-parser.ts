@@ -33,31 +33,14 @@
 import { omitUndefined } from "./omit-undefined.ts";
 import type { CompileId } from "./parse-compile-id.ts";
 import { COMPILE_ID_SOURCE, parseCompileId } from "./parse-compile-id.ts";
-import type { LogLevel } from "./parse-log-level.ts";
-import type { OtherLine, PytorchLogFormat, PytorchLogTime, TorchLogLine } from "./parse-pytorch-line.ts";
+import type { OtherLine, TorchLogLine } from "./parse-pytorch-line.ts";
 import { parsePytorchLine } from "./parse-pytorch-line.ts";
 
-/** One torch._logging call, reassembled from its lines. */
-export interface TorchLogRecord extends LogLevel {
-  readonly kind: "torch";
-  readonly format: PytorchLogFormat;
-  /** Absent only for the `torchdynamo` format. Local time; no year in the glog formats. */
-  readonly time?: PytorchLogTime;
-  readonly id?: string;
-  readonly processId?: number;
-  readonly threadId?: number;
-  readonly path?: string;
-  readonly lineno?: number;
-  readonly loggerName?: string;
-  /** Module/logger name; absent when the path is not a torch module (see scopeFromPath). */
-  readonly scope?: string;
-  readonly rank?: number;
-  readonly compileId?: CompileId;
-  readonly artifact?: string;
-  /** Stream prefix of every line, e.g. `(VllmWorker rank=2 pid=295) `; `""` when none. */
-  readonly wrapper: string;
-  /** Output glued before the first line's header (tqdm bar, `^C`, `.`); `""` when none. */
-  readonly glued: string;
+/**
+ * One torch._logging call, reassembled from its lines: the first line's fields (time, path, compile id,
+ * artifact, …; see {@link TorchLogLine}) and the message of all its lines.
+ */
+export interface TorchLogRecord extends Omit<TorchLogLine, "line" | "prefix" | "message"> {
   /** The message lines joined with `"\n"`, each exactly as printed after the prefix. */
   readonly message: string;
   /** Physical input lines this record consumed. */
