@@ -82,6 +82,11 @@ export function setDefaultTorchLogs(torchLogs: TorchLogs | undefined): void {
   if (defaultSet) defaultSet.rebind(currentDefault());
 }
 
+/** The process default `TorchLogs`, if one was set or created. */
+export function getDefaultTorchLogs(): TorchLogs | undefined {
+  return defaultTorchLogs;
+}
+
 function currentDefault(): TorchLogs {
   // Loggers made before (or without) startTorchLogs still follow TORCH_LOGS; a bad value must not throw
   // from a getLogger call at module load, so this default is lossy and reports through diag.

@@ -14,11 +14,11 @@ import {
 import { torchConsoleOptionsFromEnv } from "./console/torch-console-options-from-env.ts";
 import { DeliveryCounter, type DeliveryStats } from "./delivery-counter.ts";
 import { type Environment, hasOtlpLogsEndpoint, processEnvironment, readServiceName } from "./env.ts";
-import { setDefaultTorchLogs } from "./get-logger.ts";
+import { getDefaultTorchLogs, setDefaultTorchLogs } from "./get-logger.ts";
 import { otlpLogExporterFromEnv } from "./otlp-config-from-env.ts";
 import { registerLoggerProviderGlobally } from "./register-logger-provider.ts";
 import type { SetLogsOptions } from "./set-logs.ts";
-import type { TorchLogs } from "./torch-logs.ts";
+import { TorchLogs } from "./torch-logs.ts";
 import {
   TorchLogsLogRecordProcessor,
   type TorchLogsLogRecordProcessorOptions,
@@ -54,9 +54,10 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
    */
   readonly register?: boolean;
   /**
-   * Deliver what was accepted when the process ends: flush on `beforeExit`, and on SIGTERM/SIGINT shut down
-   * (within `shutdownTimeoutMillis`) before the signal's default action — unless the application handles the
-   * signal itself, in which case it is left to call `shutdown()`. Default `true`.
+   * Deliver what was accepted when the process ends: flush on `beforeExit` (each time new records were
+   * accepted), and on SIGTERM/SIGINT shut down (within `shutdownTimeoutMillis`) before the signal's default
+   * action — unless the application listens to the signal itself, in which case it is left to call
+   * `shutdown()`. Default `true`.
    */
   readonly flushOnExit?: boolean;
   /**
@@ -100,6 +101,14 @@ export interface TorchLogsPipeline {
  * `const logs = startTorchLogs({ serviceName: "trainer" })`.
  */
 export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Environment): TorchLogsPipeline {
+  // Settings first: a bad TORCH_LOGS throws before any file, stream listener or socket is opened.
+  const torchLogs =
+    options.torchLogs ??
+    new TorchLogs({
+      ...options,
+      ...(env && !options.env ? { env } : {}),
+      onWarning: options.onWarning ?? ((message) => diag.warn(`startTorchLogs: ${message}`)),
+    });
   const counter = new DeliveryCounter((message) => diag.warn(`startTorchLogs: ${message}`));
   const choice = options.exporter ?? "auto";
   const kind = choice === "auto" ? (hasOtlpLogsEndpoint(env) ? "otlp" : "console") : choice;
@@ -118,10 +127,7 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
           exporter: counter.wrap(exporter),
           selfObsMeterProvider: counter.meterProvider,
         });
-  const processor = new TorchLogsLogRecordProcessor(delegate, {
-    ...options,
-    ...(env && !options.env ? { env } : {}),
-  });
+  const processor = new TorchLogsLogRecordProcessor(delegate, { ...options, torchLogs });
   const serviceName = options.serviceName ?? readServiceName(env);
   const resource = defaultResource().merge(
     resourceFromAttributes({
@@ -134,34 +140,47 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
     processors: [processor],
     ...(options.loggerConfigurator
       ? {
-          loggerConfigurator: createTorchLogsLoggerConfigurator(processor.torchLogs, {
+          loggerConfigurator: createTorchLogsLoggerConfigurator(torchLogs, {
             ungovernedScopes: options.ungovernedScopes ?? "pass",
             attributeArtifacts: options.artifactAttribute !== false,
           }),
         }
       : {}),
   });
-  const register = options.register ?? true;
-  const unregister = register ? registerLoggerProviderGlobally(provider) : undefined;
-  if (register) setDefaultTorchLogs(processor.torchLogs);
+  const registration = (options.register ?? true) ? registerLoggerProviderGlobally(provider) : undefined;
+  if (registration && !registration.api) {
+    diag.warn(
+      "startTorchLogs: another LoggerProvider is already the global one; records from the global logs API and " +
+        "getLogger() will not reach this pipeline (shut the other down first, or pass register: false and " +
+        "emit through pipeline.provider)",
+    );
+  }
+  // The facade follows this pipeline only when its records reach it, i.e. when the global provider is ours.
+  const ownsDefault = registration?.api === true;
+  if (ownsDefault) setDefaultTorchLogs(torchLogs);
   let stopped: Promise<void> | undefined;
   const shutdown = () => {
     stopped ??= provider.shutdown().finally(() => {
       removeExitHooks();
-      unregister?.();
-      if (register) setDefaultTorchLogs(undefined);
+      registration?.unregister();
+      if (ownsDefault && getDefaultTorchLogs() === torchLogs) setDefaultTorchLogs(undefined);
     });
     return stopped;
   };
   const removeExitHooks =
     (options.flushOnExit ?? true)
-      ? installExitHooks(provider, shutdown, options.shutdownTimeoutMillis ?? 5000)
+      ? installExitHooks(
+          provider,
+          shutdown,
+          () => processor.stats.passed,
+          options.shutdownTimeoutMillis ?? 5000,
+        )
       : () => {};
   return {
     provider,
     processor,
     exporter,
-    torchLogs: processor.torchLogs,
+    torchLogs,
     setLogs: (setLogsOptions) => processor.setLogs(setLogsOptions),
     forceFlush: () => provider.forceFlush(),
     shutdown,
@@ -172,30 +191,32 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
 /**
- * `beforeExit` (the event loop ran dry) flushes once; a signal shuts the pipeline down, then re-raises the
- * signal so the process still ends as the signal asks — unless the application listens to it too.
+ * `beforeExit` (the event loop ran dry) flushes whatever was accepted since the last time; a signal shuts the
+ * pipeline down, then re-raises the signal so the process still ends as the signal asks — unless the
+ * application listens to that signal too, in which case its handler decides (and calls `shutdown()`).
  */
 function installExitHooks(
   provider: LoggerProvider,
   shutdown: () => Promise<void>,
+  accepted: () => number,
   timeoutMillis: number,
 ): () => void {
-  let flushedBeforeExit = false;
+  let flushedUpTo = 0;
   const onBeforeExit = () => {
-    if (flushedBeforeExit) return;
-    flushedBeforeExit = true;
+    const now = accepted();
+    if (now === flushedUpTo) return; // nothing new: let the process end
+    flushedUpTo = now;
     provider
       .forceFlush()
       .catch((error: unknown) => diag.error(`startTorchLogs: flush at exit failed: ${String(error)}`));
   };
   const onSignal = (signal: NodeJS.Signals) => {
     remove();
+    if (process.listenerCount(signal) > 0) return; // the application handles it
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMillis).unref());
     Promise.race([shutdown(), timeout])
       .catch((error: unknown) => diag.error(`startTorchLogs: shutdown on ${signal} failed: ${String(error)}`))
-      .finally(() => {
-        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-      });
+      .finally(() => process.kill(process.pid, signal));
   };
   process.on("beforeExit", onBeforeExit);
   for (const signal of SIGNALS) process.once(signal, onSignal);

@@ -2,7 +2,7 @@
 // that the tests stop, slow down or make fail. Every test asserts counts.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { type DiagLogger, DiagLogLevel, diag, SeverityNumber } from "@opentelemetry/api";
+import { type DiagLogger, DiagLogLevel, diag, logs, SeverityNumber } from "@opentelemetry/api";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -31,7 +31,12 @@ afterEach(async () => {
 });
 
 function start(
-  options: { maxQueueSize?: number; timeoutMillis?: number; headers?: Record<string, string> } = {},
+  options: {
+    maxQueueSize?: number;
+    timeoutMillis?: number;
+    headers?: Record<string, string>;
+    register?: boolean;
+  } = {},
 ) {
   pipeline = startTorchLogs({
     exporter: new OTLPLogExporter({
@@ -40,7 +45,7 @@ function start(
       ...(options.headers ? { headers: options.headers } : {}),
     }),
     settings: "",
-    register: false,
+    register: options.register ?? false,
     flushOnExit: false,
     batch: { scheduledDelayMillis: 5, maxQueueSize: options.maxQueueSize ?? 2048, maxExportBatchSize: 256 },
   });
@@ -140,11 +145,43 @@ describe("process exit", () => {
     expect(receiver.records).toHaveLength(3000);
   });
 
+  it("leaves SIGTERM to an application that handles it, and delivers what its handler logs", async () => {
+    const child = runApp("app-signal", 500);
+    await once(child.stdout, "data");
+    child.kill("SIGTERM");
+    const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
+    expect([code, signal]).toEqual([0, null]);
+    expect(receiver.records).toHaveLength(501);
+    expect(receiver.records.at(-1)?.body).toBe("app: shutting down");
+  });
+
+  it("flushes again for records logged from the application's own beforeExit handler", async () => {
+    const child = runApp("log-at-exit", 100);
+    const [code] = (await once(child, "exit")) as [number | null];
+    expect(code).toBe(0);
+    expect(receiver.records.map((r) => r.body).at(-1)).toBe("app: logged at exit");
+    expect(receiver.records).toHaveLength(101);
+  });
+
   it("flushes when the event loop runs dry without a shutdown call", async () => {
     const child = runApp("drain", 1000);
     const [code] = (await once(child, "exit")) as [number | null];
     expect(code).toBe(0);
     expect(receiver.records).toHaveLength(1000);
+  });
+});
+
+describe("two pipelines", () => {
+  it("the second does not take the globals over, says so, and its shutdown leaves the first working", async () => {
+    const { pipeline: first } = start({ register: true });
+    const second = startTorchLogs({
+      exporter: new OTLPLogExporter({ url: receiver.url }),
+      settings: "+dynamo",
+      flushOnExit: false,
+    });
+    expect(diagMessages.join("\n")).toContain("another LoggerProvider is already the global one");
+    await second.shutdown();
+    expect(logs.getLoggerProvider()).toBe(first.provider);
   });
 });
 

@@ -1,4 +1,4 @@
-import { type DiagLogger, DiagLogLevel, diag, SeverityNumber } from "@opentelemetry/api";
+import { type DiagLogger, DiagLogLevel, diag, logs, SeverityNumber } from "@opentelemetry/api";
 import { logs as legacyLogs } from "@opentelemetry/api-logs";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -229,7 +229,8 @@ describe("TorchLogsLogRecordProcessor", () => {
 
   it("filters records from the legacy @opentelemetry/api-logs global the same way", async () => {
     const { provider, received } = setup({ settings: "-dynamo,+inductor" });
-    const unregister = registerLoggerProviderGlobally(provider);
+    const registration = registerLoggerProviderGlobally(provider);
+    expect([registration.api, registration.legacy]).toEqual([true, true]);
     try {
       const legacy = legacyLogs.getLogger("torch._dynamo");
       legacy.emit({ severityNumber: 17, body: "legacy error" });
@@ -237,7 +238,21 @@ describe("TorchLogsLogRecordProcessor", () => {
       legacyLogs.getLogger("torch._inductor.scheduler").emit({ severityNumber: 5, body: "legacy debug" });
       expect(received().map((r) => r.body)).toEqual(["legacy error", "legacy debug"]);
     } finally {
-      unregister();
+      registration.unregister();
+    }
+  });
+
+  it("does not take over, or later remove, a global provider registered by someone else", () => {
+    const { provider: theirs } = setup();
+    const { provider: ours } = setup();
+    const first = registerLoggerProviderGlobally(theirs);
+    try {
+      const second = registerLoggerProviderGlobally(ours);
+      expect([second.api, second.legacy]).toEqual([false, false]);
+      second.unregister();
+      expect(logs.getLoggerProvider()).toBe(theirs);
+    } finally {
+      first.unregister();
     }
   });
 });
