@@ -66,11 +66,13 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   #lastScope: InstrumentationScope | undefined;
   #lastEntry: CacheEntry | undefined;
   readonly #warned = new Set<string>();
+  #valueWarnings = 0;
   #settings: TorchLogsSettings;
   #generation: number;
   #passed = 0;
   #filtered = 0;
   #shutdown: Promise<void> | undefined;
+  readonly #unsubscribe: () => void;
 
   constructor(
     delegate: LogRecordProcessor | readonly LogRecordProcessor[],
@@ -91,7 +93,7 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
       });
     this.#settings = this.torchLogs.settings;
     this.#generation = this.torchLogs.generation;
-    this.torchLogs.subscribe((settings, generation) => {
+    this.#unsubscribe = this.torchLogs.subscribe((settings, generation) => {
       this.#settings = settings;
       this.#generation = generation;
     });
@@ -169,17 +171,32 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
       this.#warnOnce("internal", `enabled() failed, answered true: ${String(error)}`);
     }
     if (this.#delegatesAlwaysEnabled) return true;
-    for (const delegate of this.#delegates) if (delegate.enabled?.(options)) return true;
+    for (const delegate of this.#delegates) {
+      try {
+        if (delegate.enabled?.(options)) return true;
+      } catch (error) {
+        this.#warnOnce("delegate", `delegate enabled() threw, answered true: ${String(error)}`);
+        return true;
+      }
+    }
     return false;
   }
 
   forceFlush(): Promise<void> {
-    return Promise.all(this.#delegates.map((d) => d.forceFlush())).then(() => undefined);
+    // A delegate that throws synchronously rejects this promise instead of throwing into the caller.
+    return Promise.all(this.#delegates.map((d) => Promise.resolve().then(() => d.forceFlush()))).then(
+      () => {},
+    );
   }
 
-  /** Shuts the delegates down once; later calls return the same promise. */
+  /** Shuts the delegates down once and stops following the settings; later calls return the same promise. */
   shutdown(): Promise<void> {
-    this.#shutdown ??= Promise.all(this.#delegates.map((d) => d.shutdown())).then(() => undefined);
+    if (this.#shutdown === undefined) {
+      this.#unsubscribe();
+      this.#shutdown = Promise.all(
+        this.#delegates.map((d) => Promise.resolve().then(() => d.shutdown())),
+      ).then(() => {});
+    }
     return this.#shutdown;
   }
 
@@ -217,9 +234,10 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
         (severity === 0 && filter.minimumSeverity !== Number.POSITIVE_INFINITY)
       );
     }
+    // An eventName that names an artifact decides first: enabled() sees it (and only it), so both agree.
     const artifact =
-      (raw === undefined ? undefined : this.#artifact(raw, record)) ??
       (eventName === undefined ? undefined : this.#eventArtifact(eventName)) ??
+      (raw === undefined ? undefined : this.#artifact(raw, record)) ??
       filter.scopeArtifact;
     const level = severity === 0 ? Number.POSITIVE_INFINITY : severityNumberToPythonLevel(severity);
     return decideEmission(filter.decision, level, artifact);
@@ -259,9 +277,16 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
       record.setAttribute(this.#componentAttribute, alias);
   }
 
+  /**
+   * Reports each kind of problem once. Per-value keys (`unknown:<name>`) share a budget so that arbitrary
+   * attribute values cannot flood diag; the fixed keys (`internal`, `delegate`) are always reported once.
+   */
   #warnOnce(key: string, message: string): void {
-    if (this.#warned.has(key) || this.#warned.size >= MAX_WARNINGS) return;
+    if (this.#warned.has(key)) return;
+    const perValue = key.includes(":");
+    if (perValue && this.#valueWarnings >= MAX_WARNINGS) return;
     this.#warned.add(key);
+    if (perValue) this.#valueWarnings++;
     diag.warn(`TorchLogsLogRecordProcessor: ${message}`);
   }
 }

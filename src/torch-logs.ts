@@ -91,7 +91,14 @@ export class TorchLogs {
   update(settings: TorchLogsSettings): void {
     this.#settings = settings;
     this.#generation++;
-    for (const listener of this.#listeners) listener(settings, this.#generation);
+    for (const listener of this.#listeners) {
+      // One failing listener must not keep the others (processors, loggers) on the old settings.
+      try {
+        listener(settings, this.#generation);
+      } catch (error) {
+        this.#warn(`a settings listener threw: ${String(error)}`);
+      }
+    }
   }
 
   /**

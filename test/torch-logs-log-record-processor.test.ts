@@ -227,6 +227,43 @@ describe("TorchLogsLogRecordProcessor", () => {
     expect(warnings.join()).toContain("delegate onEmit threw: Error: boom");
   });
 
+  it("survives delegates that throw from enabled(), forceFlush() and shutdown()", async () => {
+    const warnings = captureDiag();
+    const boom = () => {
+      throw new Error("boom");
+    };
+    const processor = new TorchLogsLogRecordProcessor(
+      { onEmit: () => {}, enabled: boom, forceFlush: boom, shutdown: boom },
+      { settings: "" },
+    );
+    const provider = new LoggerProvider({ processors: [processor] });
+    expect(provider.getLogger("x").enabled({ severityNumber: SeverityNumber.ERROR })).toBe(true);
+    expect(warnings.join()).toContain("delegate enabled() threw");
+    await expect(processor.forceFlush()).rejects.toThrow("boom");
+    await expect(processor.shutdown()).rejects.toThrow("boom");
+  });
+
+  it("stops following a shared TorchLogs once shut down", async () => {
+    const torchLogs = new TorchLogs({ settings: "", env: {} });
+    const { processor } = setup({ torchLogs });
+    await processor.shutdown();
+    torchLogs.update(parseTorchLogs("+dynamo"));
+    expect(processor.settings.effectiveLevel("torch._dynamo")).toBe(PythonLevel.WARNING);
+  });
+
+  it("lets an eventName that names an artifact decide before the attribute, in enabled() and onEmit alike", () => {
+    const { provider, received } = setup({ settings: "guards" });
+    const logger = provider.getLogger("torch._dynamo");
+    const record = {
+      severityNumber: SeverityNumber.DEBUG,
+      eventName: "output_code",
+      attributes: { "torch.artifact": "guards" },
+    };
+    expect(logger.enabled(record)).toBe(false);
+    logger.emit({ ...record, body: "output_code is off" });
+    expect(received()).toEqual([]);
+  });
+
   it("filters records from the legacy @opentelemetry/api-logs global the same way", async () => {
     const { provider, received } = setup({ settings: "-dynamo,+inductor" });
     const registration = registerLoggerProviderGlobally(provider);
