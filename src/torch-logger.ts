@@ -1,4 +1,4 @@
-import { type Attributes, type Logger, type LoggerProvider, logs } from "@opentelemetry/api";
+import { type Attributes, diag, type Logger, type LoggerProvider, logs } from "@opentelemetry/api";
 import { ARTIFACT_ATTRIBUTE } from "./attributes.ts";
 import { formatMessage } from "./format-message.ts";
 import { PythonLevel } from "./levels.ts";
@@ -11,7 +11,7 @@ export type LogMessage = string | (() => string);
 
 type LogMethod = (message: LogMessage | Error, ...args: unknown[]) => void;
 
-const LEVELS = [
+const LEVELS: readonly number[] = [
   PythonLevel.DEBUG,
   PythonLevel.INFO,
   PythonLevel.WARNING,
@@ -49,6 +49,7 @@ export class TorchLogger {
   readonly #options: TorchLoggerOptions;
   #enabled = new Set<number>();
   #provider: LoggerProvider | undefined;
+  #reportedFormatError = false;
   #logger: Logger | undefined;
 
   constructor(
@@ -95,13 +96,11 @@ export class TorchLogger {
   #decide(level: number): boolean {
     const settings = this.#torchLogs.settings;
     const scope = settings.scope(this.qualifiedName);
-    // A name no component governs behaves like an unconfigured Python logger: WARNING and above.
-    if (!scope.governed) return this.artifact === undefined && level >= scope.level;
-    return decideEmission(
-      scope,
-      level,
-      this.artifact === undefined ? undefined : settings.artifact(this.artifact),
-    );
+    const artifact = this.artifact === undefined ? undefined : settings.artifact(this.artifact);
+    // A name no component governs behaves like an unconfigured Python logger (WARNING and above), except
+    // that an artifact switched on shows, as it would through the processor, which passes such scopes.
+    if (!scope.governed) return level >= (artifact?.enabled ? PythonLevel.DEBUG : scope.level);
+    return decideEmission(scope, level, artifact);
   }
 
   #method(level: number, exception: boolean): LogMethod {
@@ -131,7 +130,7 @@ export class TorchLogger {
         error = last;
         args = args.slice(0, -1);
       }
-      body = typeof message === "function" ? message() : formatMessage(message, args);
+      body = this.#body(message, args);
     }
     const attributes: Attributes = {};
     if (this.artifact !== undefined)
@@ -142,11 +141,39 @@ export class TorchLogger {
       if (error.stack !== undefined) attributes["exception.stacktrace"] = error.stack;
     }
     this.#otelLogger().emit({
-      severityNumber: pythonLevelToSeverityNumber(level),
-      severityText: pythonLevelToSeverityText(level),
+      severityNumber: SEVERITY_NUMBERS.get(level) ?? pythonLevelToSeverityNumber(level),
+      severityText: SEVERITY_TEXTS.get(level) ?? pythonLevelToSeverityText(level),
       body,
       attributes,
     });
+  }
+
+  /**
+   * The message text. Like Python's logging, a message that fails to format (a throwing lazy function, a
+   * `%d` given a Symbol) does not throw into the application: the record keeps the template and says why.
+   */
+  #body(message: LogMessage, args: unknown[]): string {
+    try {
+      return typeof message === "function" ? message() : formatMessage(message, args);
+    } catch (error) {
+      if (!this.#reportedFormatError) {
+        this.#reportedFormatError = true;
+        diag.warn(`TorchLogger ${this.qualifiedName}: a log message failed to format: ${String(error)}`);
+      }
+      const template = typeof message === "function" ? "<message function threw>" : message;
+      return `${template} (formatting failed: ${safeString(error)})`;
+    }
+  }
+}
+
+const SEVERITY_NUMBERS = new Map(LEVELS.map((level) => [level, pythonLevelToSeverityNumber(level)]));
+const SEVERITY_TEXTS = new Map(LEVELS.map((level) => [level, pythonLevelToSeverityText(level)]));
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }
 

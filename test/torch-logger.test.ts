@@ -9,6 +9,7 @@ import {
   setDefaultTorchLogs,
   startTorchLogs,
   TorchLogs,
+  torchRegistry,
 } from "../src/index.ts";
 
 function setup(value: string) {
@@ -115,6 +116,33 @@ describe("getLogger / getArtifactLogger", () => {
     log.info("hidden");
     log.warning("shown");
     expect(received().map((r) => r.body)).toEqual(["shown"]);
+  });
+
+  it("never throws into the application when a message fails to format", () => {
+    const { options, received } = setup("");
+    const log = getLogger("torch._dynamo", options);
+    expect(() => log.warning("count %d", Symbol("s"))).not.toThrow();
+    expect(() =>
+      log.error(() => {
+        throw new Error("lazy failed");
+      }),
+    ).not.toThrow();
+    expect(received().map((r) => r.body)).toEqual([
+      "count %d (formatting failed: TypeError: Cannot convert a Symbol value to a number)",
+      "<message function threw> (formatting failed: Error: lazy failed)",
+    ]);
+  });
+
+  it("shows an artifact switched on from a name no component governs, as the processor would", () => {
+    const registry = torchRegistry().registerArtifact({ name: "sql", offByDefault: true });
+    const torchLogs = new TorchLogs({ registry, settings: "sql", env: {} });
+    const sql = getArtifactLogger("myapp.db", "sql", { torchLogs });
+    expect(sql.isEnabledFor(PythonLevel.DEBUG)).toBe(true);
+    const off = getArtifactLogger("myapp.db", "output_code", { torchLogs });
+    expect([off.isEnabledFor(PythonLevel.INFO), off.isEnabledFor(PythonLevel.WARNING)]).toEqual([
+      false,
+      true,
+    ]);
   });
 
   it("refuses an unregistered artifact, as PyTorch does", () => {
