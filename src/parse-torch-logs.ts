@@ -9,6 +9,7 @@ import { TorchLogsSettings } from "./torch-logs-settings.ts";
 import { torchRegistry } from "./torch-registry.ts";
 
 const MAX_WARNINGS = 20;
+const MAX_DIAGNOSTICS = 100;
 
 export interface ParseTorchLogsOptions {
   /** The vocabulary. Default: a fresh `torchRegistry()`. */
@@ -123,22 +124,35 @@ function run(value: string | undefined, options: ParseTorchLogsOptions, lossy: b
     else if (warnings.length === MAX_WARNINGS) warnings.push("… further notes omitted");
   };
 
+  let omitted = 0;
+  const report = (error: TorchLogsError) => {
+    // One diagnostic per rejected item, up to a limit: a megabyte of junk must not become gigabytes of text.
+    if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(error);
+    else omitted++;
+  };
+  let names: { aliases: number; valid: string[] } | undefined;
+  const validNames = () => {
+    if (names?.aliases !== addedAliases.size) {
+      names = { aliases: addedAliases.size, valid: validSettingNames(registry, addedAliases.keys()) };
+    }
+    return names.valid;
+  };
+
   for (const item of syntax.items) {
+    // Only lossy parsing gets past a syntax error. The item it is in is rejected (and already reported).
+    if (item.index === syntax.error?.itemIndex) continue;
     if (!isValidItem(item.text)) {
-      // Only lossy parsing gets here; the first bad item is already reported.
-      if (item.index !== syntax.error?.itemIndex) {
-        diagnostics.push(
-          new TorchLogsError(
-            "invalid-settings",
-            `${envVar}: invalid item "${item.text}" at item ${item.index}`,
-            {
-              item: item.text,
-              itemIndex: item.index,
-              offset: item.offset,
-            },
-          ),
-        );
-      }
+      report(
+        new TorchLogsError(
+          "invalid-settings",
+          `${envVar}: invalid item "${item.text}" at item ${item.index}`,
+          {
+            item: item.text,
+            itemIndex: item.index,
+            offset: item.offset,
+          },
+        ),
+      );
       continue;
     }
     const first = item.text[0];
@@ -194,7 +208,11 @@ function run(value: string | undefined, options: ParseTorchLogsOptions, lossy: b
       }
       continue;
     }
-    const suggestions = suggestNames(name, validSettingNames(registry, addedAliases.keys()));
+    if (lossy && diagnostics.length >= MAX_DIAGNOSTICS) {
+      omitted++;
+      continue;
+    }
+    const suggestions = suggestNames(name, validNames());
     const pytorchMessage = formatInvalidSettings(registry, stripped || item.text, addedAliases.keys());
     const hint =
       suggestions.length > 0 ? ` (did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?)` : "";
@@ -204,7 +222,7 @@ function run(value: string | undefined, options: ParseTorchLogsOptions, lossy: b
       { item: item.text, itemIndex: item.index, offset: item.offset, suggestions, pytorchMessage },
     );
     if (!lossy) throw error;
-    diagnostics.push(error);
+    report(error);
   }
 
   const settings = new TorchLogsSettings({
@@ -216,6 +234,11 @@ function run(value: string | undefined, options: ParseTorchLogsOptions, lossy: b
     warnings,
   });
   diagnostics.sort((a, b) => (a.itemIndex ?? 0) - (b.itemIndex ?? 0));
+  if (omitted > 0) {
+    diagnostics.push(
+      new TorchLogsError("invalid-settings", `${envVar}: ${omitted} more rejected items not listed`, {}),
+    );
+  }
   return { settings, diagnostics };
 }
 
@@ -258,7 +281,8 @@ function scan(input: string): Syntax {
     items.push({
       index: itemIndex,
       offset: offsets[start] ?? 0,
-      text: error ? trimPython(chars.slice(start, i)) : text,
+      // After an error, the raw item: one with stray whitespace or characters stays invalid and is rejected.
+      text: error ? chars.slice(start, i).join("") : text,
     });
     if (i >= chars.length) break;
     i++; // the comma
@@ -277,14 +301,6 @@ function isValidItem(text: string): boolean {
   const chars = [...text];
   const body = chars[0] === "+" || chars[0] === "-" ? chars.slice(1) : chars;
   return body.length > 0 && body.every(isNameChar);
-}
-
-function trimPython(chars: string[]): string {
-  let start = 0;
-  let end = chars.length;
-  while (start < end && isPythonSpace(chars[start] ?? "")) start++;
-  while (end > start && isPythonSpace(chars[end - 1] ?? "")) end--;
-  return chars.slice(start, end).join("");
 }
 
 function describeUnexpected(chars: readonly string[], at: number, expected: string): string {

@@ -1,5 +1,5 @@
 import { DEFAULT_LEVEL, formatPythonLevel, PythonLevel } from "./levels.ts";
-import { selfAndAncestors } from "./names.ts";
+import { isSpellableName, selfAndAncestors } from "./names.ts";
 import type { Artifact, Registry } from "./registry.ts";
 import { pythonLevelToSeverityNumber } from "./severity.ts";
 
@@ -194,10 +194,27 @@ export class TorchLogsSettings {
    * Aliases whose names share one explicit level are written as aliases; other names as module items, parents
    * first so that a package expanded by a resolver cannot overwrite a child. NOTSET entries are dropped (they
    * mean "inherit"). WARNING and CRITICAL, which `setLogs` accepts but TORCH_LOGS cannot spell, are written as
-   * the nearest spelling that hides nothing more (INFO and ERROR) — see `isRepresentable`.
+   * the nearest spelling that hides nothing more (INFO and ERROR); a scope whose name the grammar cannot
+   * spell is left out — `isRepresentable` says whether the result is exact.
    */
   toString(): string {
+    return this.#canonical().text;
+  }
+
+  /**
+   * False when `toString()` cannot reproduce these settings exactly: an explicit level TORCH_LOGS cannot
+   * spell (WARNING, CRITICAL from `setLogs`), or a scope set on its own whose name the grammar cannot spell
+   * (`@opentelemetry/…` under a mixed alias).
+   */
+  get isRepresentable(): boolean {
+    return this.#canonical().representable;
+  }
+
+  #canonical(): { text: string; representable: boolean } {
     const explicit = new Map([...this.explicit].filter(([, level]) => level > 0));
+    let representable = [...explicit.values()].every(
+      (level) => level === PythonLevel.DEBUG || level === PythonLevel.INFO || level === PythonLevel.ERROR,
+    );
     const covered = new Set<string>();
     const aliasItems: string[] = [];
     for (const [alias, names] of this.aliases) {
@@ -207,27 +224,16 @@ export class TorchLogsSettings {
       for (const n of names) covered.add(n);
       aliasItems.push(prefixFor(level) + (alias === this.registry.rootAlias ? "all" : alias));
     }
-    const moduleItems = [...explicit]
+    const moduleItems: string[] = [];
+    const leftovers = [...explicit]
       .filter(([name]) => !covered.has(name))
-      .sort(([a], [b]) => a.split(".").length - b.split(".").length)
-      .map(([name, level]) => prefixFor(level) + name);
-    const artifacts = [...this.registry.artifacts.keys()].filter((a) => this.enabledArtifacts.has(a));
-    return [...moduleItems, ...aliasItems, ...artifacts].join(",");
-  }
-
-  /** False when some explicit level has no TORCH_LOGS spelling (WARNING, CRITICAL from `setLogs`). */
-  get isRepresentable(): boolean {
-    for (const level of this.explicit.values()) {
-      if (
-        level > 0 &&
-        level !== PythonLevel.DEBUG &&
-        level !== PythonLevel.INFO &&
-        level !== PythonLevel.ERROR
-      ) {
-        return false;
-      }
+      .sort(([a], [b]) => a.split(".").length - b.split(".").length);
+    for (const [name, level] of leftovers) {
+      if (isSpellableName(name)) moduleItems.push(prefixFor(level) + name);
+      else representable = false; // left out rather than written as an item that does not parse
     }
-    return true;
+    const artifacts = [...this.registry.artifacts.keys()].filter((a) => this.enabledArtifacts.has(a));
+    return { text: [...moduleItems, ...aliasItems, ...artifacts].join(","), representable };
   }
 
   /** A plain description: uniform alias levels, per-name levels and enabled artifacts (the CLI's `--json`). */

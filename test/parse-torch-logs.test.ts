@@ -141,15 +141,30 @@ describe("module names (the pluggable resolver)", () => {
 
 describe("lossy parsing", () => {
   it("keeps every valid item and reports each bad one", () => {
-    const { settings, diagnostics } = parseTorchLogsLossy("+dynamo,aot_grpahs, guards,,-inductor ,bad!");
+    const { settings, diagnostics } = parseTorchLogsLossy("+dynamo,aot_grpahs, guards,,-inductor ,bad!,+aot");
     expect(levels(settings).dynamo).toBe("DEBUG");
-    expect(levels(settings).inductor).toBe("ERROR");
+    expect(levels(settings).aot).toBe("DEBUG");
+    expect(levels(settings).inductor).toBe("WARNING"); // "-inductor " is not a valid item: rejected
     expect(settings.isArtifactEnabled("guards")).toBe(true);
     expect(diagnostics.map((d) => [d.kind, d.item])).toEqual([
       ["invalid-settings", "aot_grpahs"],
       ["invalid-settings", ""],
+      ["invalid-settings", "-inductor "],
       ["invalid-settings", "bad!"],
     ]);
+  });
+
+  it("rejects the item a syntax error is in, not just the rest", () => {
+    const { settings, diagnostics } = parseTorchLogsLossy("+dynamo ,inductor");
+    expect(levels(settings).dynamo).toBe("WARNING");
+    expect(levels(settings).inductor).toBe("INFO");
+    expect(diagnostics).toHaveLength(1);
+  });
+
+  it("lists at most 100 rejected items, then says how many more", () => {
+    const { diagnostics } = parseTorchLogsLossy(Array.from({ length: 5000 }, (_, i) => `nope${i}`).join(","));
+    expect(diagnostics).toHaveLength(101);
+    expect(diagnostics.at(-1)?.message).toBe("TORCH_LOGS: 4900 more rejected items not listed");
   });
 
   it("reports help instead of throwing it", () => {
@@ -205,6 +220,14 @@ describe("custom registries", () => {
     const error = errorOf(register);
     expect(error.kind).toBe("registration");
     expect(error.message).toContain(message);
+  });
+
+  it("never writes an item that does not parse back; says when toString() is not exact", () => {
+    const mixed = new Registry().registerComponent("http", ["@o/a", "@o/b"]).registerComponent("x", "@o/a");
+    const settings = parseTorchLogs("http,-x", { registry: mixed });
+    expect(settings.isRepresentable).toBe(false);
+    expect(() => parseTorchLogs(settings.toString(), { registry: mixed })).not.toThrow();
+    expect(parseTorchLogs("+dynamo,-inductor,guards").isRepresentable).toBe(true);
   });
 
   it("extends the torch preset", () => {
