@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The `torch-logs-otel` command. The only module that touches argv, stdout/stderr and exit codes.
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { formatCollectorFilterConfig } from "./collector-filter.ts";
 import { runDemo } from "./demo/run-demo.ts";
@@ -7,6 +9,7 @@ import { readEnvVar } from "./env.ts";
 import { explainSettings } from "./explain-settings.ts";
 import { formatHelp } from "./format-help.ts";
 import { runIngest } from "./ingest/ingest-command.ts";
+import { OtlpConfigError } from "./otlp-config-from-env.ts";
 import { parseTorchLogs } from "./parse-torch-logs.ts";
 import { TorchLogsError } from "./torch-logs-error.ts";
 import { torchRegistry } from "./torch-registry.ts";
@@ -70,6 +73,12 @@ export async function runCli(io: CliIo): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) return usage(io, error.message);
+    // A bad setting (TORCH_LOGS, TORCH_LOGS_FORMAT, TORCH_LOGS_OUT, an OTEL_* variable) is the user's to fix:
+    // say what is wrong, without a stack trace.
+    if (error instanceof TorchLogsError || error instanceof OtlpConfigError) {
+      io.stderr(`torch-logs-otel ${command}: ${error.message}\n`);
+      return 1;
+    }
     throw error;
   }
 }
@@ -139,6 +148,7 @@ async function demo(io: CliIo, args: readonly string[]): Promise<number> {
   const { stats, exporter, tracesError } = await runDemo({
     env: io.env,
     frames,
+    onWarning: (message) => io.stderr(`demo: ${message}\n`),
     ...(io.stream ? { stream: io.stream } : {}),
   });
   io.stderr(
@@ -181,8 +191,18 @@ function collectorFilter(io: CliIo, args: readonly string[]): number {
   }
 }
 
-const isMain =
-  import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/torch-logs-otel");
+/** True when this module is the program node was asked to run (directly, or through the npm bin link). */
+function isMainModule(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+const isMain = isMainModule();
 if (isMain) {
   runCli({
     argv: process.argv.slice(2),

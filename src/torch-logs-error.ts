@@ -8,6 +8,7 @@
  * - `unknown-name`: `setLogs({ modules })` names no alias, artifact or module.
  * - `unknown-option`: `setLogs` got a keyword it does not have (PyTorch's TypeError).
  * - `registration`: a registry definition is invalid (duplicate, unspellable name).
+ * - `invalid-output`: an output cannot be used (TORCH_LOGS_OUT names a file that cannot be opened).
  */
 export type TorchLogsErrorKind =
   | "invalid-settings"
@@ -17,7 +18,8 @@ export type TorchLogsErrorKind =
   | "invalid-artifact-value"
   | "unknown-name"
   | "unknown-option"
-  | "registration";
+  | "registration"
+  | "invalid-output";
 
 export interface TorchLogsErrorDetails {
   /** The offending item as written (for `invalid-settings`, `unknown-name`, …). */

@@ -79,6 +79,26 @@ describe("torch-logs-otel demo (npm start)", () => {
     }
   });
 
+  it.each([
+    [{ TORCH_LOGS_FORMAT: "%(levlname)s" }, "did you mean %(levelname)s?"],
+    [{ TORCH_LOGS_OUT: "/nonexistent-dir/x.log" }, "TORCH_LOGS_OUT: cannot open"],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" },
+      'OTLP protocol "grpc"',
+    ],
+  ])("reports a bad setting %j without a stack trace (exit 1)", async (env, text) => {
+    const { code, stderr } = await demo(env);
+    expect(code).toBe(1);
+    expect(stderr).toContain(text);
+    expect(stderr).not.toContain("    at ");
+  });
+
+  it("says which TORCH_LOGS items it skipped", async () => {
+    const { code, stderr } = await demo({ TORCH_LOGS: "+dynamo,bogus" }, ["--frames", "1"]);
+    expect(code).toBe(0);
+    expect(stderr).toContain('demo: TORCH_LOGS: unknown name "bogus" at item 2');
+  });
+
   it("rejects bad options", async () => {
     expect((await demo({}, ["--frames", "0"])).code).toBe(2);
     expect((await demo({}, ["x"])).code).toBe(2);

@@ -6,6 +6,7 @@ import { threadId } from "node:worker_threads";
 import { diag } from "@opentelemetry/api";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
+import { TorchLogsError } from "../torch-logs-error.ts";
 import { type FormatTorchLogLinesOptions, formatTorchLogLines } from "./format-torch-line.ts";
 import { parseTorchLogsFormat } from "./parse-torch-logs-format.ts";
 import { parseTraceIdFilter } from "./parse-trace-id-filter.ts";
@@ -76,11 +77,10 @@ export class TorchConsoleLogRecordExporter implements LogRecordExporter {
       try {
         this.#fd = openSync(options.outFile, "a", 0o600);
       } catch (error) {
-        throw new Error(
+        throw new TorchLogsError(
+          "invalid-output",
           `TORCH_LOGS_OUT: cannot open ${JSON.stringify(options.outFile)} for appending: ${messageOf(error)}`,
-          {
-            cause: error,
-          },
+          { item: options.outFile },
         );
       }
     }

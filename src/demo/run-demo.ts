@@ -18,6 +18,8 @@ export interface RunDemoOptions {
   readonly stream?: NodeJS.WritableStream;
   /** How many frames to "compile". Default 3. */
   readonly frames?: number;
+  /** Where lossy TORCH_LOGS diagnostics go. Default: OpenTelemetry's `diag`. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface DemoResult {
@@ -30,24 +32,28 @@ export interface DemoResult {
 /** Runs the simulated compile pipeline once and shuts everything down. */
 export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const { env } = options;
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
-  const tracerProvider = new TracerProvider({
-    spanProcessors: hasOtlpTracesEndpoint(env)
-      ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: otlpUrlFromEnv("traces", env) }) })]
-      : [],
-  });
   const otlp = hasOtlpLogsEndpoint(env);
+  // The pipeline first: a bad TORCH_LOGS_FORMAT, TORCH_LOGS_OUT or OTEL_* value throws before anything global
+  // (context manager, tracer) is set up.
+  const tracesUrl = hasOtlpTracesEndpoint(env) ? otlpUrlFromEnv("traces", env) : undefined;
   const pipeline = startTorchLogs(
     {
       serviceName: "torch-logs-otel-demo",
       env,
       mode: "lossy",
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       exporter: otlp ? "otlp" : "console",
       console: options.stream ? { stream: options.stream } : {},
     },
     env,
   );
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  const tracerProvider = new TracerProvider({
+    spanProcessors: hasOtlpTracesEndpoint(env)
+      ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: tracesUrl }) })]
+      : [],
+  });
   try {
     const tracer = tracerProvider.getTracer("torch-logs-otel-demo");
     const frames = options.frames ?? 3;
