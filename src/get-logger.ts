@@ -14,10 +14,13 @@ export interface GetLoggerOptions extends TorchLoggerOptions {
 
 /**
  * The loggers bound to one TorchLogs: one logger per (name, artifact, options), so repeated getLogger calls
- * return the same object, and every logger re-configured once per settings change.
+ * return the same object, and every logger re-configured once per settings change. Loggers for an explicit
+ * `loggerProvider` are kept per provider, weakly: they do not keep a provider the application dropped alive.
  */
 class LoggerSet {
-  readonly #shared = new Map<string, TorchLogger>();
+  readonly #global = new Map<string, TorchLogger>();
+  readonly #byProvider = new WeakMap<object, Map<string, TorchLogger>>();
+  readonly #providerLoggers = new Set<WeakRef<TorchLogger>>();
   #torchLogs: TorchLogs;
   #unsubscribe: () => void;
 
@@ -27,16 +30,18 @@ class LoggerSet {
   }
 
   get(qualifiedName: string, artifact: string | undefined, options: TorchLoggerOptions): TorchLogger {
-    const key = [
-      qualifiedName,
-      artifact ?? "",
-      options.artifactAttribute ?? "",
-      providerId(options.loggerProvider),
-    ].join("\u0000");
-    const existing = this.#shared.get(key);
+    const key = [qualifiedName, artifact ?? "", options.artifactAttribute ?? ""].join("\u0000");
+    const provider = options.loggerProvider;
+    let loggers = this.#global;
+    if (provider !== undefined) {
+      loggers = this.#byProvider.get(provider) ?? new Map();
+      this.#byProvider.set(provider, loggers);
+    }
+    const existing = loggers.get(key);
     if (existing) return existing;
     const logger = new TorchLogger(this.#torchLogs, qualifiedName, artifact, options);
-    this.#shared.set(key, logger);
+    loggers.set(key, logger);
+    if (provider !== undefined) this.#providerLoggers.add(new WeakRef(logger));
     return logger;
   }
 
@@ -46,27 +51,21 @@ class LoggerSet {
     this.#unsubscribe();
     this.#torchLogs = torchLogs;
     this.#unsubscribe = this.#subscribe(torchLogs);
-    for (const logger of this.#shared.values()) logger.bind(torchLogs);
+    this.#each((logger) => logger.bind(torchLogs));
   }
 
   #subscribe(torchLogs: TorchLogs): () => void {
-    return torchLogs.subscribe(() => {
-      for (const logger of this.#shared.values()) logger.configure();
-    });
+    return torchLogs.subscribe(() => this.#each((logger) => logger.configure()));
   }
-}
 
-const providerIds = new WeakMap<object, number>();
-let nextProviderId = 0;
-
-function providerId(provider: object | undefined): string {
-  if (provider === undefined) return "global";
-  let id = providerIds.get(provider);
-  if (id === undefined) {
-    id = nextProviderId++;
-    providerIds.set(provider, id);
+  #each(visit: (logger: TorchLogger) => void): void {
+    for (const logger of this.#global.values()) visit(logger);
+    for (const ref of this.#providerLoggers) {
+      const logger = ref.deref();
+      if (logger === undefined) this.#providerLoggers.delete(ref);
+      else visit(logger);
+    }
   }
-  return String(id);
 }
 
 const explicitSets = new WeakMap<TorchLogs, LoggerSet>();

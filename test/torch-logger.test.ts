@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { SeverityNumber } from "@opentelemetry/api";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { describe, expect, it } from "vitest";
@@ -143,6 +145,23 @@ describe("getLogger / getArtifactLogger", () => {
       false,
       true,
     ]);
+  });
+
+  it("does not keep a logger provider alive once the application dropped it", async () => {
+    const torchLogs = new TorchLogs({ settings: "", env: {} });
+    const refs = Array.from({ length: 20 }, () => {
+      const loggerProvider = new LoggerProvider();
+      getLogger("torch._dynamo", { torchLogs, loggerProvider }).warning("x");
+      return new WeakRef(loggerProvider);
+    });
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    for (let i = 0; i < 3 && refs.some((r) => r.deref()); i++) {
+      await new Promise((resolve) => setImmediate(resolve)); // WeakRefs clear only between jobs
+      gc();
+    }
+    expect(refs.filter((r) => r.deref() !== undefined)).toHaveLength(0);
+    torchLogs.setLogs({ dynamo: 10 }); // re-configuring what is left still works
   });
 
   it("refuses an unregistered artifact, as PyTorch does", () => {
