@@ -76,7 +76,6 @@ export {
   pythonLevelToSeverityNumber,
   pythonLevelToSeverityText,
   severityNumberToPythonLevel,
-  severityNumberToText,
 } from "./severity.ts";
 export type {
   OtlpLogsProtocol,

@@ -15,8 +15,6 @@ export function pythonLevelToSeverityNumber(levelno: number): SeverityNumber {
   return Math.min(band + (levelno - decade * 10), band + 3) as SeverityNumber;
 }
 
-const SEVERITY_TEXTS = ["DEBUG", "INFO", "WARN", "ERROR", "FATAL"] as const;
-
 /**
  * The severityText the Python handler sends: the level name, except WARNING which becomes `WARN`
  * (opentelemetry-python#3548). CRITICAL stays `CRITICAL`; an unnamed level is `Level 15` as in Python.
@@ -24,13 +22,6 @@ const SEVERITY_TEXTS = ["DEBUG", "INFO", "WARN", "ERROR", "FATAL"] as const;
 export function pythonLevelToSeverityText(levelno: number): string {
   const name = formatPythonLevel(levelno);
   return name === "WARNING" ? "WARN" : name;
-}
-
-/** `DEBUG`, `INFO`, `WARN`, `ERROR` or `FATAL` for severities 1–24 (TRACE → `TRACE`), else `undefined`. */
-export function severityNumberToText(severity: number): string | undefined {
-  if (severity >= 5 && severity <= 24) return SEVERITY_TEXTS[Math.floor((severity - 5) / 4)];
-  if (severity >= 1 && severity <= 4) return "TRACE";
-  return undefined;
 }
 
 /**

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  chainModuleResolvers,
   createModuleTableResolver,
+  dottedNameResolver,
   formatPythonLevel,
   PythonLevel,
   parseTorchLogs,
@@ -125,6 +127,18 @@ describe("module names (the pluggable resolver)", () => {
       resolveModule: () => undefined,
     });
     expect(settings.effectiveLevel("torch._inductor.fb.remote_cache")).toBe(PythonLevel.DEBUG);
+  });
+
+  it("chains resolvers: the first that knows a name decides", () => {
+    const app = createModuleTableResolver({ packages: ["myapp"], modules: ["myapp.db"] });
+    const tools = createModuleTableResolver({ packages: [], modules: ["tool"] });
+    const resolveModule = chainModuleResolvers(app, tools);
+    expect(parseTorchLogs("+myapp", { resolveModule }).explicit.get("myapp.db")).toBe(PythonLevel.DEBUG);
+    expect(parseTorchLogs("tool", { resolveModule }).addedAliases.has("tool")).toBe(true);
+    // A resolver that refuses a name (throws) decides too: Python's import machinery would.
+    expect(() =>
+      parseTorchLogs("nothere.x", { resolveModule: chainModuleResolvers(app, dottedNameResolver) }),
+    ).toThrow("No module named 'nothere'");
   });
 
   it("expands packages through a table resolver (directory-based logging)", () => {
