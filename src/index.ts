@@ -1,11 +1,5 @@
-export {
-  ARTIFACT_ATTRIBUTE,
-  COMPILE_ID_ATTRIBUTE,
-  COMPONENT_ATTRIBUTE,
-  RANK_ATTRIBUTE,
-} from "./attributes.ts";
-export type { CollectorFilterOptions } from "./collector-filter.ts";
-export { collectorFilterConditions, formatCollectorFilterConfig } from "./collector-filter.ts";
+export type { CollectorFilterOptions } from "./collector/collector-filter.ts";
+export { collectorFilterConditions, formatCollectorFilterConfig } from "./collector/collector-filter.ts";
 export { escapeControlCharacters } from "./console/escape-control-characters.ts";
 export type { FormatTorchLogLinesOptions } from "./console/format-torch-line.ts";
 export { formatTorchLogLines } from "./console/format-torch-line.ts";
@@ -16,13 +10,6 @@ export type { TorchLogRecordInput } from "./console/read-torch-record.ts";
 export type { TorchConsoleLogRecordExporterOptions } from "./console/torch-console-log-record-exporter.ts";
 export { TorchConsoleLogRecordExporter } from "./console/torch-console-log-record-exporter.ts";
 export { torchConsoleOptionsFromEnv } from "./console/torch-console-options-from-env.ts";
-export type { DeliveryStats } from "./delivery-counter.ts";
-export type { Environment } from "./env.ts";
-export type { FormatHelpOptions } from "./format-help.ts";
-export { formatHelp, formatInvalidSettings, validSettingNames } from "./format-help.ts";
-export { formatMessage } from "./format-message.ts";
-export type { GetLoggerOptions } from "./get-logger.ts";
-export { getArtifactLogger, getLogger, setDefaultTorchLogs } from "./get-logger.ts";
 export type { CompileId } from "./ingest/parse-compile-id.ts";
 export { parseCompileId } from "./ingest/parse-compile-id.ts";
 export type { LogLevel } from "./ingest/parse-log-level.ts";
@@ -53,51 +40,81 @@ export {
   OTHER_LINES_SCOPE,
   toLogRecord,
 } from "./ingest/to-log-record.ts";
-export type { PythonLevelName } from "./levels.ts";
-export { DEFAULT_LEVEL, formatPythonLevel, PythonLevel, parsePythonLevelName } from "./levels.ts";
-export type { ModuleResolver, ModuleTable } from "./module-resolver.ts";
-export { chainModuleResolvers, createModuleTableResolver, dottedNameResolver } from "./module-resolver.ts";
+export type { FormatHelpOptions } from "./language/format-help.ts";
+export { formatHelp, formatInvalidSettings, validSettingNames } from "./language/format-help.ts";
+export type { PythonLevelName } from "./language/levels.ts";
+export { DEFAULT_LEVEL, formatPythonLevel, PythonLevel, parsePythonLevelName } from "./language/levels.ts";
+export type { ModuleResolver, ModuleTable } from "./language/module-resolver.ts";
+export {
+  chainModuleResolvers,
+  createModuleTableResolver,
+  dottedNameResolver,
+} from "./language/module-resolver.ts";
+export type { LossyParseResult, ParseTorchLogsOptions } from "./language/parse-torch-logs.ts";
+export { parseTorchLogs, parseTorchLogsLossy } from "./language/parse-torch-logs.ts";
+export type {
+  Artifact,
+  ArtifactDefinition,
+  ComponentDefinition,
+  RegistryOptions,
+} from "./language/registry.ts";
+export { Registry } from "./language/registry.ts";
+export type { BuildSetLogsOptions, SetLogsOptions } from "./language/set-logs.ts";
+export { buildSetLogsSettings } from "./language/set-logs.ts";
+export {
+  pythonLevelToSeverityNumber,
+  pythonLevelToSeverityText,
+  severityNumberToPythonLevel,
+} from "./language/severity.ts";
+export type { TorchLogsErrorDetails, TorchLogsErrorKind } from "./language/torch-logs-error.ts";
+export { isTorchLogsError, TorchLogsError } from "./language/torch-logs-error.ts";
+export type {
+  ArtifactDecision,
+  ScopeDecision,
+  TorchLogsSettingsInit,
+} from "./language/torch-logs-settings.ts";
+export { decideEmission, TorchLogsSettings } from "./language/torch-logs-settings.ts";
+export { torchRegistry } from "./language/torch-registry.ts";
+export {
+  TORCH_ARTIFACTS,
+  TORCH_COMPONENTS,
+  TORCH_SET_LOGS_KEYWORDS,
+} from "./language/torch-registry-data.ts";
+export {
+  ARTIFACT_ATTRIBUTE,
+  COMPILE_ID_ATTRIBUTE,
+  COMPONENT_ATTRIBUTE,
+  RANK_ATTRIBUTE,
+} from "./otel/attributes.ts";
+export type { DeliveryStats } from "./otel/delivery-counter.ts";
+export type { Environment } from "./otel/env.ts";
+export { formatMessage } from "./otel/format-message.ts";
+export type { GetLoggerOptions } from "./otel/get-logger.ts";
+export { getArtifactLogger, getLogger, setDefaultTorchLogs } from "./otel/get-logger.ts";
 export {
   batchOptionsFromEnv,
   OtlpConfigError,
   otlpLogExporterFromEnv,
   otlpUrlFromEnv,
-} from "./otlp-config-from-env.ts";
-export type { LossyParseResult, ParseTorchLogsOptions } from "./parse-torch-logs.ts";
-export { parseTorchLogs, parseTorchLogsLossy } from "./parse-torch-logs.ts";
-export { registerLoggerProviderGlobally } from "./register-logger-provider.ts";
-export type { Artifact, ArtifactDefinition, ComponentDefinition, RegistryOptions } from "./registry.ts";
-export { Registry } from "./registry.ts";
-export type { ScopeFilter, UngovernedScopes } from "./scope-filter.ts";
-export { compileScopeFilter } from "./scope-filter.ts";
-export type { BuildSetLogsOptions, SetLogsOptions } from "./set-logs.ts";
-export { buildSetLogsSettings } from "./set-logs.ts";
-export {
-  pythonLevelToSeverityNumber,
-  pythonLevelToSeverityText,
-  severityNumberToPythonLevel,
-} from "./severity.ts";
+} from "./otel/otlp-config-from-env.ts";
+export { registerLoggerProviderGlobally } from "./otel/register-logger-provider.ts";
+export type { ScopeFilter, UngovernedScopes } from "./otel/scope-filter.ts";
+export { compileScopeFilter } from "./otel/scope-filter.ts";
+export type { LogMessage, TorchLoggerOptions } from "./otel/torch-logger.ts";
+export { TorchLogger } from "./otel/torch-logger.ts";
+export type { SettingsListener, TorchLogsOptions } from "./otel/torch-logs.ts";
+export { TorchLogs } from "./otel/torch-logs.ts";
+export type {
+  TorchLogsLogRecordProcessorOptions,
+  TorchLogsProcessorStats,
+} from "./otel/torch-logs-log-record-processor.ts";
+export { TorchLogsLogRecordProcessor } from "./otel/torch-logs-log-record-processor.ts";
+export type { TorchLogsLoggerConfiguratorOptions } from "./otel/torch-logs-logger-configurator.ts";
+export { createTorchLogsLoggerConfigurator } from "./otel/torch-logs-logger-configurator.ts";
 export type {
   OtlpLogsProtocol,
   StartTorchLogsOptions,
   TorchLogsPipeline,
   TorchLogsPipelineStats,
-} from "./start-torch-logs.ts";
-export { startTorchLogs } from "./start-torch-logs.ts";
-export type { LogMessage, TorchLoggerOptions } from "./torch-logger.ts";
-export { TorchLogger } from "./torch-logger.ts";
-export type { SettingsListener, TorchLogsOptions } from "./torch-logs.ts";
-export { TorchLogs } from "./torch-logs.ts";
-export type { TorchLogsErrorDetails, TorchLogsErrorKind } from "./torch-logs-error.ts";
-export { isTorchLogsError, TorchLogsError } from "./torch-logs-error.ts";
-export type {
-  TorchLogsLogRecordProcessorOptions,
-  TorchLogsProcessorStats,
-} from "./torch-logs-log-record-processor.ts";
-export { TorchLogsLogRecordProcessor } from "./torch-logs-log-record-processor.ts";
-export type { TorchLogsLoggerConfiguratorOptions } from "./torch-logs-logger-configurator.ts";
-export { createTorchLogsLoggerConfigurator } from "./torch-logs-logger-configurator.ts";
-export type { ArtifactDecision, ScopeDecision, TorchLogsSettingsInit } from "./torch-logs-settings.ts";
-export { decideEmission, TorchLogsSettings } from "./torch-logs-settings.ts";
-export { torchRegistry } from "./torch-registry.ts";
-export { TORCH_ARTIFACTS, TORCH_COMPONENTS, TORCH_SET_LOGS_KEYWORDS } from "./torch-registry-data.ts";
+} from "./start/start-torch-logs.ts";
+export { startTorchLogs } from "./start/start-torch-logs.ts";

@@ -2,8 +2,8 @@
 // (torch-logs-semantics.md §7). `short` and `basic` mean logging.BASIC_FORMAT; anything else is a
 // %-style format over the LogRecord's fields.
 
-import { suggestNames } from "../suggest-names.ts";
-import { TorchLogsError } from "../torch-logs-error.ts";
+import { suggestNames } from "../language/suggest-names.ts";
+import { TorchLogsError } from "../language/torch-logs-error.ts";
 import {
   type CompiledPercentFormat,
   compilePercentFormat,

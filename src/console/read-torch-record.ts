@@ -4,9 +4,9 @@
 // on every field.
 
 import type { HrTime } from "@opentelemetry/api";
-import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../attributes.ts";
-import { parsePythonLevelName } from "../levels.ts";
-import { severityNumberToPythonLevel } from "../severity.ts";
+import { parsePythonLevelName } from "../language/levels.ts";
+import { severityNumberToPythonLevel } from "../language/severity.ts";
+import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../otel/attributes.ts";
 
 // OTel semantic conventions for the source location; the older names (semconv < 1.26) are still what many
 // bridges write, so both are read, the current name first.

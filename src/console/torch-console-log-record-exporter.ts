@@ -6,7 +6,7 @@ import { threadId } from "node:worker_threads";
 import { diag } from "@opentelemetry/api";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
-import { TorchLogsError } from "../torch-logs-error.ts";
+import { TorchLogsError } from "../language/torch-logs-error.ts";
 import { type FormatTorchLogLinesOptions, formatTorchLogLines } from "./format-torch-line.ts";
 import { parseTorchLogsFormat } from "./parse-torch-logs-format.ts";
 import { parseTraceIdFilter } from "./parse-trace-id-filter.ts";

@@ -1,6 +1,6 @@
 // The console exporter's settings from PyTorch's environment variables (torch-logs-semantics.md §7).
 
-import { type Environment, processEnvironment } from "../env.ts";
+import { type Environment, processEnvironment } from "../otel/env.ts";
 import type { TorchConsoleLogRecordExporterOptions } from "./torch-console-log-record-exporter.ts";
 
 /**

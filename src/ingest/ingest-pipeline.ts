@@ -10,9 +10,9 @@ import {
   LoggerProvider,
   type LogRecordExporter,
 } from "@opentelemetry/sdk-logs";
-import { DeliveryCounter } from "../delivery-counter.ts";
-import type { TorchLogs } from "../torch-logs.ts";
-import { TorchLogsLogRecordProcessor } from "../torch-logs-log-record-processor.ts";
+import { DeliveryCounter } from "../otel/delivery-counter.ts";
+import type { TorchLogs } from "../otel/torch-logs.ts";
+import { TorchLogsLogRecordProcessor } from "../otel/torch-logs-log-record-processor.ts";
 import type { MappedLogRecord } from "./to-log-record.ts";
 
 export interface IngestPipelineOptions {

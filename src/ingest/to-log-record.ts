@@ -6,8 +6,8 @@
 // have: scope = the logger name, severity = `std_to_otel(levelno)`, body = the message.
 
 import { type Attributes, SeverityNumber } from "@opentelemetry/api";
-import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../attributes.ts";
-import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "../severity.ts";
+import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "../language/severity.ts";
+import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../otel/attributes.ts";
 import type { PytorchLogTime } from "./parse-pytorch-line.ts";
 import type { OtherLogRecord, PytorchLogRecord, TorchLogRecord } from "./pytorch-log-parser.ts";
 import { type HrTime, resolveLogTime } from "./resolve-log-time.ts";

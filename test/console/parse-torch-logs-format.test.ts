@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BASIC_FORMAT, parseTorchLogsFormat } from "../../src/console/parse-torch-logs-format.ts";
-import { TorchLogsError } from "../../src/torch-logs-error.ts";
+import { TorchLogsError } from "../../src/language/torch-logs-error.ts";
 
 function errorOf(value: string): TorchLogsError {
   try {

@@ -1,4 +1,4 @@
-import { runCli } from "../../src/cli.ts";
+import { runCli } from "../../src/cli/run-cli.ts";
 
 /** Runs the CLI in process with captured output. */
 export async function runCliCaptured(argv: string[], env: Record<string, string> = {}) {

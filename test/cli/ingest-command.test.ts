@@ -15,10 +15,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type CliIo, runCli } from "../../src/cli.ts";
-import { type IngestDeps, runIngest } from "../../src/ingest/ingest-command.ts";
+import { type IngestDeps, runIngest } from "../../src/cli/ingest-command.ts";
+import { type CliIo, runCli } from "../../src/cli/run-cli.ts";
+import { countLines } from "../ingest/count-lines.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
-import { countLines } from "./count-lines.ts";
 
 const FIXTURES = new URL("../fixtures/pytorch-logs/", import.meta.url);
 const SAMPLES = readdirSync(FIXTURES).filter((file) => file.endsWith(".log"));

@@ -12,7 +12,7 @@ import {
   startTorchLogs,
   TorchLogs,
   torchRegistry,
-} from "../src/index.ts";
+} from "../../src/index.ts";
 
 function setup(value: string) {
   const torchLogs = new TorchLogs({ settings: value, env: {} });

@@ -6,8 +6,8 @@ import {
   pythonLevelToSeverityText,
   severityNumberToPythonLevel,
   TorchLogs,
-} from "../src/index.ts";
-import { errorOf } from "./support/error-of.ts";
+} from "../../src/index.ts";
+import { errorOf } from "../support/error-of.ts";
 
 describe("TorchLogs.setLogs", () => {
   it("is ignored with one warning when TORCH_LOGS is present, even empty", () => {

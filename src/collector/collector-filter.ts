@@ -1,11 +1,12 @@
 // TORCH_LOGS as an OpenTelemetry Collector `filter` processor: the same decisions, enforced at the collector
 // for records from sources that cannot run the processor. A filter drops a record when ANY condition is true.
-import { ARTIFACT_ATTRIBUTE } from "./attributes.ts";
-import { DEFAULT_LEVEL, formatPythonLevel } from "./levels.ts";
-import { selfAndAncestors } from "./names.ts";
-import type { UngovernedScopes } from "./scope-filter.ts";
-import { pythonLevelToSeverityNumber } from "./severity.ts";
-import type { TorchLogsSettings } from "./torch-logs-settings.ts";
+
+import { DEFAULT_LEVEL, formatPythonLevel } from "../language/levels.ts";
+import { selfAndAncestors } from "../language/names.ts";
+import { pythonLevelToSeverityNumber } from "../language/severity.ts";
+import type { TorchLogsSettings } from "../language/torch-logs-settings.ts";
+import { ARTIFACT_ATTRIBUTE } from "../otel/attributes.ts";
+import type { UngovernedScopes } from "../otel/scope-filter.ts";
 
 export interface CollectorFilterOptions {
   /** The artifact attribute. Default `torch.artifact`. */

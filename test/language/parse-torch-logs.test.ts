@@ -12,8 +12,8 @@ import {
   TorchLogsError,
   type TorchLogsSettings,
   torchRegistry,
-} from "../src/index.ts";
-import { errorOf } from "./support/error-of.ts";
+} from "../../src/index.ts";
+import { errorOf } from "../support/error-of.ts";
 
 function levels(settings: TorchLogsSettings): Record<string, string> {
   return Object.fromEntries([...settings.aliasLevels()].map(([a, l]) => [a, formatPythonLevel(l)]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCliCaptured as run } from "./support/run-cli.ts";
+import { runCliCaptured as run } from "../support/run-cli.ts";
 
 describe("torch-logs-otel CLI", () => {
   it("explain --json reads $TORCH_LOGS by default", async () => {

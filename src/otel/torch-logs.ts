@@ -1,11 +1,11 @@
+import type { ModuleResolver } from "../language/module-resolver.ts";
+import { parseTorchLogs, parseTorchLogsLossy } from "../language/parse-torch-logs.ts";
+import type { Registry } from "../language/registry.ts";
+import { buildSetLogsSettings, type SetLogsOptions } from "../language/set-logs.ts";
+import type { TorchLogsError } from "../language/torch-logs-error.ts";
+import { TorchLogsSettings } from "../language/torch-logs-settings.ts";
+import { torchRegistry } from "../language/torch-registry.ts";
 import { type Environment, readEnvVar } from "./env.ts";
-import type { ModuleResolver } from "./module-resolver.ts";
-import { parseTorchLogs, parseTorchLogsLossy } from "./parse-torch-logs.ts";
-import type { Registry } from "./registry.ts";
-import { buildSetLogsSettings, type SetLogsOptions } from "./set-logs.ts";
-import type { TorchLogsError } from "./torch-logs-error.ts";
-import { TorchLogsSettings } from "./torch-logs-settings.ts";
-import { torchRegistry } from "./torch-registry.ts";
 
 export interface TorchLogsOptions {
   /** The vocabulary. Default: `torchRegistry()`. */

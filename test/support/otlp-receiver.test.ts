@@ -13,8 +13,8 @@ import {
   SimpleLogRecordProcessor,
 } from "@opentelemetry/sdk-logs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { encodeExportLogsServiceRequest } from "./support/otlp-logs-schema.ts";
-import { type OtlpEncoding, type OtlpReceiver, startOtlpReceiver } from "./support/otlp-receiver.ts";
+import { encodeExportLogsServiceRequest } from "./otlp-logs-schema.ts";
+import { type OtlpEncoding, type OtlpReceiver, startOtlpReceiver } from "./otlp-receiver.ts";
 
 type ExporterConfig = NonNullable<ConstructorParameters<typeof JsonLogExporter>[0]>;
 // `compression` is typed as an enum from a transitive package; the wire value is the string "gzip".

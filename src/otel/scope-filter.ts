@@ -1,6 +1,6 @@
-import { PythonLevel } from "./levels.ts";
-import { pythonLevelToSeverityNumber } from "./severity.ts";
-import type { ArtifactDecision, ScopeDecision, TorchLogsSettings } from "./torch-logs-settings.ts";
+import { PythonLevel } from "../language/levels.ts";
+import { pythonLevelToSeverityNumber } from "../language/severity.ts";
+import type { ArtifactDecision, ScopeDecision, TorchLogsSettings } from "../language/torch-logs-settings.ts";
 
 /** What to do with scopes TORCH_LOGS does not govern. */
 export type UngovernedScopes = "pass" | "drop";

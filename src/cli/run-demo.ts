@@ -6,11 +6,11 @@ import { context, type Logger, logs, SeverityNumber, type Tracer } from "@opente
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
-import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE } from "../attributes.ts";
-import { type Environment, hasOtlpLogsEndpoint, hasOtlpTracesEndpoint } from "../env.ts";
-import { getArtifactLogger, getLogger } from "../get-logger.ts";
-import { otlpUrlFromEnv } from "../otlp-config-from-env.ts";
-import { startTorchLogs, type TorchLogsPipelineStats } from "../start-torch-logs.ts";
+import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE } from "../otel/attributes.ts";
+import { type Environment, hasOtlpLogsEndpoint, hasOtlpTracesEndpoint } from "../otel/env.ts";
+import { getArtifactLogger, getLogger } from "../otel/get-logger.ts";
+import { otlpUrlFromEnv } from "../otel/otlp-config-from-env.ts";
+import { startTorchLogs, type TorchLogsPipelineStats } from "../start/start-torch-logs.ts";
 
 export interface RunDemoOptions {
   readonly env: Environment;

@@ -1,10 +1,10 @@
 import { type Attributes, diag, type Logger, type LoggerProvider, logs } from "@opentelemetry/api";
+import { PythonLevel } from "../language/levels.ts";
+import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "../language/severity.ts";
+import { decideEmission } from "../language/torch-logs-settings.ts";
 import { ARTIFACT_ATTRIBUTE } from "./attributes.ts";
 import { formatMessage } from "./format-message.ts";
-import { PythonLevel } from "./levels.ts";
-import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "./severity.ts";
 import type { TorchLogs } from "./torch-logs.ts";
-import { decideEmission } from "./torch-logs-settings.ts";
 
 /** A message: text (a `%s` template when arguments follow) or a function called only when the record is emitted. */
 export type LogMessage = string | (() => string);

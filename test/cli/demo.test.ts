@@ -2,9 +2,9 @@
 // our own PyTorch log parser; OTLP mode checked at a real receiver.
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../src/cli.ts";
-import { parsePytorchLog } from "../src/ingest/pytorch-log-parser.ts";
-import { startOtlpReceiver } from "./support/otlp-receiver.ts";
+import { runCli } from "../../src/cli/run-cli.ts";
+import { parsePytorchLog } from "../../src/ingest/pytorch-log-parser.ts";
+import { startOtlpReceiver } from "../support/otlp-receiver.ts";
 
 async function demo(env: Record<string, string>, args: string[] = []) {
   const stream = new PassThrough();

@@ -8,13 +8,13 @@ import {
   TorchLogsError,
   type TorchLogsSettings,
   torchRegistry,
-} from "../src/index.ts";
+} from "../../src/index.ts";
 import {
   type Probe,
   referenceModuleResolver,
   setLogsVectors,
   torchLogsVectors,
-} from "./support/conformance.ts";
+} from "../support/conformance.ts";
 
 const KINDS = {
   invalid_settings: "invalid-settings",

@@ -10,21 +10,21 @@ import {
 import {
   TorchConsoleLogRecordExporter,
   type TorchConsoleLogRecordExporterOptions,
-} from "./console/torch-console-log-record-exporter.ts";
-import { torchConsoleOptionsFromEnv } from "./console/torch-console-options-from-env.ts";
-import { DeliveryCounter, type DeliveryStats } from "./delivery-counter.ts";
-import { type Environment, hasOtlpLogsEndpoint, processEnvironment, readServiceName } from "./env.ts";
-import { getDefaultTorchLogs, setDefaultTorchLogs } from "./get-logger.ts";
-import { otlpLogExporterFromEnv } from "./otlp-config-from-env.ts";
-import { registerLoggerProviderGlobally } from "./register-logger-provider.ts";
-import type { SetLogsOptions } from "./set-logs.ts";
-import { TorchLogs } from "./torch-logs.ts";
+} from "../console/torch-console-log-record-exporter.ts";
+import { torchConsoleOptionsFromEnv } from "../console/torch-console-options-from-env.ts";
+import type { SetLogsOptions } from "../language/set-logs.ts";
+import type { TorchLogsSettings } from "../language/torch-logs-settings.ts";
+import { DeliveryCounter, type DeliveryStats } from "../otel/delivery-counter.ts";
+import { type Environment, hasOtlpLogsEndpoint, processEnvironment, readServiceName } from "../otel/env.ts";
+import { getDefaultTorchLogs, setDefaultTorchLogs } from "../otel/get-logger.ts";
+import { otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
+import { registerLoggerProviderGlobally } from "../otel/register-logger-provider.ts";
+import { TorchLogs } from "../otel/torch-logs.ts";
 import {
   TorchLogsLogRecordProcessor,
   type TorchLogsLogRecordProcessorOptions,
-} from "./torch-logs-log-record-processor.ts";
-import { createTorchLogsLoggerConfigurator } from "./torch-logs-logger-configurator.ts";
-import type { TorchLogsSettings } from "./torch-logs-settings.ts";
+} from "../otel/torch-logs-log-record-processor.ts";
+import { createTorchLogsLoggerConfigurator } from "../otel/torch-logs-logger-configurator.ts";
 
 export type OtlpLogsProtocol = "http/json" | "http/protobuf";
 

@@ -4,7 +4,7 @@ import {
   OtlpConfigError,
   otlpLogExporterFromEnv,
   otlpUrlFromEnv,
-} from "../src/otlp-config-from-env.ts";
+} from "../../src/otel/otlp-config-from-env.ts";
 
 describe("otlpUrlFromEnv", () => {
   it.each([

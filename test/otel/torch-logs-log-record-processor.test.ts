@@ -11,9 +11,9 @@ import {
   registerLoggerProviderGlobally,
   TorchLogs,
   TorchLogsLogRecordProcessor,
-} from "../src/index.ts";
-import { referenceModuleResolver, torchLogsVectors } from "./support/conformance.ts";
-import { setup } from "./support/pipeline.ts";
+} from "../../src/index.ts";
+import { referenceModuleResolver, torchLogsVectors } from "../support/conformance.ts";
+import { setup } from "../support/pipeline.ts";
 
 const severityOf = (levelName: string) => pythonLevelToSeverityNumber(parsePythonLevelName(levelName) ?? 0);
 

@@ -1,12 +1,16 @@
 import { type Context, diag } from "@opentelemetry/api";
 import type { InstrumentationScope } from "@opentelemetry/core";
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
+import type { SetLogsOptions } from "../language/set-logs.ts";
+import { severityNumberToPythonLevel } from "../language/severity.ts";
+import {
+  type ArtifactDecision,
+  decideEmission,
+  type TorchLogsSettings,
+} from "../language/torch-logs-settings.ts";
 import { ARTIFACT_ATTRIBUTE } from "./attributes.ts";
 import { compileScopeFilter, type ScopeFilter, type UngovernedScopes } from "./scope-filter.ts";
-import type { SetLogsOptions } from "./set-logs.ts";
-import { severityNumberToPythonLevel } from "./severity.ts";
 import { TorchLogs, type TorchLogsOptions } from "./torch-logs.ts";
-import { type ArtifactDecision, decideEmission, type TorchLogsSettings } from "./torch-logs-settings.ts";
 
 export interface TorchLogsLogRecordProcessorOptions extends TorchLogsOptions {
   /**

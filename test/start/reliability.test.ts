@@ -6,10 +6,10 @@ import { type DiagLogger, DiagLogLevel, diag, logs, SeverityNumber } from "@open
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PythonLevel, startTorchLogs, type TorchLogsPipeline } from "../src/index.ts";
-import { type OtlpReceiver, startOtlpReceiver } from "./support/otlp-receiver.ts";
-import { setup } from "./support/pipeline.ts";
-import { runCliCaptured } from "./support/run-cli.ts";
+import { PythonLevel, startTorchLogs, type TorchLogsPipeline } from "../../src/index.ts";
+import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
+import { setup } from "../support/pipeline.ts";
+import { runCliCaptured } from "../support/run-cli.ts";
 
 let receiver: OtlpReceiver;
 let pipeline: TorchLogsPipeline | undefined;
@@ -129,7 +129,7 @@ describe("shutdown", () => {
 });
 
 describe("process exit", () => {
-  const app = new URL("fixtures/apps/exit-app.ts", import.meta.url).pathname;
+  const app = new URL("../fixtures/apps/exit-app.ts", import.meta.url).pathname;
   const runApp = (mode: string, records: number) =>
     spawn(process.execPath, ["--no-warnings", app], {
       env: { PATH: process.env.PATH ?? "", RECEIVER_URL: receiver.url, RECORDS: String(records), MODE: mode },

@@ -1,8 +1,8 @@
 import type { InstrumentationScope } from "@opentelemetry/core";
 import type { LoggerConfig, LoggerConfigurator } from "@opentelemetry/sdk-logs";
+import type { TorchLogsSettings } from "../language/torch-logs-settings.ts";
 import { compileScopeFilter, type UngovernedScopes } from "./scope-filter.ts";
 import { TorchLogs } from "./torch-logs.ts";
-import type { TorchLogsSettings } from "./torch-logs-settings.ts";
 
 export interface TorchLogsLoggerConfiguratorOptions {
   /** What to do with scopes no component governs. Default `"pass"` (no minimum); `"drop"` disables them. */

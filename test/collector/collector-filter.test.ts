@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import type { SeverityNumber } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { collectorFilterConditions, parseTorchLogs, type UngovernedScopes } from "../src/index.ts";
-import { compileOttlCondition } from "./support/ottl-evaluator.ts";
-import { setup } from "./support/pipeline.ts";
-import { runCliCaptured as cli } from "./support/run-cli.ts";
+import { collectorFilterConditions, parseTorchLogs, type UngovernedScopes } from "../../src/index.ts";
+import { compileOttlCondition } from "../support/ottl-evaluator.ts";
+import { setup } from "../support/pipeline.ts";
+import { runCliCaptured as cli } from "../support/run-cli.ts";
 
 const GOLDEN: [string, string[]][] = [
   ["defaults", ["collector-filter", ""]],
@@ -18,7 +18,10 @@ describe("torch-logs-otel collector-filter", () => {
   it.each(GOLDEN)("matches the golden file %s.yaml", async (name, argv) => {
     const { code, stdout } = await cli(argv);
     expect(code).toBe(0);
-    const golden = readFileSync(new URL(`fixtures/collector-filter/${name}.yaml`, import.meta.url), "utf8");
+    const golden = readFileSync(
+      new URL(`../fixtures/collector-filter/${name}.yaml`, import.meta.url),
+      "utf8",
+    );
     expect(stdout).toBe(golden);
     // Valid YAML of the processor's shape.
     const config = parseYaml(stdout) as { processors: Record<string, Record<string, unknown>> };

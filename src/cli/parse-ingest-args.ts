@@ -1,0 +1,118 @@
+// `torch-logs-otel ingest` arguments: the usage text and the parsed options, validated before anything runs.
+import { parseArgs } from "node:util";
+import { parseUtcOffset } from "../ingest/parse-utc-offset.ts";
+import { OTHER_LINES_SCOPE } from "../ingest/to-log-record.ts";
+
+export const INGEST_USAGE = `Usage: torch-logs-otel ingest [FILE...] [options]
+
+Reads PyTorch's console output (stdin when no FILE is given, or for "-") and sends every log record as an
+OpenTelemetry log record over OTLP/HTTP (OTEL_EXPORTER_OTLP_* variables). Lines that are not PyTorch
+records are sent too, on scope ${OTHER_LINES_SCOPE}.
+
+Options:
+  --format otlp|jsonl    otlp: export (default); jsonl: print the records as JSON lines instead
+  --tee                  copy the input to stdout unchanged
+  -f, --follow           keep reading FILE as it grows, across truncation and rotation, until SIGINT/SIGTERM
+  --skip-other           drop lines that are not PyTorch records (they are counted)
+  --torch-logs VALUE     filter with this TORCH_LOGS value (default: $TORCH_LOGS if set, else no filter);
+                         write --torch-logs=-dynamo for values starting with "-"
+  --lossy                keep the valid items of a bad TORCH_LOGS value instead of failing
+  --service-name NAME    resource service.name (default: $OTEL_SERVICE_NAME, else "pytorch")
+  --year YYYY            year of glog-style lines, which print none (default: the latest not ahead of now)
+  --utc-offset ±HH:MM    time zone PyTorch printed in, e.g. +02:00 or Z (default: this machine's)
+  --other-scope NAME     scope of the lines that are not PyTorch records (default: ${OTHER_LINES_SCOPE})
+  -h, --help             show this text
+
+A summary goes to stderr at the end. Exit code 0, also when records could not be exported; 1 when an input
+cannot be read or TORCH_LOGS / an OTEL_* variable is invalid; 2 for a usage error.
+`;
+
+export interface IngestOptions {
+  readonly files: readonly string[];
+  readonly format: "otlp" | "jsonl";
+  readonly tee: boolean;
+  readonly follow: boolean;
+  readonly skipOther: boolean;
+  readonly torchLogs: string | undefined;
+  readonly lossy: boolean;
+  readonly serviceName: string | undefined;
+  readonly year: number | undefined;
+  readonly utcOffsetMinutes: number | undefined;
+  readonly otherScope: string;
+}
+
+/** A bad `ingest` command line: printed with the usage text, exit 2. */
+export class IngestUsageError extends Error {}
+
+export function parseIngestArgs(args: readonly string[]): IngestOptions | "help" {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(args);
+  } catch (error) {
+    throw new IngestUsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  const format = values.format ?? "otlp";
+  if (format !== "otlp" && format !== "jsonl") {
+    throw new IngestUsageError(`--format must be "otlp" or "jsonl", got "${format}"`);
+  }
+  const tee = values.tee ?? false;
+  if (tee && format === "jsonl") throw new IngestUsageError("--tee and --format jsonl both write to stdout");
+  const follow = values.follow ?? false;
+  if (follow && (positionals.length !== 1 || positionals[0] === "-")) {
+    throw new IngestUsageError("--follow needs exactly one FILE (not stdin)");
+  }
+  let year: number | undefined;
+  if (values.year !== undefined) {
+    if (!/^\d{4}$/.test(values.year))
+      throw new IngestUsageError(`--year must be a 4-digit year, got "${values.year}"`);
+    year = Number(values.year);
+  }
+  let utcOffsetMinutes: number | undefined;
+  if (values["utc-offset"] !== undefined) {
+    utcOffsetMinutes = parseUtcOffset(values["utc-offset"]);
+    if (utcOffsetMinutes === undefined) {
+      throw new IngestUsageError(
+        `--utc-offset must look like +02:00, -0530, +09 or Z, got "${values["utc-offset"]}"`,
+      );
+    }
+  }
+  for (const name of ["service-name", "other-scope"] as const) {
+    if (values[name]?.trim() === "") throw new IngestUsageError(`--${name} must not be empty`);
+  }
+  return {
+    files: positionals.length === 0 ? ["-"] : positionals,
+    format,
+    tee,
+    follow,
+    skipOther: values["skip-other"] ?? false,
+    torchLogs: values["torch-logs"],
+    lossy: values.lossy ?? false,
+    serviceName: values["service-name"],
+    year,
+    utcOffsetMinutes,
+    otherScope: values["other-scope"] ?? OTHER_LINES_SCOPE,
+  };
+}
+
+function parseOptions(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: "string" },
+      tee: { type: "boolean" },
+      follow: { type: "boolean", short: "f" },
+      "skip-other": { type: "boolean" },
+      "torch-logs": { type: "string" },
+      lossy: { type: "boolean" },
+      "service-name": { type: "string" },
+      year: { type: "string" },
+      "utc-offset": { type: "string" },
+      "other-scope": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}

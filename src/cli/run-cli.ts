@@ -1,0 +1,154 @@
+// The commands and their dispatch. Returns exit codes; never touches process.* (src/cli.ts does).
+import { formatCollectorFilterConfig } from "../collector/collector-filter.ts";
+import { explainSettings } from "../language/explain-settings.ts";
+import { formatHelp } from "../language/format-help.ts";
+import { parseTorchLogs } from "../language/parse-torch-logs.ts";
+import { TorchLogsError } from "../language/torch-logs-error.ts";
+import { torchRegistry } from "../language/torch-registry.ts";
+import { readEnvVar } from "../otel/env.ts";
+import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
+import type { CliIo } from "./cli-io.ts";
+import { runIngest } from "./ingest-command.ts";
+import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
+import { runDemo } from "./run-demo.ts";
+
+export type { CliIo } from "./cli-io.ts";
+
+const USAGE = `Usage: torch-logs-otel <command> [options]
+
+Commands:
+  demo [--frames N]          run a simulated torch.compile pipeline logging under $TORCH_LOGS: PyTorch's
+                             console format on stderr, or OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
+  explain [VALUE] [--json]   show what a TORCH_LOGS value does (VALUE defaults to $TORCH_LOGS)
+  collector-filter [VALUE] [--ungoverned pass|drop] [--legacy] [--name ID]
+                             print an OpenTelemetry Collector filter processor enforcing VALUE
+  ingest [FILE...] [options] send PyTorch's console output (stdin or FILEs) as OTel logs; ingest --help
+  help                       PyTorch's TORCH_LOGS help (visible artifacts)
+  +help                      PyTorch's TORCH_LOGS help (all artifacts)
+
+Options:
+  -h, --help                 show this text
+`;
+
+/** Runs the CLI; returns the exit code (0 ok, 1 a bad TORCH_LOGS value or an unreadable input, 2 usage). */
+export async function runCli(io: CliIo): Promise<number> {
+  const [command, ...rest] = io.argv;
+  if (command === undefined || command === "-h" || command === "--help") {
+    (command === undefined ? io.stderr : io.stdout)(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  try {
+    switch (command) {
+      case "help":
+      case "+help":
+        if (rest.length > 0) return usage(io, `"${command}" takes no arguments`);
+        io.stdout(formatHelp(torchRegistry(), { verbose: command === "+help" }));
+        return 0;
+      case "demo":
+        return await demo(io, rest);
+      case "explain":
+        return explain(io, rest);
+      case "collector-filter":
+        return collectorFilter(io, rest);
+      case "ingest":
+        return runIngest(io, rest);
+      default:
+        return usage(io, `unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) return usage(io, error.message);
+    // A bad setting (TORCH_LOGS, TORCH_LOGS_FORMAT, TORCH_LOGS_OUT, an OTEL_* variable) is the user's to fix:
+    // say what is wrong, without a stack trace.
+    if (error instanceof TorchLogsError || error instanceof OtlpConfigError) {
+      io.stderr(`torch-logs-otel ${command}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function usage(io: CliIo, message: string): number {
+  io.stderr(`torch-logs-otel: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+function explain(io: CliIo, args: readonly string[]): number {
+  const { values, positionals } = parse(args, { json: { type: "boolean" } });
+  if (positionals.length > 1) throw new UsageError("explain takes at most one VALUE");
+  const registry = torchRegistry();
+  const value = positionals[0] ?? readEnvVar(registry.envVar, io.env).value;
+  try {
+    const settings = parseTorchLogs(value, { registry });
+    if (values.json) io.stdout(`${JSON.stringify(settings)}\n`);
+    else io.stdout(explainSettings(settings, value));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof TorchLogsError)) throw error;
+    if (error.kind === "help") {
+      if (values.json) io.stdout(`${JSON.stringify({ help: error.message })}\n`);
+      else io.stdout(error.message);
+      return 0;
+    }
+    if (values.json) {
+      io.stdout(
+        `${JSON.stringify({ error: { kind: error.kind, message: error.message, item: error.item } })}\n`,
+      );
+    } else {
+      io.stderr(`${error.message}\n`);
+    }
+    return 1;
+  }
+}
+
+async function demo(io: CliIo, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(args, { frames: { type: "string" } });
+  if (positionals.length > 0) throw new UsageError("demo takes no VALUE: set TORCH_LOGS");
+  const frames = values.frames === undefined ? 3 : Number(values.frames);
+  if (!Number.isInteger(frames) || frames < 1 || frames > 1000) {
+    throw new UsageError(`--frames must be an integer from 1 to 1000, got "${values.frames}"`);
+  }
+  const { stats, exporter, tracesError } = await runDemo({
+    env: io.env,
+    frames,
+    onWarning: (message) => io.stderr(`demo: ${message}\n`),
+    ...(io.stream ? { stream: io.stream } : {}),
+  });
+  io.stderr(
+    `demo: ${stats.passed} records passed TORCH_LOGS, ${stats.filtered} filtered in onEmit; ` +
+      `${exporter === "otlp" ? `${stats.exported} exported over OTLP` : "printed above"}` +
+      `${stats.failed + stats.droppedQueueFull > 0 ? `, ${stats.failed + stats.droppedQueueFull} lost` : ""}.` +
+      ` Try TORCH_LOGS="+dynamo,guards,recompiles,output_code" npm start\n`,
+  );
+  if (tracesError) io.stderr(`demo: spans could not be exported (${tracesError}); the logs were.\n`);
+  return 0;
+}
+
+function collectorFilter(io: CliIo, args: readonly string[]): number {
+  const { values, positionals } = parse(args, {
+    ungoverned: { type: "string" },
+    legacy: { type: "boolean" },
+    name: { type: "string" },
+  });
+  if (positionals.length > 1) throw new UsageError("collector-filter takes at most one VALUE");
+  const ungoverned = values.ungoverned ?? "pass";
+  if (ungoverned !== "pass" && ungoverned !== "drop") {
+    throw new UsageError(`--ungoverned must be "pass" or "drop", got "${ungoverned}"`);
+  }
+  const registry = torchRegistry();
+  const value = positionals[0] ?? readEnvVar(registry.envVar, io.env).value;
+  try {
+    const settings = parseTorchLogs(value, { registry });
+    io.stdout(
+      formatCollectorFilterConfig(settings, value, {
+        ungovernedScopes: ungoverned,
+        syntax: values.legacy ? "legacy" : "log_conditions",
+        ...(values.name === undefined ? {} : { processorName: values.name }),
+      }),
+    );
+    return 0;
+  } catch (error) {
+    if (!(error instanceof TorchLogsError)) throw error;
+    io.stderr(`${error.message}\n`);
+    return 1;
+  }
+}
