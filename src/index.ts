@@ -13,14 +13,14 @@ export { torchConsoleOptionsFromEnv } from "./console/torch-console-options-from
 export type { CompileId } from "./ingest/parse-compile-id.ts";
 export { parseCompileId } from "./ingest/parse-compile-id.ts";
 export type { LogLevel } from "./ingest/parse-log-level.ts";
+export { parsePytorchLine } from "./ingest/parse-pytorch-line.ts";
 export type {
   OtherLine,
   ParsedLine,
   PytorchLogFormat,
   PytorchLogTime,
   TorchLogLine,
-} from "./ingest/parse-pytorch-line.ts";
-export { parsePytorchLine } from "./ingest/parse-pytorch-line.ts";
+} from "./ingest/pytorch-log-line.ts";
 export type {
   OtherLogRecord,
   PytorchLogParserBuffer,

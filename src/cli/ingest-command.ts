@@ -13,11 +13,7 @@ import {
   type PytorchLogRecord,
 } from "../ingest/pytorch-log-parser.ts";
 import { type InputEvent, readFile, readStream } from "../ingest/read-input.ts";
-import {
-  INGEST_ATTRIBUTES,
-  type ToLogRecordOptions,
-  toLogRecord,
-} from "../ingest/to-log-record.ts";
+import { INGEST_ATTRIBUTES, type ToLogRecordOptions, toLogRecord } from "../ingest/to-log-record.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar, readServiceName } from "../otel/env.ts";

@@ -30,132 +30,27 @@
 // Records are returned in input order (by first line). Memory is bounded by `maxBufferedChars` plus one
 // partial line of at most `maxLineChars`, whatever the input size.
 
+import { acceptsContinuation, TRACEBACK_START } from "./continuation-rules.ts";
 import { omitUndefined } from "./omit-undefined.ts";
-import type { CompileId } from "./parse-compile-id.ts";
 import { COMPILE_ID_SOURCE, parseCompileId } from "./parse-compile-id.ts";
-import type { OtherLine, TorchLogLine } from "./parse-pytorch-line.ts";
 import { parsePytorchLine } from "./parse-pytorch-line.ts";
+import type { OtherLine, TorchLogLine } from "./pytorch-log-line.ts";
+import type {
+  PytorchLogParserBuffer,
+  PytorchLogParserOptions,
+  PytorchLogParserStats,
+  PytorchLogRecord,
+} from "./pytorch-log-record.ts";
+import { type Entry, streamKey, type TorchEntry, toRecord } from "./record-entry.ts";
 
-/**
- * One torch._logging call, reassembled from its lines: the first line's fields (time, path, compile id,
- * artifact, …; see {@link TorchLogLine}) and the message of all its lines.
- */
-export interface TorchLogRecord extends Omit<TorchLogLine, "line" | "prefix" | "message"> {
-  /** The message lines joined with `"\n"`, each exactly as printed after the prefix. */
-  readonly message: string;
-  /** Physical input lines this record consumed. */
-  readonly lineCount: number;
-  /** 1-based input line number of the record's first line. */
-  readonly firstLineNumber: number;
-  /** How many of those lines had no prefix and were attached by the continuation rules. */
-  readonly unprefixedLineCount: number;
-  /**
-   * The record continues an earlier one with the same prefix that had to be returned before its end
-   * showed: at `maxBufferedChars`, or by `flush()`.
-   */
-  readonly continued: boolean;
-  /** A line of the record was longer than `maxLineChars` and was cut. */
-  readonly truncated: boolean;
-}
-
-/** A line that is not part of any torch record, kept as is. */
-export interface OtherLogRecord {
-  readonly kind: "other";
-  /** The line without its terminator (and without a final `\r`). */
-  readonly text: string;
-  readonly lookalike?: OtherLine["lookalike"];
-  readonly lineCount: 1;
-  readonly firstLineNumber: number;
-  readonly truncated: boolean;
-}
-
-export type PytorchLogRecord = TorchLogRecord | OtherLogRecord;
-
-export interface PytorchLogParserOptions {
-  /** Return "other" records for non-torch lines. When false they are only counted. Default: `true`. */
-  readonly keepOtherLines?: boolean;
-  /**
-   * Which unprefixed lines join a record from a format that prefixes only the first line (rule 2c
-   * above). `"auto"` is conservative for the bracket format and until-blank-line for torchdynamo.
-   * Default: `"auto"`.
-   */
-  readonly continuation?: "auto" | "conservative" | "until-blank-line";
-  /**
-   * A record is complete once this many lines have passed without extending it, so that interleaved
-   * workers still reassemble. `0` completes it at the first line that does not extend it. Default: `32`.
-   */
-  readonly maxInterleavedLines?: number;
-  /**
-   * Upper bound on what the parser holds back (open records and completed records waiting for an earlier
-   * one), counting each line as its length + 1. When exceeded, the oldest held record is completed, so
-   * this is also the largest record: a longer one is returned in parts, the later ones `continued`.
-   * Default: `4_194_304` (4 MiB).
-   */
-  readonly maxBufferedChars?: number;
-  /** Lines longer than this are cut (the record is marked `truncated`). Default: `1_048_576`. */
-  readonly maxLineChars?: number;
-}
-
-/** Counters since construction. `linesIn === Σ records' lineCount + skippedLines` after `end()`. */
-export interface PytorchLogParserStats {
-  readonly linesIn: number;
-  readonly recordsOut: number;
-  readonly torchRecords: number;
-  readonly otherRecords: number;
-  /** Lines that did not belong to a torch record (returned as "other" or skipped). */
-  readonly otherLines: number;
-  /** Other lines dropped because `keepOtherLines` is false. */
-  readonly skippedLines: number;
-  /** Lines cut at `maxLineChars`. */
-  readonly truncatedLines: number;
-}
-
-/** What the parser holds right now; bounded by the options, never by the input size. */
-export interface PytorchLogParserBuffer {
-  /** Records held back: still open, or complete but waiting for an earlier one. */
-  readonly records: number;
-  readonly lines: number;
-  /** Buffered size as limited by `maxBufferedChars` (each line's length + 1). */
-  readonly chars: number;
-  /** Length of the unterminated last line received so far. */
-  readonly partialLineChars: number;
-}
-
-interface TorchEntry {
-  readonly kind: "torch";
-  readonly header: TorchLogLine;
-  readonly streamKey: string;
-  readonly firstLineNumber: number;
-  readonly continued: boolean;
-  readonly lines: string[];
-  lastLineNumber: number;
-  lineCount: number;
-  unprefixedLineCount: number;
-  chars: number;
-  done: boolean;
-  /** Returned before its stream showed its end (buffer bound, flush()): the same prefix continues it. */
-  resumable: boolean;
-  truncated: boolean;
-  /** Which continuation rule holds the record open for unprefixed lines (rules 2a, 2b). */
-  wrap: "none" | "next-line" | "brackets";
-  bracketDepth: number;
-  inTraceback: boolean;
-  /** Set when rule 2a drops the empty header message and lifts a wrapped trace id / artifact. */
-  dropFirstLine: boolean;
-  compileId: CompileId | undefined;
-  artifact: string | undefined;
-}
-
-interface OtherEntry {
-  readonly kind: "other";
-  readonly line: OtherLine;
-  readonly firstLineNumber: number;
-  readonly truncated: boolean;
-  readonly chars: number;
-  readonly done: true;
-}
-
-type Entry = TorchEntry | OtherEntry;
+export type {
+  OtherLogRecord,
+  PytorchLogParserBuffer,
+  PytorchLogParserOptions,
+  PytorchLogParserStats,
+  PytorchLogRecord,
+  TorchLogRecord,
+} from "./pytorch-log-record.ts";
 
 const DEFAULTS = {
   keepOtherLines: true,
@@ -165,10 +60,6 @@ const DEFAULTS = {
   maxLineChars: 1_048_576,
 } as const satisfies Required<PytorchLogParserOptions>;
 
-const TRACEBACK_START = "Traceback (most recent call last):";
-const STACK_START = "Stack (most recent call last):";
-// The last line of a Python traceback: `torch._dynamo.exc.Unsupported: …`, `KeyboardInterrupt`.
-const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?::(?: |$)|$)/;
 // A hard wrap between the glog prefix and its trace id (alcf_aurora sample): `[0/0] message`.
 const WRAPPED_TAGS = new RegExp(
   String.raw`^(?:\[(?<traceId>${COMPILE_ID_SOURCE})\](?: |$))?(?:\[__(?<artifact>[A-Za-z0-9_]+)\](?: |$))?`,
@@ -371,7 +262,7 @@ export class PytorchLogParser {
     if (!line.line.startsWith(wrapper)) return false;
     let content = line.line.slice(wrapper.length);
     if (content.trim() === "") return false;
-    if (!this.#acceptsContinuation(entry, content)) return false;
+    if (!acceptsContinuation(entry, content, this.#options.continuation)) return false;
     if (entry.wrap === "next-line" && entry.unprefixedLineCount === 0) {
       // Rule 2a: the empty header message was the format's, not the author's. A glog prefix wrapped
       // before its trace id leaves ` [0/0] [__x]` at the start of the next line; put them back.
@@ -388,36 +279,6 @@ export class PytorchLogParser {
     }
     this.#extend(entry, content, truncated, true);
     return true;
-  }
-
-  /** Whether `content` continues the record; updates the record's continuation state when it does. */
-  #acceptsContinuation(entry: TorchEntry, content: string): boolean {
-    if (entry.wrap === "next-line") return true;
-    if (entry.wrap === "brackets") {
-      if (entry.bracketDepth > 0) {
-        entry.bracketDepth += bracketDepth(content);
-        return true;
-      }
-    } else if (entry.lineCount === 1) {
-      const first = entry.lines[0] ?? "";
-      if (first.trim() === "") {
-        entry.wrap = "next-line";
-        return true;
-      }
-      const depth = bracketDepth(first);
-      if (depth > 0) {
-        entry.wrap = "brackets";
-        entry.bracketDepth = depth + bracketDepth(content);
-        return true;
-      }
-    }
-    const { format, compileId } = entry.header;
-    const prefixesOnlyFirstLine =
-      format === "torchdynamo" || (format === "bracket" && compileId === undefined);
-    if (!prefixesOnlyFirstLine) return false;
-    const rule = this.#options.continuation;
-    if (rule === "until-blank-line" || (rule === "auto" && format === "torchdynamo")) return true;
-    return continuesLegacy(entry, content);
   }
 
   #extend(entry: TorchEntry, message: string, truncated: boolean, unprefixed: boolean): void {
@@ -527,68 +388,4 @@ export class PytorchLogParser {
 export function parsePytorchLog(text: string, options?: PytorchLogParserOptions): PytorchLogRecord[] {
   const parser = new PytorchLogParser(options);
   return [...parser.push(text), ...parser.end()];
-}
-
-/** A {@link TorchLogRecord} being built: fields are added in the order they are listed, absent ones never. */
-type Draft = { -readonly [K in keyof TorchLogRecord]?: TorchLogRecord[K] };
-
-function toRecord(entry: TorchEntry): TorchLogRecord {
-  // Field by field rather than spreading the header and omitting `undefined`: this runs once per record.
-  const h = entry.header;
-  const record: Draft = {
-    kind: "torch",
-    format: h.format,
-    wrapper: h.wrapper,
-    glued: h.glued,
-    levelno: h.levelno,
-    levelName: h.levelName,
-  };
-  if (h.time !== undefined) record.time = h.time;
-  if (h.id !== undefined) record.id = h.id;
-  if (h.processId !== undefined) record.processId = h.processId;
-  if (h.threadId !== undefined) record.threadId = h.threadId;
-  if (h.path !== undefined) record.path = h.path;
-  if (h.lineno !== undefined) record.lineno = h.lineno;
-  if (h.loggerName !== undefined) record.loggerName = h.loggerName;
-  if (h.scope !== undefined) record.scope = h.scope;
-  if (h.rank !== undefined) record.rank = h.rank;
-  if (entry.compileId !== undefined) record.compileId = entry.compileId;
-  if (entry.artifact !== undefined) record.artifact = entry.artifact;
-  record.message = (entry.dropFirstLine ? entry.lines.slice(1) : entry.lines).join("\n");
-  record.lineCount = entry.lineCount;
-  record.firstLineNumber = entry.firstLineNumber;
-  record.unprefixedLineCount = entry.unprefixedLineCount;
-  record.continued = entry.continued;
-  record.truncated = entry.truncated;
-  // Every required field is set above.
-  return record as TorchLogRecord;
-}
-
-/** Lines of one stream can form one record; lines of different streams never do. */
-function streamKey(header: TorchLogLine): string {
-  return `${header.format}\u0000${header.wrapper}\u0000${header.rank ?? ""}\u0000${header.id ?? ""}`;
-}
-
-/** Rule 2c, conservative: only what a traceback or an indented continuation looks like. */
-function continuesLegacy(entry: TorchEntry, content: string): boolean {
-  if (content.startsWith(TRACEBACK_START)) {
-    entry.inTraceback = true;
-    return true;
-  }
-  if (/^\s/.test(content) || content.startsWith(STACK_START)) return true;
-  if (entry.inTraceback && EXCEPTION_LINE.test(content)) {
-    entry.inTraceback = false;
-    return true;
-  }
-  return false;
-}
-
-/** Net count of unclosed `(`, `[` and `{`. */
-function bracketDepth(text: string): number {
-  let depth = 0;
-  for (const ch of text) {
-    if (ch === "(" || ch === "[" || ch === "{") depth++;
-    else if (ch === ")" || ch === "]" || ch === "}") depth--;
-  }
-  return depth;
 }

@@ -4,7 +4,7 @@
 // (pytorch-log-format.md §1.3 "Date and time"), and the bracket format prints a year but no zone. Both
 // have to come from context, so the caller passes them in; nothing here reads the clock or the host zone.
 
-import type { PytorchLogTime } from "./parse-pytorch-line.ts";
+import type { PytorchLogTime } from "./pytorch-log-line.ts";
 
 export interface ResolveLogTimeOptions {
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parsePytorchLine, type TorchLogLine } from "../../src/ingest/parse-pytorch-line.ts";
+import { parsePytorchLine } from "../../src/ingest/parse-pytorch-line.ts";
+import type { TorchLogLine } from "../../src/ingest/pytorch-log-line.ts";
 import { expectFields } from "./expect-fields.ts";
 
 const V = { levelno: 10, levelName: "DEBUG" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PytorchLogTime } from "../../src/ingest/parse-pytorch-line.ts";
+import type { PytorchLogTime } from "../../src/ingest/pytorch-log-line.ts";
 import { resolveLogTime } from "../../src/ingest/resolve-log-time.ts";
 
 function glogTime(

@@ -1,0 +1,80 @@
+// A record while PytorchLogParser assembles it, and how a finished one becomes a TorchLogRecord.
+import type { CompileId } from "./parse-compile-id.ts";
+import type { OtherLine, TorchLogLine } from "./pytorch-log-line.ts";
+import type { TorchLogRecord } from "./pytorch-log-record.ts";
+
+export interface TorchEntry {
+  readonly kind: "torch";
+  readonly header: TorchLogLine;
+  readonly streamKey: string;
+  readonly firstLineNumber: number;
+  readonly continued: boolean;
+  readonly lines: string[];
+  lastLineNumber: number;
+  lineCount: number;
+  unprefixedLineCount: number;
+  chars: number;
+  done: boolean;
+  /** Returned before its stream showed its end (buffer bound, flush()): the same prefix continues it. */
+  resumable: boolean;
+  truncated: boolean;
+  /** Which continuation rule holds the record open for unprefixed lines (rules 2a, 2b). */
+  wrap: "none" | "next-line" | "brackets";
+  bracketDepth: number;
+  inTraceback: boolean;
+  /** Set when rule 2a drops the empty header message and lifts a wrapped trace id / artifact. */
+  dropFirstLine: boolean;
+  compileId: CompileId | undefined;
+  artifact: string | undefined;
+}
+
+export interface OtherEntry {
+  readonly kind: "other";
+  readonly line: OtherLine;
+  readonly firstLineNumber: number;
+  readonly truncated: boolean;
+  readonly chars: number;
+  readonly done: true;
+}
+
+export type Entry = TorchEntry | OtherEntry;
+
+/** A {@link TorchLogRecord} being built: fields are added in the order they are listed, absent ones never. */
+type Draft = { -readonly [K in keyof TorchLogRecord]?: TorchLogRecord[K] };
+
+export function toRecord(entry: TorchEntry): TorchLogRecord {
+  // Field by field rather than spreading the header and omitting `undefined`: this runs once per record.
+  const h = entry.header;
+  const record: Draft = {
+    kind: "torch",
+    format: h.format,
+    wrapper: h.wrapper,
+    glued: h.glued,
+    levelno: h.levelno,
+    levelName: h.levelName,
+  };
+  if (h.time !== undefined) record.time = h.time;
+  if (h.id !== undefined) record.id = h.id;
+  if (h.processId !== undefined) record.processId = h.processId;
+  if (h.threadId !== undefined) record.threadId = h.threadId;
+  if (h.path !== undefined) record.path = h.path;
+  if (h.lineno !== undefined) record.lineno = h.lineno;
+  if (h.loggerName !== undefined) record.loggerName = h.loggerName;
+  if (h.scope !== undefined) record.scope = h.scope;
+  if (h.rank !== undefined) record.rank = h.rank;
+  if (entry.compileId !== undefined) record.compileId = entry.compileId;
+  if (entry.artifact !== undefined) record.artifact = entry.artifact;
+  record.message = (entry.dropFirstLine ? entry.lines.slice(1) : entry.lines).join("\n");
+  record.lineCount = entry.lineCount;
+  record.firstLineNumber = entry.firstLineNumber;
+  record.unprefixedLineCount = entry.unprefixedLineCount;
+  record.continued = entry.continued;
+  record.truncated = entry.truncated;
+  // Every required field is set above.
+  return record as TorchLogRecord;
+}
+
+/** Lines of one stream can form one record; lines of different streams never do. */
+export function streamKey(header: TorchLogLine): string {
+  return `${header.format}\u0000${header.wrapper}\u0000${header.rank ?? ""}\u0000${header.id ?? ""}`;
+}
