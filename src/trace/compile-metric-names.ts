@@ -1,0 +1,72 @@
+// The metrics `torch-logs-otel trace` emits from `compilation_metrics*` envelopes: one table that the
+// exporter, the docs and the Grafana dashboards (collector/grafana/) all read, so a renamed metric fails a test
+// instead of emptying a panel. OTel naming (dotted, unit in `unit`, not in the name); a Prometheus OTLP
+// receiver turns `torch.compile.duration` (unit s) into `torch_compile_duration_seconds_*` and the counters
+// into `…_total`, and the attribute `torch.rank` into the label `torch_rank`.
+
+/** Attribute on every compile metric point: the rank (from the trace file's name, else the envelope). */
+export const COMPILE_METRIC_RANK_ATTRIBUTE = "torch.rank";
+
+/** Attribute of `torch.compile.duration`: which phase the time was spent in. */
+export const COMPILE_PHASE_ATTRIBUTE = "torch.compile.phase";
+
+/** Attribute of `torch.compile.failures`: PyTorch's `fail_type` (an exception class name). */
+export const COMPILE_FAIL_TYPE_ATTRIBUTE = "torch.compile.fail_type";
+
+/** Attributes of `torch.compile.cache.requests`: which cache, and `hit` or `miss`. */
+export const COMPILE_CACHE_NAME_ATTRIBUTE = "torch.compile.cache.name";
+export const COMPILE_CACHE_RESULT_ATTRIBUTE = "torch.compile.cache.result";
+
+export interface CompileMetricName {
+  readonly name: string;
+  readonly kind: "histogram" | "counter";
+  readonly unit: string;
+  readonly description: string;
+  /** Attribute keys besides `torch.rank`. */
+  readonly attributes: readonly string[];
+}
+
+export const COMPILE_METRICS = {
+  duration: {
+    name: "torch.compile.duration",
+    kind: "histogram",
+    unit: "s",
+    description: "Time spent compiling one frame, per phase",
+    attributes: [COMPILE_PHASE_ATTRIBUTE],
+  },
+  frames: {
+    name: "torch.compile.frames",
+    kind: "counter",
+    unit: "{frame}",
+    description: "Frames compiled (one per compilation_metrics envelope)",
+    attributes: [],
+  },
+  graphBreaks: {
+    name: "torch.compile.graph_breaks",
+    kind: "counter",
+    unit: "{break}",
+    description: "Graph breaks",
+    attributes: [],
+  },
+  recompiles: {
+    name: "torch.compile.recompiles",
+    kind: "counter",
+    unit: "{recompile}",
+    description: "Recompilations of a frame already compiled",
+    attributes: [],
+  },
+  cacheRequests: {
+    name: "torch.compile.cache.requests",
+    kind: "counter",
+    unit: "{request}",
+    description: "Compile cache lookups, by cache and result",
+    attributes: [COMPILE_CACHE_NAME_ATTRIBUTE, COMPILE_CACHE_RESULT_ATTRIBUTE],
+  },
+  failures: {
+    name: "torch.compile.failures",
+    kind: "counter",
+    unit: "{failure}",
+    description: "Failed compiles, by fail_type",
+    attributes: [COMPILE_FAIL_TYPE_ATTRIBUTE],
+  },
+} as const satisfies Readonly<Record<string, CompileMetricName>>;
