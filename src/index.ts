@@ -97,6 +97,7 @@ export {
   otlpLogExporterFromEnv,
   otlpUrlFromEnv,
 } from "./otel/otlp-config-from-env.ts";
+export type { GlobalRegistration } from "./otel/register-logger-provider.ts";
 export { registerLoggerProviderGlobally } from "./otel/register-logger-provider.ts";
 export type { ScopeFilter, UngovernedScopes } from "./otel/scope-filter.ts";
 export { compileScopeFilter } from "./otel/scope-filter.ts";

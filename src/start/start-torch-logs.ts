@@ -50,7 +50,9 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
   /** Options of the BatchLogRecordProcessor behind the filter (queue size, delay, …). Default: the SDK's. */
   readonly batch?: Omit<BatchLogRecordProcessorOptions, "exporter">;
   /**
-   * Register the provider on both global logs APIs and make `getLogger()` use these settings. Default `true`.
+   * Register the provider on both global logs APIs (`@opentelemetry/api` and `@opentelemetry/api-logs`) and make
+   * `getLogger()` use these settings. When another provider already holds either global, neither is taken and
+   * one warning goes through `diag`; the pipeline then serves only `pipeline.provider`. Default `true`.
    */
   readonly register?: boolean;
   /**
@@ -147,16 +149,10 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
         }
       : {}),
   });
+  // Both globals or neither; when another provider holds one, registerLoggerProviderGlobally warns once.
   const registration = (options.register ?? true) ? registerLoggerProviderGlobally(provider) : undefined;
-  if (registration && !registration.api) {
-    diag.warn(
-      "startTorchLogs: another LoggerProvider is already the global one; records from the global logs API and " +
-        "getLogger() will not reach this pipeline (shut the other down first, or pass register: false and " +
-        "emit through pipeline.provider)",
-    );
-  }
   // The facade follows this pipeline only when its records reach it, i.e. when the global provider is ours.
-  const ownsDefault = registration?.api === true;
+  const ownsDefault = registration?.registered === true;
   if (ownsDefault) setDefaultTorchLogs(torchLogs);
   let stopped: Promise<void> | undefined;
   const shutdown = () => {
