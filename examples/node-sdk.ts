@@ -1,8 +1,11 @@
 // examples/node-sdk.ts
+import { logs } from "@opentelemetry/api";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { BatchLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { NodeSDK } from "@opentelemetry/sdk-node";
-import { getLogger, TorchLogsLogRecordProcessor } from "torch-logs-otel";
+import { OpenTelemetryTransportV3 } from "@opentelemetry/winston-transport";
+import { getLogger, registerLoggerProviderGlobally, TorchLogsLogRecordProcessor } from "torch-logs-otel";
+import winston from "winston";
 
 const sdk = new NodeSDK({
   serviceName: "trainer",
@@ -11,8 +14,12 @@ const sdk = new NodeSDK({
   ],
 });
 sdk.start();
+// NodeSDK registers its provider on @opentelemetry/api only: make it serve @opentelemetry/api-logs too.
+registerLoggerProviderGlobally(logs.getLoggerProvider());
 
 getLogger("torch._dynamo").info("needs dynamo (INFO) or +dynamo");
 getLogger("torch._dynamo").error("shown by default");
+// winston-transport logs through @opentelemetry/api-logs: without the call above, this record would be lost.
+winston.createLogger({ transports: [new OpenTelemetryTransportV3()] }).warn("from winston");
 
 await sdk.shutdown();

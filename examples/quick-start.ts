@@ -2,7 +2,7 @@
 import { logs, SeverityNumber } from "@opentelemetry/api";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
-import { TorchLogsLogRecordProcessor } from "torch-logs-otel";
+import { registerLoggerProviderGlobally, TorchLogsLogRecordProcessor } from "torch-logs-otel";
 
 // The filter wraps the exporting processor: what TORCH_LOGS rejects never reaches the exporter.
 const provider = new LoggerProvider({
@@ -10,7 +10,8 @@ const provider = new LoggerProvider({
     new TorchLogsLogRecordProcessor(new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })),
   ],
 });
-logs.setGlobalLoggerProvider(provider);
+// The global of @opentelemetry/api and that of @opentelemetry/api-logs (winston-transport's), in one call.
+registerLoggerProviderGlobally(provider);
 
 // Components are instrumentation scopes; child scopes belong to them.
 logs.getLogger("torch._dynamo.guards").emit({ severityNumber: SeverityNumber.DEBUG, body: "needs +dynamo" });

@@ -33,8 +33,11 @@ const RUNS: Record<string, { env: Record<string, string>; bodies: string[]; stdo
     { env: { TORCH_LOGS: "" }, bodies: [] },
   ],
   "examples/node-sdk.ts": [
-    { env: {}, bodies: ["shown by default"] },
-    { env: { TORCH_LOGS: "dynamo" }, bodies: ["needs dynamo (INFO) or +dynamo", "shown by default"] },
+    { env: {}, bodies: ["shown by default", "from winston"] },
+    {
+      env: { TORCH_LOGS: "dynamo" },
+      bodies: ["needs dynamo (INFO) or +dynamo", "shown by default", "from winston"],
+    },
   ],
   "examples/custom-registry.ts": [{ env: {}, bodies: [], stdout: "[ 'api debug', 'SELECT 1' ]\n" }],
 };
