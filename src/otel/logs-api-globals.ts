@@ -40,14 +40,14 @@ export interface LogsGlobal {
 const API_KEY = Symbol.for("opentelemetry.js.api.1");
 const LEGACY_KEY = Symbol.for("io.opentelemetry.js.api.logs");
 const globalSlots = globalThis as unknown as Record<symbol, { logs?: unknown } | undefined>;
-const require = createRequire(import.meta.url);
+const requireCjs = createRequire(import.meta.url);
 
 /** The copies of `@opentelemetry/api`'s `logs` in this process: the ESM one imported here, and the CJS one if loaded. */
 function apiCopies(): LogsApiLike[] {
   const copies: LogsApiLike[] = [logs as unknown as LogsApiLike];
   try {
     // Only a copy that is already loaded can have handed out loggers; a later one finds the global directly.
-    const cjs = require.cache[require.resolve("@opentelemetry/api")]?.exports as
+    const cjs = requireCjs.cache[requireCjs.resolve("@opentelemetry/api")]?.exports as
       | { logs?: LogsApiLike }
       | undefined;
     if (cjs?.logs && cjs.logs !== copies[0]) copies.push(cjs.logs);
