@@ -142,7 +142,8 @@ describe.each(dashboards.map((d) => [d.title, d] as const))("dashboard %s", (_ti
 
   it("is described panel by panel in collector/README.md", () => {
     expect(readme).toContain(`"${dashboard.title}"`);
-    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    for (const p of dashboard.panels) expect(readme, p.title).toMatch(new RegExp(`^\\| ${escape(p.title)} +\\|`, "m"));
+    const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    for (const p of dashboard.panels)
+      expect(readme, p.title).toMatch(new RegExp(`^\\| ${escapeRegExp(p.title)} +\\|`, "m"));
   });
 });
