@@ -385,7 +385,6 @@ describe("agent and gateway", () => {
     expect(cfg.pipelines.logs?.exporters).toContain("otlp_http/backend");
     // The opt-in is written out, commented, with the variable that holds the value.
     const text = readFileSync(join(repoRoot, "collector/otelcol-config.yaml"), "utf8");
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a collector/Grafana placeholder, not a JS template
     expect(text).toMatch(/^ {4}# headers:\n {4}# {3}authorization: \$\{env:OTLP_BACKEND_AUTHORIZATION\}$/m);
   });
 
