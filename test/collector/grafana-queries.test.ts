@@ -1,4 +1,4 @@
-// Every LogQL and PromQL query we ship (Grafana dashboards, the Jaeger → Loki link, collector/README.md) parses
+// Every LogQL and PromQL query we ship (Grafana dashboards, the Jaeger → Loki link, both READMEs) parses
 // with the query languages' own grammars, and names only labels, metadata and metrics that exist:
 //  * Loki: the names Loki derives (test/support/loki-otlp-mapping.ts) from the OTLP requests our real exporters
 //    send (test/support/capture-torch-otlp-logs.ts: `ingest` of the PyTorch log samples, `demo`);

@@ -1,6 +1,6 @@
-// Every LogQL and PromQL query shipped under collector/ and documented in collector/README.md: the Grafana
-// dashboards' panel queries, the Jaeger → Loki link of the provisioned data sources, and the README's ```logql /
-// ```promql blocks (one query per line; `#` starts a comment). Each comes with the variable values Grafana would
+// Every LogQL and PromQL query shipped under collector/ and documented: the Grafana dashboards' panel queries, the
+// Jaeger → Loki link of the provisioned data sources, and the ```logql / ```promql blocks of collector/README.md
+// and README.md (one query per line; `#` starts a comment). Each comes with the variable values Grafana would
 // substitute (a dashboard's "All" value or text-box default), so it can be parsed as Grafana sends it.
 
 import { readdirSync, readFileSync } from "node:fs";
@@ -135,11 +135,12 @@ function readmeQueries(repoRoot: string, file: string): CollectorQuery[] {
   return out;
 }
 
-/** Every query under collector/ and in its README. */
+/** Every query under collector/, in its README and in the project README ("Grafana and Loki"). */
 export function collectorQueries(repoRoot: string): CollectorQuery[] {
   return [
     ...loadDashboards(repoRoot).flatMap(dashboardQueries),
     ...datasourceQueries(repoRoot),
     ...readmeQueries(repoRoot, "collector/README.md"),
+    ...readmeQueries(repoRoot, "README.md"),
   ];
 }
