@@ -482,6 +482,18 @@ describe("collector/docker-compose.yaml", () => {
     expect(mounted).toContain("collector/prometheus.yaml");
   });
 
+  it("checks PromQL with the grammar release of the pinned Prometheus, LogQL with Grafana 12's", () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+      devDependencies: Record<string, string>;
+    };
+    // @prometheus-io/lezer-promql is published with every Prometheus release: v3.M.P ↔ 0.3MM.P.
+    const [major = 0, minor = 0, patch = 0] = versionParts(imageTag(String(services.prometheus?.image)));
+    const expected = `0.${major}${String(minor).padStart(2, "0")}.${patch}`;
+    expect(pkg.devDependencies["@prometheus-io/lezer-promql"]).toBe(expected);
+    // The version Grafana 12's Loki data source depends on (public/app/plugins/datasource/loki/package.json).
+    expect(pkg.devDependencies["@grafana/lezer-logql"]).toBe("0.2.8");
+  });
+
   it("starts Prometheus with its OTLP receiver on, reading the mounted config", () => {
     const command = asStringList(services.prometheus?.command, "prometheus.command");
     expect(command).toContain("--web.enable-otlp-receiver");
