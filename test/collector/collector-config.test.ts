@@ -490,7 +490,7 @@ describe("collector/docker-compose.yaml", () => {
     const [major = 0, minor = 0, patch = 0] = versionParts(imageTag(String(services.prometheus?.image)));
     const expected = `0.${major}${String(minor).padStart(2, "0")}.${patch}`;
     expect(pkg.devDependencies["@prometheus-io/lezer-promql"]).toBe(expected);
-    // The version Grafana 12's Loki data source depends on (public/app/plugins/datasource/loki/package.json).
+    // The version the Loki data source of Grafana 12.2 depends on (public/app/plugins/datasource/loki/package.json).
     expect(pkg.devDependencies["@grafana/lezer-logql"]).toBe("0.2.8");
   });
 
