@@ -229,7 +229,9 @@ describe("collector/ YAML files", () => {
         "collector/otelcol-agent-loadbalancing.yaml",
         "collector/docker-compose.yaml",
         "collector/loki-config.yaml",
+        "collector/prometheus.yaml",
         "collector/grafana/provisioning/datasources/datasources.yaml",
+        "collector/grafana/provisioning/dashboards/dashboards.yaml",
       ]),
     );
     expect([...collectorConfigs].sort()).toEqual(
@@ -250,8 +252,8 @@ describe.each(collectorConfigs)("collector config %s", (file) => {
   const cfg = loadCollector(file);
   const kinds = ["receivers", "processors", "exporters"] as const;
 
-  it("has logs and traces pipelines", () => {
-    expect(Object.keys(cfg.pipelines)).toEqual(expect.arrayContaining(["logs", "traces"]));
+  it("has logs, traces and metrics pipelines", () => {
+    expect(Object.keys(cfg.pipelines)).toEqual(expect.arrayContaining(["logs", "traces", "metrics"]));
   });
 
   it("defines every component a pipeline references", () => {
@@ -374,17 +376,39 @@ describe("agent and gateway", () => {
     },
   );
 
-  it("the agent's generic backend takes endpoint and Authorization header from the environment", () => {
+  it("the agent's generic backend takes its endpoint from the environment and sends no Authorization header by default", () => {
     const cfg = loadCollector("collector/otelcol-config.yaml");
     const backend = asMap(cfg.exporters["otlp_http/backend"], "otlp_http/backend");
     expect(String(backend.endpoint)).toMatch(/^\$\{env:OTLP_BACKEND_ENDPOINT(:-[^}]*)?\}$/);
-    const headers = asMap(backend.headers, "headers");
-    expect(String(headers.authorization)).toMatch(/^\$\{env:OTLP_BACKEND_AUTHORIZATION(:-[^}]*)?\}$/);
+    // `authorization: ${env:X:-}` would send an empty header when X is unset: the header is left out.
+    expect(backend.headers).toBeUndefined();
     expect(cfg.pipelines.logs?.exporters).toContain("otlp_http/backend");
+    // The opt-in is written out, commented, with the variable that holds the value.
+    const text = readFileSync(join(repoRoot, "collector/otelcol-config.yaml"), "utf8");
+    expect(text).toMatch(/^ {4}# headers:\n {4}# {3}authorization: \$\{env:OTLP_BACKEND_AUTHORIZATION\}$/m);
   });
+
+  it.each(["collector/otelcol-config.yaml", "collector/otelcol-gateway.yaml"])(
+    "%s sends metrics to Prometheus' native OTLP receiver",
+    (file) => {
+      const cfg = loadCollector(file);
+      expect(cfg.pipelines.metrics?.exporters).toContain("otlp_http/prometheus");
+      const endpoint = withEnvDefaults(String(asMap(cfg.exporters["otlp_http/prometheus"], "prom").endpoint));
+      // The exporter appends /v1/metrics: POST /api/v1/otlp/v1/metrics, Prometheus' OTLP path.
+      expect(endpoint).toBe("http://prometheus:9090/api/v1/otlp");
+    },
+  );
 
   it("the load-balancing agent routes by trace ID to the gateways over OTLP/gRPC", () => {
     const cfg = loadCollector("collector/otelcol-agent-loadbalancing.yaml");
+    // At collector 0.151 the exporter routes logs by trace ID whatever routing_key says: the comment says so.
+    const text = readFileSync(join(repoRoot, "collector/otelcol-agent-loadbalancing.yaml"), "utf8");
+    expect(text).toContain("routes *logs* by trace ID whatever routing_key");
+    expect(text).not.toMatch(/service`\s+would instead keep each service\.name/);
+    // Metrics need no trace affinity: a plain OTLP/gRPC exporter to the gateways' name.
+    expect(cfg.pipelines.metrics?.exporters).toEqual(["otlp_grpc/gateway"]);
+    const gateway = asMap(cfg.exporters["otlp_grpc/gateway"], "otlp_grpc/gateway");
+    expect(hostPort(withEnvDefaults(String(gateway.endpoint)))).toEqual({ host: "otel-gateway", port: 4317 });
     const lb = asMap(cfg.exporters.loadbalancing, "loadbalancing");
     expect(lb.routing_key).toBe("traceID");
     expect(asMap(lb.protocol, "protocol").otlp).toBeDefined();
@@ -398,9 +422,9 @@ describe("agent and gateway", () => {
 describe("collector/docker-compose.yaml", () => {
   const services = composeServices();
 
-  it("starts the collector, Loki 3.x, Grafana and Jaeger with pinned image versions", () => {
+  it("starts the collector, Loki 3.x, Grafana, Jaeger and Prometheus 3.x with pinned image versions", () => {
     expect(Object.keys(services)).toEqual(
-      expect.arrayContaining(["otel-collector", "loki", "grafana", "jaeger"]),
+      expect.arrayContaining(["otel-collector", "loki", "grafana", "jaeger", "prometheus"]),
     );
     for (const [name, svc] of Object.entries(services)) {
       const image = String(svc.image);
@@ -410,6 +434,8 @@ describe("collector/docker-compose.yaml", () => {
     const major = (name: string) => versionParts(imageTag(String(services[name]?.image)))[0];
     expect(major("loki")).toBe(3);
     expect(major("jaeger")).toBeGreaterThanOrEqual(2); // Jaeger v2 takes OTLP on 4317/4318 by default
+    expect(major("prometheus")).toBe(3); // native OTLP receiver behind --web.enable-otlp-receiver
+    expect(String(services.grafana?.image)).toMatch(/^grafana\/grafana:12\./);
     expect(String(services["otel-collector"]?.image)).toMatch(/^otel\/opentelemetry-collector-contrib:/);
   });
 
@@ -436,8 +462,12 @@ describe("collector/docker-compose.yaml", () => {
         if (!m) continue;
         const mount = bindMounts(svc).find((b) => b.target === m[1]);
         expect(mount, `${name}: nothing mounted at ${m[1]}`).toBeDefined();
-        if (mount && name !== "loki") expect(collectorConfigs).toContain(mount.source);
-        if (mount && name === "loki") expect(mount.source).toBe("collector/loki-config.yaml");
+        const own: Record<string, string> = {
+          loki: "collector/loki-config.yaml",
+          prometheus: "collector/prometheus.yaml",
+        };
+        if (mount && own[name] === undefined) expect(collectorConfigs).toContain(mount.source);
+        if (mount && own[name] !== undefined) expect(mount.source).toBe(own[name]);
       }
     }
   });
@@ -449,6 +479,29 @@ describe("collector/docker-compose.yaml", () => {
     const grafana = bindMounts(services.grafana ?? {}).find((b) => b.target === "/etc/grafana/provisioning");
     expect(grafana?.source).toBe("collector/grafana/provisioning");
     expect(statSync(join(repoRoot, "collector/grafana/provisioning/datasources")).isDirectory()).toBe(true);
+    expect(mounted).toContain("collector/prometheus.yaml");
+  });
+
+  it("checks PromQL with the grammar release of the pinned Prometheus, LogQL with Grafana 12's", () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+      devDependencies: Record<string, string>;
+    };
+    // @prometheus-io/lezer-promql is published with every Prometheus release: v3.M.P ↔ 0.3MM.P.
+    const [major = 0, minor = 0, patch = 0] = versionParts(imageTag(String(services.prometheus?.image)));
+    const expected = `0.${major}${String(minor).padStart(2, "0")}.${patch}`;
+    expect(pkg.devDependencies["@prometheus-io/lezer-promql"]).toBe(expected);
+    // The version the Loki data source of Grafana 12.2 depends on (public/app/plugins/datasource/loki/package.json).
+    expect(pkg.devDependencies["@grafana/lezer-logql"]).toBe("0.2.8");
+  });
+
+  it("starts Prometheus with its OTLP receiver on, reading the mounted config", () => {
+    const command = asStringList(services.prometheus?.command, "prometheus.command");
+    expect(command).toContain("--web.enable-otlp-receiver");
+    expect(command).toContain("--config.file=/etc/prometheus/prometheus.yaml");
+    const prom = asMap(load("collector/prometheus.yaml"), "prometheus.yaml");
+    // The translation the query tests model (test/support/prometheus-otlp-naming.ts).
+    expect(asMap(prom.otlp, "otlp").translation_strategy).toBe("UnderscoreEscapingWithSuffixes");
+    expect(asMap(asMap(prom.storage, "storage").tsdb, "tsdb").out_of_order_time_window).toBeTypeOf("string");
   });
 
   it("has a service for every host the collector configs reach by default", () => {
@@ -474,8 +527,10 @@ describe("collector/docker-compose.yaml", () => {
 describe("collector/loki-config.yaml", () => {
   const loki = asMap(load("collector/loki-config.yaml"), "loki config");
 
-  it("accepts OTLP logs: structured metadata allowed, schema v13 on tsdb", () => {
+  it("accepts OTLP logs: structured metadata allowed, schema v13 on tsdb, detected_level on", () => {
     expect(asMap(loki.limits_config, "limits_config").allow_structured_metadata).toBe(true);
+    // The dashboards count by detected_level (test/support/loki-otlp-mapping.ts models it).
+    expect(asMap(loki.limits_config, "limits_config").discover_log_levels).toBe(true);
     const schemas = asMap(loki.schema_config, "schema_config").configs;
     expect(Array.isArray(schemas)).toBe(true);
     const last = asMap((schemas as unknown[]).at(-1), "latest schema");
@@ -530,12 +585,18 @@ describe("Grafana data sources", () => {
     span_id: spanId,
   };
 
-  it("provisions Loki and Jaeger with unique uids, at the compose service addresses", () => {
+  it("provisions Loki, Jaeger and Prometheus with unique uids, at the compose service addresses", () => {
     expect(byUid.size).toBe(datasources.length);
     expect(doc.apiVersion).toBe(1);
     expect(lokiDs?.url).toBe("http://loki:3100");
     const jaeger = datasources.find((d) => d.type === "jaeger");
     expect(jaeger?.url).toBe("http://jaeger:16686");
+    const prometheus = byUid.get("prometheus");
+    expect(prometheus?.type).toBe("prometheus");
+    expect(prometheus?.url).toBe("http://prometheus:9090");
+    // The version the data source announces is the pinned image's.
+    const image = String(composeServices().prometheus?.image);
+    expect(`v${asMap(prometheus?.jsonData, "jsonData").prometheusVersion}`).toBe(imageTag(image));
     const services = composeServices();
     for (const d of datasources) expect(Object.keys(services)).toContain(new URL(String(d.url)).hostname);
   });
@@ -581,12 +642,20 @@ describe("Grafana data sources", () => {
     for (const f of regexFields) expect(derive(f, line, {})).toBe(expected);
   });
 
-  it("links Jaeger spans back to the Loki lines of the same trace", () => {
+  it("links Jaeger spans back to the Loki lines of the same trace with a custom query", () => {
     const jaeger = datasources.find((d) => d.type === "jaeger");
     const t2l = asMap(asMap(jaeger?.jsonData, "jaeger jsonData").tracesToLogsV2, "tracesToLogsV2");
     expect(byUid.get(String(t2l.datasourceUid))?.type).toBe("loki");
+    // Jaeger keeps service.name out of the span/process tags, so tag mapping built `{}`: a custom query.
+    expect(t2l.customQuery).toBe(true);
+    expect(t2l.tags).toBeUndefined();
+    const query = afterGrafanaEnv(String(t2l.query));
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a collector/Grafana placeholder, not a JS template
-    expect(afterGrafanaEnv(String(t2l.query))).toContain('trace_id="${__trace.traceId}"');
+    expect(query).toContain('trace_id="${__trace.traceId}"');
+    // Parsing and label names: test/collector/grafana-queries.test.ts. Loki also refuses a selector whose
+    // matchers all match the empty string; `=~".+"` does not.
+    const selector = /^\{([^}]*)\}/.exec(query)?.[1] ?? "";
+    expect(selector).toMatch(/^service_name(="[^"]+"|=~"\.\+")$/);
   });
 });
 
