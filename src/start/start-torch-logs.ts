@@ -25,6 +25,7 @@ import {
   type TorchLogsLogRecordProcessorOptions,
 } from "../otel/torch-logs-log-record-processor.ts";
 import { createTorchLogsLoggerConfigurator } from "../otel/torch-logs-logger-configurator.ts";
+import { addExitParticipant } from "./process-hooks.ts";
 
 export type OtlpLogsProtocol = "http/json" | "http/protobuf";
 
@@ -55,9 +56,11 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
   readonly register?: boolean;
   /**
    * Deliver what was accepted when the process ends: flush on `beforeExit` (each time new records were
-   * accepted), and on SIGTERM/SIGINT shut down (within `shutdownTimeoutMillis`) before the signal's default
-   * action — unless the application listens to the signal itself, in which case it is left to call
-   * `shutdown()`. Default `true`.
+   * accepted); on SIGTERM/SIGINT, an uncaught exception or an unhandled rejection, shut down (within
+   * `shutdownTimeoutMillis`), then end as Node would have (the signal's default action; the same error text
+   * on stderr and exit code 1) — unless the application listens to that event itself, in which case it is
+   * left to call `shutdown()`. Every pipeline of the process is shut down. `process.exit()` cannot wait:
+   * `await pipeline.shutdown()` before it. Default `true`.
    */
   readonly flushOnExit?: boolean;
   /**
@@ -67,7 +70,7 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
    * the settings come from TORCH_LOGS (which makes `setLogs` a no-op anyway). Default `false`.
    */
   readonly loggerConfigurator?: boolean;
-  /** How long a signal-triggered shutdown may take. Default 5000 ms. */
+  /** How long a shutdown on a signal or crash may take before the process ends anyway. Default 5000 ms. */
   readonly shutdownTimeoutMillis?: number;
 }
 
@@ -167,14 +170,23 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
     });
     return stopped;
   };
+  let flushedUpTo = 0;
   const removeExitHooks =
     (options.flushOnExit ?? true)
-      ? installExitHooks(
-          provider,
+      ? addExitParticipant({
+          flushAtExit: () => {
+            const accepted = processor.stats.passed;
+            if (accepted === flushedUpTo) return; // nothing new: let the process end
+            flushedUpTo = accepted;
+            provider
+              .forceFlush()
+              .catch((error: unknown) =>
+                diag.error(`startTorchLogs: flush at exit failed: ${String(error)}`),
+              );
+          },
           shutdown,
-          () => processor.stats.passed,
-          options.shutdownTimeoutMillis ?? 5000,
-        )
+          shutdownTimeoutMillis: options.shutdownTimeoutMillis ?? 5000,
+        })
       : () => {};
   return {
     provider,
@@ -186,45 +198,6 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
     shutdown,
     stats: () => ({ ...processor.stats, ...counter.stats }),
   };
-}
-
-const SIGNALS = ["SIGTERM", "SIGINT"] as const;
-
-/**
- * `beforeExit` (the event loop ran dry) flushes whatever was accepted since the last time; a signal shuts the
- * pipeline down, then re-raises the signal so the process still ends as the signal asks — unless the
- * application listens to that signal too, in which case its handler decides (and calls `shutdown()`).
- */
-function installExitHooks(
-  provider: LoggerProvider,
-  shutdown: () => Promise<void>,
-  accepted: () => number,
-  timeoutMillis: number,
-): () => void {
-  let flushedUpTo = 0;
-  const onBeforeExit = () => {
-    const now = accepted();
-    if (now === flushedUpTo) return; // nothing new: let the process end
-    flushedUpTo = now;
-    provider
-      .forceFlush()
-      .catch((error: unknown) => diag.error(`startTorchLogs: flush at exit failed: ${String(error)}`));
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    remove();
-    if (process.listenerCount(signal) > 0) return; // the application handles it
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMillis).unref());
-    Promise.race([shutdown(), timeout])
-      .catch((error: unknown) => diag.error(`startTorchLogs: shutdown on ${signal} failed: ${String(error)}`))
-      .finally(() => process.kill(process.pid, signal));
-  };
-  process.on("beforeExit", onBeforeExit);
-  for (const signal of SIGNALS) process.once(signal, onSignal);
-  const remove = () => {
-    process.off("beforeExit", onBeforeExit);
-    for (const signal of SIGNALS) process.off(signal, onSignal);
-  };
-  return remove;
 }
 
 function createOtlpExporter(options: StartTorchLogsOptions, env: Environment | undefined): LogRecordExporter {
