@@ -19,6 +19,7 @@ import { type Environment, hasOtlpLogsEndpoint, processEnvironment, readServiceN
 import { getDefaultTorchLogs, setDefaultTorchLogs } from "../otel/get-logger.ts";
 import { otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
 import { registerLoggerProviderGlobally } from "../otel/register-logger-provider.ts";
+import { SerialFlushLogRecordProcessor } from "../otel/serial-flush-log-record-processor.ts";
 import { TorchLogs } from "../otel/torch-logs.ts";
 import {
   TorchLogsLogRecordProcessor,
@@ -80,6 +81,11 @@ export interface TorchLogsPipelineStats extends DeliveryStats {
   readonly passed: number;
   /** Records TORCH_LOGS rejected in `onEmit` (records rejected by `enabled()` are never built or counted). */
   readonly filtered: number;
+  /**
+   * Records passed but not yet settled: queued, or in an export that has not answered. Always
+   * `passed = exported + failed + droppedQueueFull + pending`; 0 once `shutdown()` has resolved.
+   */
+  readonly pending: number;
 }
 
 /** What `startTorchLogs` built, and how to stop it. */
@@ -94,7 +100,10 @@ export interface TorchLogsPipeline {
   forceFlush(): Promise<void>;
   /** Flushes, shuts the provider down and unregisters the globals. Safe to call twice. */
   shutdown(): Promise<void>;
-  /** What was filtered, exported, failed and dropped so far. Losses are also reported once through `diag`. */
+  /**
+   * What was filtered, exported, failed (`rejected` among them) and dropped so far, and what is pending. Losses
+   * are also reported once through `diag` (undelivered exports once, records the backend refused once).
+   */
   stats(): TorchLogsPipelineStats;
 }
 
@@ -122,14 +131,18 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
         ? new TorchConsoleLogRecordExporter({ ...torchConsoleOptionsFromEnv(env), ...options.console })
         : kind;
   // The console prints each record as it is emitted, in order with the program's other output.
+  const exportTimeoutMillis = options.batch?.exportTimeoutMillis ?? 30_000;
+  const counted = counter.wrap(exporter, { timeoutMillis: exportTimeoutMillis });
   const delegate =
     kind === "console"
-      ? new SimpleLogRecordProcessor({ exporter: counter.wrap(exporter) })
-      : new BatchLogRecordProcessor({
-          ...options.batch,
-          exporter: counter.wrap(exporter),
-          selfObsMeterProvider: counter.meterProvider,
-        });
+      ? new SimpleLogRecordProcessor({ exporter: counted })
+      : new SerialFlushLogRecordProcessor(
+          new BatchLogRecordProcessor({
+            ...options.batch,
+            exporter: counted,
+            selfObsMeterProvider: counter.meterProvider,
+          }),
+        );
   const processor = new TorchLogsLogRecordProcessor(delegate, { ...options, torchLogs });
   const serviceName = options.serviceName ?? readServiceName(env);
   const resource = defaultResource().merge(
@@ -196,7 +209,12 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
     setLogs: (setLogsOptions) => processor.setLogs(setLogsOptions),
     forceFlush: () => provider.forceFlush(),
     shutdown,
-    stats: () => ({ ...processor.stats, ...counter.stats }),
+    stats: () => {
+      const { passed, filtered } = processor.stats;
+      const delivery = counter.stats;
+      const settled = delivery.exported + delivery.failed + delivery.droppedQueueFull;
+      return { passed, filtered, ...delivery, pending: passed - settled };
+    },
   };
 }
 
