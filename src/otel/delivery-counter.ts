@@ -1,6 +1,7 @@
 import { createNoopMeter, type Meter, type MeterProvider } from "@opentelemetry/api";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
+import { escapeControlCharacters } from "../language/escape-control-characters.ts";
 import type { PartialSuccessExportResult } from "./otlp-log-exporter.ts";
 
 /** What happened to the records a pipeline accepted. */
@@ -155,8 +156,8 @@ export class DeliveryCounter {
   }
 }
 
-/** A backend's message, bounded, with line breaks and other control characters made harmless. */
+/** A backend's message, bounded, with line breaks and other control characters escaped. */
 function quote(message: string): string {
-  const clean = message.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, " ");
+  const clean = escapeControlCharacters(message);
   return clean.length > MAX_MESSAGE_LENGTH ? `${clean.slice(0, MAX_MESSAGE_LENGTH)}… (truncated)` : clean;
 }

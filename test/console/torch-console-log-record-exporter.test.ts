@@ -78,6 +78,28 @@ describe("TORCH_LOGS_OUT", () => {
     expect(readFileSync(outFile, "utf8")).toBe("earlier\nWARNING:torch._inductor:x\n");
   });
 
+  it("a file that cannot be written (/dev/full) does not blank the console; reported once", async () => {
+    const messages: string[] = [];
+    const push = (m: string) => messages.push(m);
+    diag.setLogger({ error: push, warn: push } as unknown as DiagLogger, DiagLogLevel.WARN);
+    try {
+      const { provider, lines } = setup({ outFile: "/dev/full", format: "short" });
+      const logger = provider.getLogger("torch._inductor");
+      for (const body of ["one", "two \u2028 three"]) {
+        logger.emit({ timestamp: TIME, severityNumber: SeverityNumber.WARN, body });
+      }
+      // The line separator is escaped: to many viewers (and Python's splitlines) it starts a new line.
+      expect(await lines()).toEqual([
+        "WARNING:torch._inductor:one",
+        "WARNING:torch._inductor:two \\u2028 three",
+      ]);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/appending to the TORCH_LOGS_OUT file failed: ENOSPC/);
+    } finally {
+      diag.disable();
+    }
+  });
+
   it("names the variable and the path when the file cannot be opened", () => {
     const outFile = join(dir, "missing", "out.log");
     expect(() => new TorchConsoleLogRecordExporter({ stream: new CapturingStream(), outFile })).toThrow(
