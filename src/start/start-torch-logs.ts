@@ -17,7 +17,7 @@ import type { TorchLogsSettings } from "../language/torch-logs-settings.ts";
 import { DeliveryCounter, type DeliveryStats } from "../otel/delivery-counter.ts";
 import { type Environment, hasOtlpLogsEndpoint, processEnvironment, readServiceName } from "../otel/env.ts";
 import { getDefaultTorchLogs, setDefaultTorchLogs } from "../otel/get-logger.ts";
-import { otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
+import { batchOptionsFromEnv, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
 import { registerLoggerProviderGlobally } from "../otel/register-logger-provider.ts";
 import { SerialFlushLogRecordProcessor } from "../otel/serial-flush-log-record-processor.ts";
 import { TorchLogs } from "../otel/torch-logs.ts";
@@ -31,6 +31,15 @@ import { addExitParticipant } from "./process-hooks.ts";
 export type OtlpLogsProtocol = "http/json" | "http/protobuf";
 
 export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOptions {
+  /**
+   * The environment every setting is read from: TORCH_LOGS; TORCH_LOGS_FORMAT, TORCH_LOGS_OUT and
+   * TORCH_LOGS_TRACE_ID_FILTER (console); OTEL_SERVICE_NAME; OTEL_EXPORTER_OTLP_(LOGS_)ENDPOINT, _PROTOCOL and
+   * _TIMEOUT (OTLP); OTEL_BLRP_* (batch). The OTLP exporter itself still reads its headers, compression and
+   * certificate files (OTEL_EXPORTER_OTLP_(LOGS_)HEADERS, _COMPRESSION, _CERTIFICATE, _CLIENT_KEY,
+   * _CLIENT_CERTIFICATE) from `process.env`; pass your own `exporter` to set those otherwise. Default: the
+   * second argument of `startTorchLogs`, else `process.env`.
+   */
+  readonly env?: Environment;
   /** `service.name` of the resource. Default: `OTEL_SERVICE_NAME`, else the SDK's `unknown_service:…`. */
   readonly serviceName?: string;
   /** More resource attributes (`deployment.environment.name`, …). Default: none. */
@@ -49,7 +58,10 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
    * `"http/json"`. gRPC is not bundled: pass your own exporter.
    */
   readonly protocol?: OtlpLogsProtocol;
-  /** Options of the BatchLogRecordProcessor behind the filter (queue size, delay, …). Default: the SDK's. */
+  /**
+   * Options of the BatchLogRecordProcessor behind the filter (queue size, delay, …). Default: the standard
+   * `OTEL_BLRP_*` variables, else the SDK's defaults.
+   */
   readonly batch?: Omit<BatchLogRecordProcessorOptions, "exporter">;
   /**
    * Register the provider on both global logs APIs and make `getLogger()` use these settings. Default `true`.
@@ -113,38 +125,41 @@ export interface TorchLogsPipeline {
  * `const logs = startTorchLogs({ serviceName: "trainer" })`.
  */
 export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Environment): TorchLogsPipeline {
+  // One environment for every setting (see `StartTorchLogsOptions.env`).
+  const environment = options.env ?? env ?? processEnvironment();
   // Settings first: a bad TORCH_LOGS throws before any file, stream listener or socket is opened.
   const torchLogs =
     options.torchLogs ??
     new TorchLogs({
       ...options,
-      ...(env && !options.env ? { env } : {}),
+      env: environment,
       onWarning: options.onWarning ?? ((message) => diag.warn(`startTorchLogs: ${message}`)),
     });
   const counter = new DeliveryCounter((message) => diag.warn(`startTorchLogs: ${message}`));
   const choice = options.exporter ?? "auto";
-  const kind = choice === "auto" ? (hasOtlpLogsEndpoint(env) ? "otlp" : "console") : choice;
+  const kind = choice === "auto" ? (hasOtlpLogsEndpoint(environment) ? "otlp" : "console") : choice;
   const exporter: LogRecordExporter =
     kind === "otlp"
-      ? createOtlpExporter(options, env)
+      ? otlpLogExporterFromEnv(environment, options.protocol)
       : kind === "console"
-        ? new TorchConsoleLogRecordExporter({ ...torchConsoleOptionsFromEnv(env), ...options.console })
+        ? new TorchConsoleLogRecordExporter({ ...torchConsoleOptionsFromEnv(environment), ...options.console })
         : kind;
   // The console prints each record as it is emitted, in order with the program's other output.
-  const exportTimeoutMillis = options.batch?.exportTimeoutMillis ?? 30_000;
+  const batchOptions = { ...batchOptionsFromEnv(environment), ...options.batch };
+  const exportTimeoutMillis = batchOptions.exportTimeoutMillis ?? 30_000;
   const counted = counter.wrap(exporter, { timeoutMillis: exportTimeoutMillis });
   const delegate =
     kind === "console"
       ? new SimpleLogRecordProcessor({ exporter: counted })
       : new SerialFlushLogRecordProcessor(
           new BatchLogRecordProcessor({
-            ...options.batch,
+            ...batchOptions,
             exporter: counted,
             selfObsMeterProvider: counter.meterProvider,
           }),
         );
   const processor = new TorchLogsLogRecordProcessor(delegate, { ...options, torchLogs });
-  const serviceName = options.serviceName ?? readServiceName(env);
+  const serviceName = options.serviceName ?? readServiceName(environment);
   const resource = defaultResource().merge(
     resourceFromAttributes({
       ...options.resourceAttributes,
@@ -216,8 +231,4 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
       return { passed, filtered, ...delivery, pending: passed - settled };
     },
   };
-}
-
-function createOtlpExporter(options: StartTorchLogsOptions, env: Environment | undefined): LogRecordExporter {
-  return otlpLogExporterFromEnv(env ?? processEnvironment(), options.protocol);
 }
