@@ -97,6 +97,8 @@ export {
   otlpLogExporterFromEnv,
   otlpUrlFromEnv,
 } from "./otel/otlp-config-from-env.ts";
+export type { OtlpLogExporterOptions, PartialSuccessExportResult } from "./otel/otlp-log-exporter.ts";
+export { OtlpLogExporter } from "./otel/otlp-log-exporter.ts";
 export { registerLoggerProviderGlobally } from "./otel/register-logger-provider.ts";
 export type { ScopeFilter, UngovernedScopes } from "./otel/scope-filter.ts";
 export { compileScopeFilter } from "./otel/scope-filter.ts";

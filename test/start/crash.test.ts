@@ -55,6 +55,16 @@ describe("an uncaught exception or unhandled rejection nobody listens to", () =>
     expect(ours.stderr).toBe(node.stderr);
   });
 
+  it("a backend that never answers costs at most shutdownTimeoutMillis, then the same end", async () => {
+    receiver.setBehaviour({ hang: true });
+    const ours = await run(ESM_APP, { MODE: "reject", SHUTDOWN_TIMEOUT_MILLIS: "300" });
+    const node = await run(ESM_APP, { MODE: "reject", PIPELINE: "0" });
+    expect(receiver.requests.length).toBeGreaterThan(0);
+    expect(receiver.records).toHaveLength(0);
+    expect([ours.code, node.code]).toEqual([1, 1]);
+    expect(ours.stderr).toBe(node.stderr);
+  });
+
   it("a throw in a CommonJS callback: the same text, the caret under where the error was created", async () => {
     const [ours, node] = await runBoth(COMMONJS_APP, "throw");
     expect(receiver.records).toHaveLength(100);
