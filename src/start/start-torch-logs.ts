@@ -142,7 +142,10 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
     kind === "otlp"
       ? otlpLogExporterFromEnv(environment, options.protocol)
       : kind === "console"
-        ? new TorchConsoleLogRecordExporter({ ...torchConsoleOptionsFromEnv(environment), ...options.console })
+        ? new TorchConsoleLogRecordExporter({
+            ...torchConsoleOptionsFromEnv(environment),
+            ...options.console,
+          })
         : kind;
   // The console prints each record as it is emitted, in order with the program's other output.
   const batchOptions = { ...batchOptionsFromEnv(environment), ...options.batch };
