@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseTraceIdFilter } from "../../src/console/parse-trace-id-filter.ts";
 import { TorchConsoleLogRecordExporter } from "../../src/console/torch-console-log-record-exporter.ts";
 import { torchConsoleOptionsFromEnv } from "../../src/console/torch-console-options-from-env.ts";
+import { captureDiag } from "../support/capture-diag.ts";
 import { CapturingStream, PID, setup, TIME } from "./console-pipeline.ts";
 
 const T = `0318 11:31:05.468129 ${PID}`;
@@ -79,9 +80,7 @@ describe("TORCH_LOGS_OUT", () => {
   });
 
   it("a file that cannot be written (/dev/full) does not blank the console; reported once", async () => {
-    const messages: string[] = [];
-    const push = (m: string) => messages.push(m);
-    diag.setLogger({ error: push, warn: push } as unknown as DiagLogger, DiagLogLevel.WARN);
+    const messages = captureDiag(DiagLogLevel.WARN);
     try {
       const { provider, lines } = setup({ outFile: "/dev/full", format: "short" });
       const logger = provider.getLogger("torch._inductor");

@@ -2,11 +2,17 @@
 // dropped or pending, with `passed = exported + failed + droppedQueueFull + pending` at every moment and
 // nothing pending after shutdown. Real parts: startTorchLogs, the SDK's batch processor, our OTLP exporter and
 // a receiver on 127.0.0.1; the misbehaving exporters are the only stand-ins.
-import { type DiagLogger, DiagLogLevel, diag, SeverityNumber } from "@opentelemetry/api";
+import { DiagLogLevel, diag, SeverityNumber } from "@opentelemetry/api";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { escapeControlCharacters, startTorchLogs, type TorchLogsPipeline } from "../../src/index.ts";
+import {
+  escapeControlCharacters,
+  type StartTorchLogsOptions,
+  startTorchLogs,
+  type TorchLogsPipeline,
+} from "../../src/index.ts";
+import { captureDiag } from "../support/capture-diag.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
 
 let receiver: OtlpReceiver;
@@ -15,10 +21,7 @@ let diagMessages: string[];
 
 beforeEach(async () => {
   receiver = await startOtlpReceiver();
-  diagMessages = [];
-  const push = (m: string, ...args: unknown[]) => diagMessages.push([m, ...args.map(String)].join(" "));
-  const logger: DiagLogger = { error: push, warn: push, info: push, debug: push, verbose: push };
-  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  diagMessages = captureDiag(DiagLogLevel.WARN);
 });
 
 afterEach(async () => {
@@ -27,6 +30,21 @@ afterEach(async () => {
   await receiver.close();
   diag.disable();
 });
+
+/** A pipeline with our OTLP exporter sending to the receiver. */
+function startOtlp(options: Pick<StartTorchLogsOptions, "protocol" | "batch"> = {}): TorchLogsPipeline {
+  return startTorchLogs(
+    {
+      exporter: "otlp",
+      settings: "",
+      register: false,
+      flushOnExit: false,
+      ...options,
+      batch: { maxQueueSize: 1000, ...options.batch },
+    },
+    { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url },
+  );
+}
 
 function emit(target: TorchLogsPipeline, count: number, prefix: string): void {
   const logger = target.provider.getLogger("torch._dynamo");
@@ -47,17 +65,7 @@ describe("OTLP partial success", () => {
     async (protocol) => {
       const serverMessage = `3 records have a bad attribute\n\u001b[31m${"x".repeat(5000)}`;
       receiver.setBehaviour({ partialSuccess: { rejectedLogRecords: 3, errorMessage: serverMessage } });
-      pipeline = startTorchLogs(
-        {
-          exporter: "otlp",
-          protocol,
-          settings: "",
-          register: false,
-          flushOnExit: false,
-          batch: { scheduledDelayMillis: 5, maxExportBatchSize: 100, maxQueueSize: 1000 },
-        },
-        { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url },
-      );
+      pipeline = startOtlp({ protocol, batch: { scheduledDelayMillis: 5, maxExportBatchSize: 100 } });
       emit(pipeline, 250, "r");
       await pipeline.shutdown();
       const requests = receiver.requests.length;
@@ -82,10 +90,7 @@ describe("OTLP partial success", () => {
   );
 
   it("an answer without partialSuccess counts everything as exported", async () => {
-    pipeline = startTorchLogs(
-      { exporter: "otlp", settings: "", register: false, flushOnExit: false },
-      { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url },
-    );
+    pipeline = startOtlp();
     emit(pipeline, 20, "r");
     await pipeline.shutdown();
     expect(pipeline.stats()).toMatchObject({ passed: 20, exported: 20, failed: 0, rejected: 0, pending: 0 });
@@ -96,16 +101,7 @@ describe("OTLP partial success", () => {
 describe("shutdown() during an in-flight forceFlush()", () => {
   it("waits for the flush, then exports what was queued meanwhile", async () => {
     receiver.setBehaviour({ delayMs: 200 });
-    pipeline = startTorchLogs(
-      {
-        exporter: "otlp",
-        settings: "",
-        register: false,
-        flushOnExit: false,
-        batch: { scheduledDelayMillis: 60_000, maxExportBatchSize: 1000, maxQueueSize: 1000 },
-      },
-      { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url },
-    );
+    pipeline = startOtlp({ batch: { scheduledDelayMillis: 60_000, maxExportBatchSize: 1000 } });
     emit(pipeline, 100, "before");
     const flushing = pipeline.forceFlush();
     await receiver.waitForRequests(1);

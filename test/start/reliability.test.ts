@@ -2,11 +2,12 @@
 // that the tests stop, slow down or make fail. Every test asserts counts.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { type DiagLogger, DiagLogLevel, diag, logs, SeverityNumber } from "@opentelemetry/api";
+import { diag, logs, SeverityNumber } from "@opentelemetry/api";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PythonLevel, startTorchLogs, type TorchLogsPipeline } from "../../src/index.ts";
+import { captureDiag } from "../support/capture-diag.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
 import { setup } from "../support/pipeline.ts";
 import { runCliCaptured } from "../support/run-cli.ts";
@@ -17,10 +18,7 @@ let diagMessages: string[];
 
 beforeEach(async () => {
   receiver = await startOtlpReceiver();
-  diagMessages = [];
-  const push = (m: string, ...args: unknown[]) => diagMessages.push([m, ...args.map(String)].join(" "));
-  const logger: DiagLogger = { error: push, warn: push, info: push, debug: push, verbose: push };
-  diag.setLogger(logger, { logLevel: DiagLogLevel.DEBUG, suppressOverrideMessage: true });
+  diagMessages = captureDiag();
 });
 
 afterEach(async () => {
