@@ -8,6 +8,7 @@ import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   escapeControlCharacters,
+  OtlpLogExporter,
   type StartTorchLogsOptions,
   startTorchLogs,
   type TorchLogsPipeline,
@@ -88,6 +89,23 @@ describe("OTLP partial success", () => {
       expect(escapeControlCharacters(reports[0] ?? "")).toBe(reports[0]);
     },
   );
+
+  it("an OtlpLogExporter passed in by the application is counted the same way", async () => {
+    receiver.setBehaviour({ partialSuccess: { rejectedLogRecords: 1, errorMessage: "too old" } });
+    pipeline = startTorchLogs({
+      exporter: new OtlpLogExporter({ url: receiver.url, headers: { "x-tenant": "a" } }),
+      settings: "",
+      register: false,
+      flushOnExit: false,
+    });
+    emit(pipeline, 10, "r");
+    await pipeline.shutdown();
+    expect(receiver.requests.map((r) => r.headers["x-tenant"])).toEqual(["a"]);
+    expect(pipeline.stats()).toMatchObject({ passed: 10, exported: 9, failed: 1, rejected: 1, pending: 0 });
+    expect(diagMessages.filter(ours)).toEqual([
+      "startTorchLogs: the backend refused 1 of 10 log records: too old",
+    ]);
+  });
 
   it("an answer without partialSuccess counts everything as exported", async () => {
     pipeline = startOtlp();
