@@ -147,10 +147,11 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
             ...options.console,
           })
         : kind;
+  // OTEL_BLRP_* configure a batch processor: the console has none.
+  const batchOptions =
+    kind === "console" ? options.batch : { ...batchOptionsFromEnv(environment), ...options.batch };
+  const counted = counter.wrap(exporter, { timeoutMillis: batchOptions?.exportTimeoutMillis ?? 30_000 });
   // The console prints each record as it is emitted, in order with the program's other output.
-  const batchOptions = { ...batchOptionsFromEnv(environment), ...options.batch };
-  const exportTimeoutMillis = batchOptions.exportTimeoutMillis ?? 30_000;
-  const counted = counter.wrap(exporter, { timeoutMillis: exportTimeoutMillis });
   const delegate =
     kind === "console"
       ? new SimpleLogRecordProcessor({ exporter: counted })
