@@ -1,6 +1,5 @@
 export type { CollectorFilterOptions } from "./collector/collector-filter.ts";
 export { collectorFilterConditions, formatCollectorFilterConfig } from "./collector/collector-filter.ts";
-export { escapeControlCharacters } from "./console/escape-control-characters.ts";
 export type { FormatTorchLogLinesOptions } from "./console/format-torch-line.ts";
 export { formatTorchLogLines } from "./console/format-torch-line.ts";
 export type { TorchLogsFormat } from "./console/parse-torch-logs-format.ts";
@@ -40,6 +39,7 @@ export {
   OTHER_LINES_SCOPE,
   toLogRecord,
 } from "./ingest/to-log-record.ts";
+export { escapeControlCharacters } from "./language/escape-control-characters.ts";
 export type { FormatHelpOptions } from "./language/format-help.ts";
 export { formatHelp, formatInvalidSettings, validSettingNames } from "./language/format-help.ts";
 export type { PythonLevelName } from "./language/levels.ts";
@@ -97,6 +97,8 @@ export {
   otlpLogExporterFromEnv,
   otlpUrlFromEnv,
 } from "./otel/otlp-config-from-env.ts";
+export type { OtlpLogExporterOptions, PartialSuccessExportResult } from "./otel/otlp-log-exporter.ts";
+export { OtlpLogExporter } from "./otel/otlp-log-exporter.ts";
 export type { GlobalRegistration } from "./otel/register-logger-provider.ts";
 export { registerLoggerProviderGlobally } from "./otel/register-logger-provider.ts";
 export type { ScopeFilter, UngovernedScopes } from "./otel/scope-filter.ts";

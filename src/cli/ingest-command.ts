@@ -282,7 +282,8 @@ class IngestRun {
     const s = this.#pipeline.stats;
     let text =
       `ingest: ${t.lines} lines, ${t.torch + t.other} records (${t.torch} torch, ${t.other} other), ` +
-      `${s.filtered} filtered, ${s.exported} exported, ${s.dropped} dropped`;
+      `${s.filtered} filtered, ${s.exported} exported, ${s.dropped} dropped` +
+      (s.rejected > 0 ? ` (${s.rejected} refused by the backend)` : "");
     if (t.skipped > 0) text += `; ${t.skipped} other lines skipped`;
     if (t.truncated > 0) text += `; ${t.truncated} lines truncated`;
     return `${text}\n`;

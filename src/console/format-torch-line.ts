@@ -2,7 +2,7 @@
 // (torch-logs-semantics.md §7), or the TORCH_LOGS_FORMAT replacement when one is given. Pure: the
 // exporter passes in the process id, rank and settings, and does the writing.
 
-import { escapeControlCharacters } from "./escape-control-characters.ts";
+import { escapeControlCharacters } from "../language/escape-control-characters.ts";
 import type { TorchLogsFormat } from "./parse-torch-logs-format.ts";
 import {
   type ReadTorchRecordOptions,

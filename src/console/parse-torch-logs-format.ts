@@ -2,6 +2,7 @@
 // (torch-logs-semantics.md §7). `short` and `basic` mean logging.BASIC_FORMAT; anything else is a
 // %-style format over the LogRecord's fields.
 
+import { escapeControlCharacters } from "../language/escape-control-characters.ts";
 import { suggestNames } from "../language/suggest-names.ts";
 import { TorchLogsError } from "../language/torch-logs-error.ts";
 import {
@@ -10,7 +11,6 @@ import {
   type PercentFieldKind,
   type PercentFormatProblem,
 } from "./compile-percent-format.ts";
-import { escapeControlCharacters } from "./escape-control-characters.ts";
 import type { TorchRecordView } from "./read-torch-record.ts";
 
 /** Python's `logging.BASIC_FORMAT`, what `TORCH_LOGS_FORMAT=short` and `=basic` stand for. */

@@ -49,7 +49,8 @@ export interface TorchConsoleLogRecordExporterOptions {
  *
  * Each export formats all its records, appends them to the file (synchronously, so the file is complete
  * when export returns) and writes them to the stream in one write, then reports: SUCCESS once the stream
- * has taken the text, FAILED with the error if formatting or either write failed. It never throws.
+ * has taken the text, FAILED with the error if formatting or the stream write failed. A failing file write
+ * does not stop the stream (nor the other way round); it is reported once through `diag`. It never throws.
  */
 export class TorchConsoleLogRecordExporter implements LogRecordExporter {
   readonly #stream: NodeJS.WritableStream;
@@ -58,6 +59,7 @@ export class TorchConsoleLogRecordExporter implements LogRecordExporter {
   readonly #pending = new Set<Promise<void>>();
   #shutdown = false;
   #reportedStreamError = false;
+  #reportedFileError = false;
   readonly #onStreamError = (error: unknown): void => this.#reportStreamError(error);
 
   constructor(options: TorchConsoleLogRecordExporterOptions = {}) {
@@ -107,7 +109,7 @@ export class TorchConsoleLogRecordExporter implements LogRecordExporter {
         resultCallback({ code: ExportResultCode.SUCCESS });
         return;
       }
-      if (this.#fd !== undefined) writeAll(this.#fd, text);
+      if (this.#fd !== undefined) this.#appendToFile(this.#fd, text);
       this.#write(text, resultCallback);
     } catch (error) {
       resultCallback({ code: ExportResultCode.FAILED, error: toError(error) });
@@ -157,6 +159,24 @@ export class TorchConsoleLogRecordExporter implements LogRecordExporter {
       this.#stream.write(text, done);
     } catch (error) {
       done(toError(error));
+    }
+  }
+
+  /**
+   * The file and the stream are independent, as PyTorch's two handlers are: a failing TORCH_LOGS_OUT write
+   * (a full disk, a revoked mount) is reported once through `diag` and the console output goes on; the export
+   * result is the stream's.
+   */
+  #appendToFile(fd: number, text: string): void {
+    try {
+      writeAll(fd, text);
+    } catch (error) {
+      if (this.#reportedFileError) return;
+      this.#reportedFileError = true;
+      diag.error(
+        `TorchConsoleLogRecordExporter: appending to the TORCH_LOGS_OUT file failed: ${messageOf(error)} ` +
+          "(the console output goes on; later failures are not reported)",
+      );
     }
   }
 

@@ -11,6 +11,7 @@ import {
   type LogRecordExporter,
 } from "@opentelemetry/sdk-logs";
 import { DeliveryCounter } from "../otel/delivery-counter.ts";
+import { SerialFlushLogRecordProcessor } from "../otel/serial-flush-log-record-processor.ts";
 import type { TorchLogs } from "../otel/torch-logs.ts";
 import { TorchLogsLogRecordProcessor } from "../otel/torch-logs-log-record-processor.ts";
 import type { MappedLogRecord } from "./to-log-record.ts";
@@ -39,6 +40,8 @@ export interface IngestPipelineStats {
   readonly exported: number;
   /** Accepted records not (yet) delivered: failed exports, queue overflow, exports still pending. */
   readonly dropped: number;
+  /** Of `dropped`: records the backend refused in an OTLP partial success. */
+  readonly rejected: number;
 }
 
 const SDK_MAX_QUEUE_SIZE = 2048;
@@ -62,13 +65,17 @@ export class IngestPipeline {
 
   constructor(options: IngestPipelineOptions) {
     this.#counter = new DeliveryCounter(options.onFirstLoss);
-    const batch = new BatchLogRecordProcessor({
-      ...options.batch,
-      exporter: this.#notifying(this.#counter.wrap(options.exporter)),
-      selfObsMeterProvider: this.#counter.meterProvider,
-    });
     this.#capacity = options.batch?.maxQueueSize ?? SDK_MAX_QUEUE_SIZE;
     this.#stallMs = options.batch?.exportTimeoutMillis ?? SDK_EXPORT_TIMEOUT_MS;
+    const counted = this.#counter.wrap(options.exporter, { timeoutMillis: this.#stallMs });
+    // In line: a shutdown (SIGINT) during an idle flush still exports what was queued meanwhile.
+    const batch = new SerialFlushLogRecordProcessor(
+      new BatchLogRecordProcessor({
+        ...options.batch,
+        exporter: this.#notifying(counted),
+        selfObsMeterProvider: this.#counter.meterProvider,
+      }),
+    );
     this.#filter =
       options.torchLogs === undefined
         ? undefined
@@ -131,13 +138,14 @@ export class IngestPipeline {
 
   get stats(): IngestPipelineStats {
     const accepted = this.#accepted();
-    const { exported } = this.#counter.stats;
+    const { exported, rejected } = this.#counter.stats;
     return {
       emitted: this.#emitted,
       filtered: this.#emitted - accepted,
       accepted,
       exported,
       dropped: accepted - exported,
+      rejected,
     };
   }
 

@@ -1,3 +1,4 @@
+import { escapeControlCharacters } from "./escape-control-characters.ts";
 import { formatHelp, formatInvalidSettings, validSettingNames } from "./format-help.ts";
 import { formatPythonLevel, PythonLevel } from "./levels.ts";
 import { dottedNameResolver, type ModuleResolver } from "./module-resolver.ts";
@@ -101,9 +102,11 @@ function run(value: string | undefined, options: ParseTorchLogsOptions, lossy: b
   if (syntax.error) {
     const { offset, itemIndex, reason } = syntax.error;
     const pytorchMessage = formatInvalidSettings(registry, input);
+    // The value as PyTorch quotes it, but with line breaks escaped too: they would forge lines in the message.
+    const quoted = formatInvalidSettings(registry, escapeControlCharacters(input));
     const error = new TorchLogsError(
       "invalid-settings",
-      `${envVar}: ${reason} at character ${offset + 1} (item ${itemIndex})\n${pytorchMessage}`,
+      `${envVar}: ${reason} at character ${offset + 1} (item ${itemIndex})\n${quoted}`,
       { item: syntax.items[itemIndex - 1]?.text ?? input.slice(offset), itemIndex, offset, pytorchMessage },
     );
     if (!lossy) throw error;
@@ -306,6 +309,7 @@ function isValidItem(text: string): boolean {
 function describeUnexpected(chars: readonly string[], at: number, expected: string): string {
   const found = chars[at];
   if (found === undefined) return `expected ${expected}, found the end`;
+  // JSON quoting escapes C0 controls but not C1 or bidi ones (the error escapes what is left).
   const shown = JSON.stringify(found);
   if (isPythonSpace(found))
     return `unexpected whitespace ${shown} (whitespace is allowed only after a comma)`;

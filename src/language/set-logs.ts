@@ -121,11 +121,14 @@ export function buildSetLogsSettings(
     }
   };
 
+  // Own properties only: a registry may name a component or artifact `constructor`, `toString` or
+  // `__proto__`, which every object literal inherits (or, for `__proto__`, has as an accessor).
+  const own = (key: string) => (Object.hasOwn(options, key) ? options[key] : undefined);
   for (const keyword of keywords) {
     const name = keyword === "all" && registry.rootAlias !== undefined ? registry.rootAlias : keyword;
-    apply(name, options[keyword]);
+    apply(name, own(keyword));
   }
-  const modules = options.modules;
+  const modules = own("modules") as SetLogsOptions["modules"];
   if (modules !== undefined && modules !== null) {
     for (const [name, value] of Object.entries(modules)) apply(name, value);
   }

@@ -37,7 +37,14 @@ export interface TorchLogsErrorDetails {
   readonly pytorchMessage?: string;
 }
 
-/** The one error type this library throws for configuration problems. */
+import { escapeControlCharacters } from "./escape-control-characters.ts";
+
+/**
+ * The one error type this library throws for configuration problems. Its `message` is printed to terminals,
+ * and it quotes values from the environment and callers: every control character in it except line breaks
+ * and tabs is escaped (`\x1b`), so a bad value cannot drive the terminal. `item` and `pytorchMessage` keep the
+ * raw text.
+ */
 export class TorchLogsError extends Error {
   override readonly name = "TorchLogsError";
   readonly kind: TorchLogsErrorKind;
@@ -48,7 +55,7 @@ export class TorchLogsError extends Error {
   readonly pytorchMessage: string | undefined;
 
   constructor(kind: TorchLogsErrorKind, message: string, details: TorchLogsErrorDetails = {}) {
-    super(message);
+    super(escapeControlCharacters(message, { keepNewlines: true }));
     this.kind = kind;
     this.item = details.item;
     this.itemIndex = details.itemIndex;

@@ -46,3 +46,20 @@ export function hasOtlpTracesEndpoint(env: Environment = process.env): boolean {
     nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) !== undefined
   );
 }
+
+/**
+ * The `--unhandled-rejections` mode Node runs with, from its command-line flags (`process.execArgv`) or,
+ * where the flags do not set it, from `NODE_OPTIONS`; `undefined` when neither does (Node's default, `throw`).
+ */
+export function readUnhandledRejectionsMode(
+  execArgv: readonly string[],
+  env: Environment = process.env,
+): string | undefined {
+  const flags = [...(env.NODE_OPTIONS?.split(/\s+/) ?? []), ...execArgv];
+  let mode: string | undefined;
+  for (const flag of flags) {
+    const match = /^--unhandled-rejections=(.*)$/.exec(flag);
+    if (match) mode = match[1];
+  }
+  return mode;
+}

@@ -5,10 +5,9 @@
 // an export may take are read from that value and passed explicitly. Headers, compression and certificates
 // are left to the exporter.
 
-import { OTLPLogExporter as OTLPHttpJsonLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
-import { OTLPLogExporter as OTLPHttpProtobufLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import type { BatchLogRecordProcessorOptions, LogRecordExporter } from "@opentelemetry/sdk-logs";
 import { type Environment, readOtlpLogsProtocol } from "./env.ts";
+import { OtlpLogExporter } from "./otlp-log-exporter.ts";
 
 /** A variable holds a value the command cannot use (exit code 1, as for a bad TORCH_LOGS). */
 export class OtlpConfigError extends Error {
@@ -33,6 +32,7 @@ export function otlpUrlFromEnv(signal: "logs" | "traces", env: Environment): str
  * The OTLP/HTTP exporter the environment asks for: JSON, or protobuf when
  * `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL` is `http/protobuf`; URL and
  * `OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT` from `env`. Throws {@link OtlpConfigError} for another protocol.
+ * Its results say how many records the backend refused in a partial success (see `OtlpLogExporter`).
  */
 export function otlpLogExporterFromEnv(env: Environment, protocolOverride?: string): LogRecordExporter {
   const url = otlpUrlFromEnv("logs", env);
@@ -44,8 +44,8 @@ export function otlpLogExporterFromEnv(env: Environment, protocolOverride?: stri
     ...(timeoutMillis !== undefined && { timeoutMillis }),
   };
   const protocol = protocolOverride ?? readOtlpLogsProtocol(env) ?? "http/json";
-  if (protocol === "http/json") return new OTLPHttpJsonLogExporter(config);
-  if (protocol === "http/protobuf") return new OTLPHttpProtobufLogExporter(config);
+  if (protocol === "http/json" || protocol === "http/protobuf")
+    return new OtlpLogExporter({ ...config, protocol });
   throw new OtlpConfigError(
     `OTLP protocol "${protocol}" is not bundled (use "http/json" or "http/protobuf" in ` +
       "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL)",

@@ -17,18 +17,29 @@ import type { TorchLogsSettings } from "../language/torch-logs-settings.ts";
 import { DeliveryCounter, type DeliveryStats } from "../otel/delivery-counter.ts";
 import { type Environment, hasOtlpLogsEndpoint, processEnvironment, readServiceName } from "../otel/env.ts";
 import { getDefaultTorchLogs, setDefaultTorchLogs } from "../otel/get-logger.ts";
-import { otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
+import { batchOptionsFromEnv, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
 import { registerLoggerProviderGlobally } from "../otel/register-logger-provider.ts";
+import { SerialFlushLogRecordProcessor } from "../otel/serial-flush-log-record-processor.ts";
 import { TorchLogs } from "../otel/torch-logs.ts";
 import {
   TorchLogsLogRecordProcessor,
   type TorchLogsLogRecordProcessorOptions,
 } from "../otel/torch-logs-log-record-processor.ts";
 import { createTorchLogsLoggerConfigurator } from "../otel/torch-logs-logger-configurator.ts";
+import { addExitParticipant } from "./process-hooks.ts";
 
 export type OtlpLogsProtocol = "http/json" | "http/protobuf";
 
 export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOptions {
+  /**
+   * The environment every setting is read from: TORCH_LOGS; TORCH_LOGS_FORMAT, TORCH_LOGS_OUT and
+   * TORCH_LOGS_TRACE_ID_FILTER (console); OTEL_SERVICE_NAME; OTEL_EXPORTER_OTLP_(LOGS_)ENDPOINT, _PROTOCOL and
+   * _TIMEOUT (OTLP); OTEL_BLRP_* (batch). The OTLP exporter itself still reads its headers, compression and
+   * certificate files (OTEL_EXPORTER_OTLP_(LOGS_)HEADERS, _COMPRESSION, _CERTIFICATE, _CLIENT_KEY,
+   * _CLIENT_CERTIFICATE) from `process.env`; pass your own `exporter` to set those otherwise. Default: the
+   * second argument of `startTorchLogs`, else `process.env`.
+   */
+  readonly env?: Environment;
   /** `service.name` of the resource. Default: `OTEL_SERVICE_NAME`, else the SDK's `unknown_service:…`. */
   readonly serviceName?: string;
   /** More resource attributes (`deployment.environment.name`, …). Default: none. */
@@ -47,7 +58,10 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
    * `"http/json"`. gRPC is not bundled: pass your own exporter.
    */
   readonly protocol?: OtlpLogsProtocol;
-  /** Options of the BatchLogRecordProcessor behind the filter (queue size, delay, …). Default: the SDK's. */
+  /**
+   * Options of the BatchLogRecordProcessor behind the filter (queue size, delay, …). Default: the standard
+   * `OTEL_BLRP_*` variables, else the SDK's defaults.
+   */
   readonly batch?: Omit<BatchLogRecordProcessorOptions, "exporter">;
   /**
    * Register the provider on both global logs APIs (`@opentelemetry/api` and `@opentelemetry/api-logs`) and make
@@ -57,9 +71,11 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
   readonly register?: boolean;
   /**
    * Deliver what was accepted when the process ends: flush on `beforeExit` (each time new records were
-   * accepted), and on SIGTERM/SIGINT shut down (within `shutdownTimeoutMillis`) before the signal's default
-   * action — unless the application listens to the signal itself, in which case it is left to call
-   * `shutdown()`. Default `true`.
+   * accepted); on SIGTERM/SIGINT, an uncaught exception or an unhandled rejection, shut down (within
+   * `shutdownTimeoutMillis`), then end as Node would have (the signal's default action; the same error text
+   * on stderr and exit code 1) — unless the application listens to that event itself, in which case it is
+   * left to call `shutdown()`. Every pipeline of the process is shut down. `process.exit()` cannot wait:
+   * `await pipeline.shutdown()` before it. Default `true`.
    */
   readonly flushOnExit?: boolean;
   /**
@@ -69,7 +85,7 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
    * the settings come from TORCH_LOGS (which makes `setLogs` a no-op anyway). Default `false`.
    */
   readonly loggerConfigurator?: boolean;
-  /** How long a signal-triggered shutdown may take. Default 5000 ms. */
+  /** How long a shutdown on a signal or crash may take before the process ends anyway. Default 5000 ms. */
   readonly shutdownTimeoutMillis?: number;
 }
 
@@ -79,6 +95,11 @@ export interface TorchLogsPipelineStats extends DeliveryStats {
   readonly passed: number;
   /** Records TORCH_LOGS rejected in `onEmit` (records rejected by `enabled()` are never built or counted). */
   readonly filtered: number;
+  /**
+   * Records passed but not yet settled: queued, or in an export that has not answered. Always
+   * `passed = exported + failed + droppedQueueFull + pending`; 0 once `shutdown()` has resolved.
+   */
+  readonly pending: number;
 }
 
 /** What `startTorchLogs` built, and how to stop it. */
@@ -93,7 +114,10 @@ export interface TorchLogsPipeline {
   forceFlush(): Promise<void>;
   /** Flushes, shuts the provider down and unregisters the globals. Safe to call twice. */
   shutdown(): Promise<void>;
-  /** What was filtered, exported, failed and dropped so far. Losses are also reported once through `diag`. */
+  /**
+   * What was filtered, exported, failed (`rejected` among them) and dropped so far, and what is pending. Losses
+   * are also reported once through `diag` (undelivered exports once, records the backend refused once).
+   */
   stats(): TorchLogsPipelineStats;
 }
 
@@ -103,34 +127,45 @@ export interface TorchLogsPipeline {
  * `const logs = startTorchLogs({ serviceName: "trainer" })`.
  */
 export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Environment): TorchLogsPipeline {
+  // One environment for every setting (see `StartTorchLogsOptions.env`).
+  const environment = options.env ?? env ?? processEnvironment();
   // Settings first: a bad TORCH_LOGS throws before any file, stream listener or socket is opened.
   const torchLogs =
     options.torchLogs ??
     new TorchLogs({
       ...options,
-      ...(env && !options.env ? { env } : {}),
+      env: environment,
       onWarning: options.onWarning ?? ((message) => diag.warn(`startTorchLogs: ${message}`)),
     });
   const counter = new DeliveryCounter((message) => diag.warn(`startTorchLogs: ${message}`));
   const choice = options.exporter ?? "auto";
-  const kind = choice === "auto" ? (hasOtlpLogsEndpoint(env) ? "otlp" : "console") : choice;
+  const kind = choice === "auto" ? (hasOtlpLogsEndpoint(environment) ? "otlp" : "console") : choice;
   const exporter: LogRecordExporter =
     kind === "otlp"
-      ? createOtlpExporter(options, env)
+      ? otlpLogExporterFromEnv(environment, options.protocol)
       : kind === "console"
-        ? new TorchConsoleLogRecordExporter({ ...torchConsoleOptionsFromEnv(env), ...options.console })
+        ? new TorchConsoleLogRecordExporter({
+            ...torchConsoleOptionsFromEnv(environment),
+            ...options.console,
+          })
         : kind;
+  // OTEL_BLRP_* configure a batch processor: the console has none.
+  const batchOptions =
+    kind === "console" ? options.batch : { ...batchOptionsFromEnv(environment), ...options.batch };
+  const counted = counter.wrap(exporter, { timeoutMillis: batchOptions?.exportTimeoutMillis ?? 30_000 });
   // The console prints each record as it is emitted, in order with the program's other output.
   const delegate =
     kind === "console"
-      ? new SimpleLogRecordProcessor({ exporter: counter.wrap(exporter) })
-      : new BatchLogRecordProcessor({
-          ...options.batch,
-          exporter: counter.wrap(exporter),
-          selfObsMeterProvider: counter.meterProvider,
-        });
+      ? new SimpleLogRecordProcessor({ exporter: counted })
+      : new SerialFlushLogRecordProcessor(
+          new BatchLogRecordProcessor({
+            ...batchOptions,
+            exporter: counted,
+            selfObsMeterProvider: counter.meterProvider,
+          }),
+        );
   const processor = new TorchLogsLogRecordProcessor(delegate, { ...options, torchLogs });
-  const serviceName = options.serviceName ?? readServiceName(env);
+  const serviceName = options.serviceName ?? readServiceName(environment);
   const resource = defaultResource().merge(
     resourceFromAttributes({
       ...options.resourceAttributes,
@@ -163,14 +198,23 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
     });
     return stopped;
   };
+  let flushedUpTo = 0;
   const removeExitHooks =
     (options.flushOnExit ?? true)
-      ? installExitHooks(
-          provider,
+      ? addExitParticipant({
+          flushAtExit: () => {
+            const accepted = processor.stats.passed;
+            if (accepted === flushedUpTo) return; // nothing new: let the process end
+            flushedUpTo = accepted;
+            provider
+              .forceFlush()
+              .catch((error: unknown) =>
+                diag.error(`startTorchLogs: flush at exit failed: ${String(error)}`),
+              );
+          },
           shutdown,
-          () => processor.stats.passed,
-          options.shutdownTimeoutMillis ?? 5000,
-        )
+          shutdownTimeoutMillis: options.shutdownTimeoutMillis ?? 5000,
+        })
       : () => {};
   return {
     provider,
@@ -180,49 +224,11 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
     setLogs: (setLogsOptions) => processor.setLogs(setLogsOptions),
     forceFlush: () => provider.forceFlush(),
     shutdown,
-    stats: () => ({ ...processor.stats, ...counter.stats }),
+    stats: () => {
+      const { passed, filtered } = processor.stats;
+      const delivery = counter.stats;
+      const settled = delivery.exported + delivery.failed + delivery.droppedQueueFull;
+      return { passed, filtered, ...delivery, pending: passed - settled };
+    },
   };
-}
-
-const SIGNALS = ["SIGTERM", "SIGINT"] as const;
-
-/**
- * `beforeExit` (the event loop ran dry) flushes whatever was accepted since the last time; a signal shuts the
- * pipeline down, then re-raises the signal so the process still ends as the signal asks — unless the
- * application listens to that signal too, in which case its handler decides (and calls `shutdown()`).
- */
-function installExitHooks(
-  provider: LoggerProvider,
-  shutdown: () => Promise<void>,
-  accepted: () => number,
-  timeoutMillis: number,
-): () => void {
-  let flushedUpTo = 0;
-  const onBeforeExit = () => {
-    const now = accepted();
-    if (now === flushedUpTo) return; // nothing new: let the process end
-    flushedUpTo = now;
-    provider
-      .forceFlush()
-      .catch((error: unknown) => diag.error(`startTorchLogs: flush at exit failed: ${String(error)}`));
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    remove();
-    if (process.listenerCount(signal) > 0) return; // the application handles it
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMillis).unref());
-    Promise.race([shutdown(), timeout])
-      .catch((error: unknown) => diag.error(`startTorchLogs: shutdown on ${signal} failed: ${String(error)}`))
-      .finally(() => process.kill(process.pid, signal));
-  };
-  process.on("beforeExit", onBeforeExit);
-  for (const signal of SIGNALS) process.once(signal, onSignal);
-  const remove = () => {
-    process.off("beforeExit", onBeforeExit);
-    for (const signal of SIGNALS) process.off(signal, onSignal);
-  };
-  return remove;
-}
-
-function createOtlpExporter(options: StartTorchLogsOptions, env: Environment | undefined): LogRecordExporter {
-  return otlpLogExporterFromEnv(env ?? processEnvironment(), options.protocol);
 }

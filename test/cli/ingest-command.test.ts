@@ -91,7 +91,7 @@ interface Summary {
 }
 
 const SUMMARY =
-  /^ingest: (\d+) lines, (\d+) records \((\d+) torch, (\d+) other\), (\d+) filtered, (\d+) exported, (\d+) dropped(?:; (\d+) other lines skipped)?(?:; (\d+) lines truncated)?$/m;
+  /^ingest: (\d+) lines, (\d+) records \((\d+) torch, (\d+) other\), (\d+) filtered, (\d+) exported, (\d+) dropped(?: \(\d+ refused by the backend\))?(?:; (\d+) other lines skipped)?(?:; (\d+) lines truncated)?$/m;
 
 function summaryOf(stderr: string): Summary {
   const m = SUMMARY.exec(stderr);
@@ -401,6 +401,21 @@ describe.each([
     expect(summary.dropped).toBeGreaterThan(0);
     expect(stderr).toMatch(/failed to export/);
     expect(receiver.rejectedRequests).toBeGreaterThan(0);
+  });
+
+  it("records the backend refuses in a partial success count as dropped, and the summary says so", async () => {
+    receiver.setBehaviour({ partialSuccess: { rejectedLogRecords: 2, errorMessage: "quota" } });
+    const { code, stderr } = await ingest([samplePath("pytorch_pr123780_guards_one_record_per_guard.log")], {
+      env: { ...protocolEnv, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
+    });
+    expect(code).toBe(0);
+    const refused = receiver.requests.reduce((sum, r) => sum + r.rejectedCount, 0);
+    expect(refused).toBeGreaterThan(0);
+    const summary = summaryOf(stderr);
+    expect(summary.exported).toBe(receiver.records.length);
+    expect(summary.dropped).toBe(refused);
+    expect(stderr).toContain(` dropped (${refused} refused by the backend)`);
+    expect(stderr).toMatch(/the backend refused 2 of \d+ log records: quota/);
   });
 
   it("a stop signal (SIGINT/SIGTERM) ends reading and delivers everything read so far", async () => {

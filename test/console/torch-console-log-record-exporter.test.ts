@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseTraceIdFilter } from "../../src/console/parse-trace-id-filter.ts";
 import { TorchConsoleLogRecordExporter } from "../../src/console/torch-console-log-record-exporter.ts";
 import { torchConsoleOptionsFromEnv } from "../../src/console/torch-console-options-from-env.ts";
+import { captureDiag } from "../support/capture-diag.ts";
 import { CapturingStream, PID, setup, TIME } from "./console-pipeline.ts";
 
 const T = `0318 11:31:05.468129 ${PID}`;
@@ -76,6 +77,26 @@ describe("TORCH_LOGS_OUT", () => {
       .emit({ timestamp: TIME, severityNumber: SeverityNumber.WARN, body: "x" });
     await lines();
     expect(readFileSync(outFile, "utf8")).toBe("earlier\nWARNING:torch._inductor:x\n");
+  });
+
+  it("a file that cannot be written (/dev/full) does not blank the console; reported once", async () => {
+    const messages = captureDiag(DiagLogLevel.WARN);
+    try {
+      const { provider, lines } = setup({ outFile: "/dev/full", format: "short" });
+      const logger = provider.getLogger("torch._inductor");
+      for (const body of ["one", "two \u2028 three"]) {
+        logger.emit({ timestamp: TIME, severityNumber: SeverityNumber.WARN, body });
+      }
+      // The line separator is escaped: to many viewers (and Python's splitlines) it starts a new line.
+      expect(await lines()).toEqual([
+        "WARNING:torch._inductor:one",
+        "WARNING:torch._inductor:two \\u2028 three",
+      ]);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/appending to the TORCH_LOGS_OUT file failed: ENOSPC/);
+    } finally {
+      diag.disable();
+    }
   });
 
   it("names the variable and the path when the file cannot be opened", () => {

@@ -4,6 +4,7 @@ import {
   chainModuleResolvers,
   createModuleTableResolver,
   dottedNameResolver,
+  escapeControlCharacters,
   formatPythonLevel,
   PythonLevel,
   parseTorchLogs,
@@ -328,5 +329,26 @@ describe("properties", () => {
     expect(errorOf(() => parseTorchLogs(`a,${"\t".repeat(1_000_000)}b c`)).kind).toBe("invalid-settings");
     // Not a timing assertion of a feature: a guard that the scanner is not quadratic (that would take minutes).
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe("control characters in a bad value", () => {
+  it.each([
+    ["an ESC sequence", "+dyn\u001b[31mamo", "\\x1b[31m"],
+    ["an OSC title sequence", "dynamo,\u001b]0;pwned\u0007", "\\x1b]0;pwned\\x07"],
+    ["a one-byte CSI", "dyn\u009b2Jamo", "\\x9b2J"],
+    ["a bidi override", "guards\u202e", "\\u202e"],
+    ["a line break that would forge a line", "dynamo\nINFO fake", "dynamo\\x0aINFO fake"],
+    ["a line separator", "dynamo\u2028x", "\\u2028"],
+  ])("%s is escaped in the message (same line count), kept raw in pytorchMessage", (_, value, shown) => {
+    const error = errorOf(() => parseTorchLogs(value));
+    expect(error.kind).toBe("invalid-settings");
+    expect(error.message).toContain(shown);
+    // Nothing left to escape but the message's own line breaks.
+    expect(escapeControlCharacters(error.message, { keepNewlines: true })).toBe(error.message);
+    expect(error.message.split("\n")).toHaveLength(
+      errorOf(() => parseTorchLogs("+dyn$amo")).message.split("\n").length,
+    );
+    expect(error.pytorchMessage).toContain(`Invalid log settings: ${value},`);
   });
 });

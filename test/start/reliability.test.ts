@@ -2,11 +2,12 @@
 // that the tests stop, slow down or make fail. Every test asserts counts.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { type DiagLogger, DiagLogLevel, diag, logs, SeverityNumber } from "@opentelemetry/api";
+import { diag, logs, SeverityNumber } from "@opentelemetry/api";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PythonLevel, startTorchLogs, type TorchLogsPipeline } from "../../src/index.ts";
+import { captureDiag } from "../support/capture-diag.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
 import { setup } from "../support/pipeline.ts";
 import { runCliCaptured } from "../support/run-cli.ts";
@@ -17,10 +18,7 @@ let diagMessages: string[];
 
 beforeEach(async () => {
   receiver = await startOtlpReceiver();
-  diagMessages = [];
-  const push = (m: string, ...args: unknown[]) => diagMessages.push([m, ...args.map(String)].join(" "));
-  const logger: DiagLogger = { error: push, warn: push, info: push, debug: push, verbose: push };
-  diag.setLogger(logger, { logLevel: DiagLogLevel.DEBUG, suppressOverrideMessage: true });
+  diagMessages = captureDiag();
 });
 
 afterEach(async () => {
@@ -130,9 +128,15 @@ describe("shutdown", () => {
 
 describe("process exit", () => {
   const app = new URL("../fixtures/apps/exit-app.ts", import.meta.url).pathname;
-  const runApp = (mode: string, records: number) =>
+  const runApp = (mode: string, records: number, pipelines = 1) =>
     spawn(process.execPath, ["--no-warnings", app], {
-      env: { PATH: process.env.PATH ?? "", RECEIVER_URL: receiver.url, RECORDS: String(records), MODE: mode },
+      env: {
+        PATH: process.env.PATH ?? "",
+        RECEIVER_URL: receiver.url,
+        RECORDS: String(records),
+        MODE: mode,
+        PIPELINES: String(pipelines),
+      },
       stdio: ["ignore", "pipe", "inherit"],
     });
 
@@ -144,6 +148,20 @@ describe("process exit", () => {
     expect([code, signal]).toEqual([null, "SIGTERM"]);
     expect(receiver.records).toHaveLength(3000);
   });
+
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "flushes every pipeline of the process on %s, then ends with the signal",
+    async (signal) => {
+      const child = runApp("signal", 1000, 2);
+      await once(child.stdout, "data");
+      child.kill(signal);
+      const [code, ended] = (await once(child, "exit")) as [number | null, string | null];
+      expect([code, ended]).toEqual([null, signal]);
+      const services = receiver.records.map((r) => r.resource["service.name"]);
+      expect(services.filter((s) => s === "exit-app")).toHaveLength(1000);
+      expect(services.filter((s) => s === "exit-app-second")).toHaveLength(1000);
+    },
+  );
 
   it("leaves SIGTERM to an application that handles it, and delivers what its handler logs", async () => {
     const child = runApp("app-signal", 500);

@@ -111,6 +111,9 @@ const exportLogsServiceRequest = root.lookupType(
   "opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest",
 );
 const rpcStatus = root.lookupType("google.rpc.Status");
+const exportLogsServiceResponse = root.lookupType(
+  "opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse",
+);
 
 // Mirrors OTLP/JSON except that bytes (including trace/span ids) come out base64-encoded, which is the
 // proto3 JSON mapping; OTLP/JSON deviates from it for ids only (hex). 64-bit integers become decimal strings.
@@ -137,4 +140,12 @@ export function encodeExportLogsServiceRequest(request: Record<string, unknown>)
 /** Encodes a `google.rpc.Status`, the body OTLP/HTTP prescribes for protobuf error responses. */
 export function encodeRpcStatus(code: number, message: string): Uint8Array {
   return rpcStatus.encode(rpcStatus.create({ code, message })).finish();
+}
+
+/** Encodes an `ExportLogsServiceResponse` with a partial success (a 2xx answer that refuses some records). */
+export function encodePartialSuccessResponse(rejectedLogRecords: number, errorMessage: string): Uint8Array {
+  const message = exportLogsServiceResponse.fromObject({
+    partialSuccess: { rejectedLogRecords, errorMessage },
+  });
+  return exportLogsServiceResponse.encode(message).finish();
 }

@@ -11,7 +11,11 @@ import {
   type OtlpEncoding,
   type ReceivedLogRecord,
 } from "./otlp-logs-normalize.ts";
-import { decodeExportLogsServiceRequest, encodeRpcStatus } from "./otlp-logs-schema.ts";
+import {
+  decodeExportLogsServiceRequest,
+  encodePartialSuccessResponse,
+  encodeRpcStatus,
+} from "./otlp-logs-schema.ts";
 
 export type {
   OtlpAttributes,
@@ -39,6 +43,11 @@ export interface ReceiverBehaviour {
   readonly hang?: boolean;
   /** Apply to the next `times` well-formed requests only, then revert to plain 200. Default: until changed. */
   readonly times?: number;
+  /**
+   * On a 2xx answer, refuse the last `rejectedLogRecords` records of each request (at most all of them) with
+   * an OTLP partial success carrying `errorMessage`; the others are accepted. Default: accept all.
+   */
+  readonly partialSuccess?: { readonly rejectedLogRecords: number; readonly errorMessage: string };
 }
 
 /**
@@ -61,6 +70,8 @@ export interface ReceivedRequest {
   readonly encoding: OtlpEncoding | undefined;
   /** Records decoded from the body, whether or not they were accepted. */
   readonly recordCount: number;
+  /** Records refused with a partial success (the request's outcome is still `accepted`). */
+  readonly rejectedCount: number;
   /** Status sent, undefined while pending or if the connection was torn down first. */
   readonly status: number | undefined;
   readonly outcome: RequestOutcome;
@@ -234,6 +245,7 @@ class LogsReceiver implements OtlpReceiver {
       contentEncoding: request.headers["content-encoding"]?.trim().toLowerCase(),
       encoding: undefined,
       recordCount: 0,
+      rejectedCount: 0,
       status: undefined,
       outcome: "pending",
       error: undefined,
@@ -323,12 +335,19 @@ class LogsReceiver implements OtlpReceiver {
     }
     entry.status = status;
     entry.outcome = accepted ? "accepted" : "rejected";
+    const partial = accepted ? behaviour.partialSuccess : undefined;
     if (accepted) {
-      this.#records.push(...records);
+      const refused = Math.min(records.length, partial?.rejectedLogRecords ?? 0);
+      entry.rejectedCount = refused;
+      this.#records.push(...records.slice(0, records.length - refused));
     } else {
       this.#rejected += 1;
     }
-    reply(response, status, entry.encoding, accepted ? undefined : `injected status ${status}`, headers);
+    if (partial !== undefined) {
+      replyPartialSuccess(response, status, entry.encoding, entry.rejectedCount, partial.errorMessage);
+    } else {
+      reply(response, status, entry.encoding, accepted ? undefined : `injected status ${status}`, headers);
+    }
     this.#notify();
   }
 
@@ -435,6 +454,23 @@ function reply(
   }
   response.writeHead(status, headers);
   response.end(body);
+}
+
+/** A 2xx ExportLogsServiceResponse with `partialSuccess` (int64 as a decimal string in JSON, as proto3 maps it). */
+function replyPartialSuccess(
+  response: ServerResponse,
+  status: number,
+  encoding: OtlpEncoding | undefined,
+  rejectedLogRecords: number,
+  errorMessage: string,
+): void {
+  const protobuf = encoding === "protobuf";
+  response.writeHead(status, { "content-type": protobuf ? "application/x-protobuf" : "application/json" });
+  response.end(
+    protobuf
+      ? encodePartialSuccessResponse(rejectedLogRecords, errorMessage)
+      : JSON.stringify({ partialSuccess: { rejectedLogRecords: String(rejectedLogRecords), errorMessage } }),
+  );
 }
 
 /** google.rpc.Code closest to an HTTP status (OTLP/HTTP puts a Status in error bodies). */

@@ -5,8 +5,9 @@
 // (CVE-2021-42574). So every such character in record data is printed as visible text instead.
 //
 // What is escaped: C0 controls U+0000–U+001F except TAB (kept: indentation in tracebacks and code dumps),
-// DEL U+007F, C1 controls U+0080–U+009F (U+009B is a one-byte CSI), and the bidi embedding, override and
-// isolate controls U+202A–U+202E, U+2066–U+2069. LF is escaped too unless the caller keeps it: the torch
+// DEL U+007F, C1 controls U+0080–U+009F (U+009B is a one-byte CSI), the line and paragraph separators
+// U+2028/U+2029 (line breaks to many viewers and to Python's `splitlines`, so they would forge a line where LF
+// cannot), and the bidi embedding, override and isolate controls U+202A–U+202E, U+2066–U+2069. LF is escaped too unless the caller keeps it: the torch
 // format splits messages on LF before escaping, so an LF that reaches this function is in a single-line
 // field (a path, a scope name) where it would forge a new log line.
 //
@@ -15,8 +16,8 @@
 // output stays readable (Windows paths, regexes) and the only loss is that ambiguity, never a raw control.
 
 // \p{Cc} is exactly U+0000–U+001F and U+007F–U+009F; TAB (and LF when kept) are let through by the replacer.
-const CONTROLS = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
-const ANY_CONTROL = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+const CONTROLS = /[\p{Cc}\u2028-\u202e\u2066-\u2069]/gu;
+const ANY_CONTROL = /[\p{Cc}\u2028-\u202e\u2066-\u2069]/u;
 
 export interface EscapeControlCharactersOptions {
   /** Leave LF (`\n`) as is, for text whose line breaks are meant to reach the output. Default `false`. */

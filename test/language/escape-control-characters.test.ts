@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeControlCharacters } from "../../src/console/escape-control-characters.ts";
+import { escapeControlCharacters } from "../../src/language/escape-control-characters.ts";
 
 describe("escapeControlCharacters", () => {
   it.each([
@@ -12,6 +12,7 @@ describe("escapeControlCharacters", () => {
     ["c1 csi \x9b2J nel \x85", "c1 csi \\x9b2J nel \\x85"],
     ["bidi \u202eevil\u202c \u2066x\u2069", "bidi \\u202eevil\\u202c \\u2066x\\u2069"],
     ["line\nbreak", "line\\x0abreak"],
+    ["separators \u2028line\u2029paragraph", "separators \\u2028line\\u2029paragraph"],
     ["C:\\path\\x1b stays", "C:\\path\\x1b stays"],
   ])("%j → %j", (input, expected) => {
     expect(escapeControlCharacters(input)).toBe(expected);

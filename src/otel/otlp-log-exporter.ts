@@ -1,0 +1,105 @@
+// The OTLP/HTTP logs exporter, built from the same public parts as `@opentelemetry/exporter-logs-otlp-http`
+// and `-proto` (same configuration, environment variables, retries, timeouts, compression), with one addition:
+// it tells its caller when the backend accepted the request but refused some of the records.
+//
+// OTLP answers a partly refused export with HTTP 200 and `partialSuccess { rejectedLogRecords, errorMessage }`
+// (opentelemetry-proto, otlp.md "Partial Success"). The SDK's export delegate turns that into a SUCCESS result
+// and a `diag.warn("Received Partial Success response:", …)`, so a counter behind the stock exporter counts the
+// refused records as exported. Two ways to see them:
+// - parse that diag message: it needs a diag logger installed (the application's to replace), depends on the
+//   message text, and cannot tell which export (or which of several exporters) it belongs to;
+// - read the response itself: the export delegate hands every response body to the serializer's
+//   `deserializeResponse`, then calls the export's callback, in one synchronous step (the `.then` of the
+//   transport's send, otlp-export-delegate). A serializer that remembers the last response it decoded lets the
+//   callback pick up its own response: nothing else can run between the two.
+// The second is what this does, with the exporter base, the HTTP delegate and the serializers that
+// `@opentelemetry/otlp-exporter-base` and `@opentelemetry/otlp-transformer` export for this purpose.
+
+import type { ExportResult } from "@opentelemetry/core";
+import { OTLPExporterBase } from "@opentelemetry/otlp-exporter-base";
+import {
+  convertLegacyHttpOptions,
+  createOtlpHttpExportDelegate,
+  type OTLPExporterNodeConfigBase,
+} from "@opentelemetry/otlp-exporter-base/node-http";
+import {
+  type IExportLogsServiceResponse,
+  type ISerializer,
+  JsonLogsSerializer,
+  LogsExporterMetricsHelper,
+  ProtobufLogsSerializer,
+} from "@opentelemetry/otlp-transformer";
+import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
+
+/** An export result that also says how many of the exported records the backend refused. */
+export interface PartialSuccessExportResult extends ExportResult {
+  /** Records of this export the backend refused (OTLP `partialSuccess.rejectedLogRecords`). */
+  readonly rejectedLogRecords?: number;
+  /** The backend's explanation (`partialSuccess.errorMessage`), as received. */
+  readonly rejectionMessage?: string;
+}
+
+export interface OtlpLogExporterOptions extends OTLPExporterNodeConfigBase {
+  /** `http/json` or `http/protobuf`. Default `http/json`. */
+  readonly protocol?: "http/json" | "http/protobuf";
+}
+
+/** The component type the stock OTLP/HTTP logs exporters report in their self-observability metrics. */
+const COMPONENT_TYPE = "otlp_http_log_exporter";
+
+/**
+ * The OTLP/HTTP logs exporter (JSON or protobuf) whose export results carry the backend's partial success as
+ * {@link PartialSuccessExportResult} fields, for the delivery counter to count refused records as failed.
+ */
+export class OtlpLogExporter extends OTLPExporterBase<ReadableLogRecord[]> implements LogRecordExporter {
+  readonly #seen: { response?: IExportLogsServiceResponse };
+
+  constructor(options: OtlpLogExporterOptions = {}) {
+    const { protocol = "http/json", ...config } = options;
+    const base = protocol === "http/protobuf" ? ProtobufLogsSerializer : JsonLogsSerializer;
+    const seen: { response?: IExportLogsServiceResponse } = {};
+    const serializer: ISerializer<ReadableLogRecord[], IExportLogsServiceResponse> = {
+      serializeRequest: (records) => base.serializeRequest(records),
+      deserializeResponse: (data) => {
+        const response = base.deserializeResponse(data);
+        seen.response = response;
+        return response;
+      },
+    };
+    const contentType = protocol === "http/protobuf" ? "application/x-protobuf" : "application/json";
+    super(
+      createOtlpHttpExportDelegate(
+        convertLegacyHttpOptions(config, "LOGS", "v1/logs", { "Content-Type": contentType }),
+        serializer,
+        COMPONENT_TYPE,
+        LogsExporterMetricsHelper,
+        config.selfObsMeterProvider,
+      ),
+    );
+    this.#seen = seen;
+  }
+
+  override export(records: ReadableLogRecord[], done: (result: PartialSuccessExportResult) => void): void {
+    super.export(records, (result) => {
+      // Decoded just before this callback, in the same synchronous step (see the file comment).
+      const response = this.#seen.response;
+      this.#seen.response = undefined;
+      done({ ...result, ...rejectionOf(response) });
+    });
+  }
+}
+
+function rejectionOf(
+  response: IExportLogsServiceResponse | undefined,
+): Pick<PartialSuccessExportResult, "rejectedLogRecords" | "rejectionMessage"> {
+  const partial = response?.partialSuccess;
+  if (partial == null) return {};
+  // int64 arrives as a number, a decimal string (OTLP/JSON) or a Long-like object (protobuf).
+  const rejected = Number(String(partial.rejectedLogRecords ?? 0));
+  const message = typeof partial.errorMessage === "string" ? partial.errorMessage : "";
+  if (!(rejected > 0) && message === "") return {};
+  return {
+    ...(rejected > 0 && { rejectedLogRecords: rejected }),
+    ...(message !== "" && { rejectionMessage: message }),
+  };
+}
