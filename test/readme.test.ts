@@ -88,7 +88,12 @@ describe.each(Object.entries(RUNS))("%s runs", (file, runs) => {
   it.each(runs)("with %j", async ({ env, bodies, stdout }) => {
     const result = await run(
       process.execPath,
-      ["--conditions=development", "--no-warnings", new URL(file, root).pathname],
+      [
+        "--disable-warning=ExperimentalWarning",
+        "--import",
+        new URL("test/support/resolve-self.ts", root).pathname,
+        new URL(file, root).pathname,
+      ],
       {
         env: {
           PATH: process.env.PATH ?? "",

@@ -8,6 +8,7 @@ import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar } from "../otel/env.ts";
 import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
 import type { CliIo } from "./cli-io.ts";
+import { packageVersion } from "./package-version.ts";
 import { runIngest } from "./ingest-command.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
 import { runDemo } from "./run-demo.ts";
@@ -28,6 +29,7 @@ Commands:
 
 Options:
   -h, --help                 show this text
+  -v, --version              print the version
 `;
 
 /** Runs the CLI; returns the exit code (0 ok, 1 a bad TORCH_LOGS value or an unreadable input, 2 usage). */
@@ -36,6 +38,10 @@ export async function runCli(io: CliIo): Promise<number> {
   if (command === undefined || command === "-h" || command === "--help") {
     (command === undefined ? io.stderr : io.stdout)(USAGE);
     return command === undefined ? 2 : 0;
+  }
+  if (command === "-v" || command === "--version") {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
   }
   try {
     switch (command) {

@@ -6,6 +6,7 @@ import { context, type Logger, logs, SeverityNumber, type Tracer } from "@opente
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import type { TextWritableStream } from "../console/torch-console-log-record-exporter.ts";
 import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE } from "../otel/attributes.ts";
 import { type Environment, hasOtlpLogsEndpoint, hasOtlpTracesEndpoint } from "../otel/env.ts";
 import { getArtifactLogger, getLogger } from "../otel/get-logger.ts";
@@ -15,7 +16,7 @@ import { startTorchLogs, type TorchLogsPipelineStats } from "../start/start-torc
 export interface RunDemoOptions {
   readonly env: Environment;
   /** Where console-format records go. Default: process.stderr. */
-  readonly stream?: NodeJS.WritableStream;
+  readonly stream?: TextWritableStream;
   /** How many frames to "compile". Default 3. */
   readonly frames?: number;
   /** Where lossy TORCH_LOGS diagnostics go. Default: OpenTelemetry's `diag`. */
