@@ -165,6 +165,26 @@ export { settings, pipeline };
     60_000,
   );
 
+  it.each([
+    ["uncaught.mjs", `import { parseTorchLogs } from "torch-logs-otel";\nparseTorchLogs("+dynamo,bogus");\n`],
+    [
+      "uncaught.cjs",
+      `const { startTorchLogs } = require("torch-logs-otel");\nstartTorchLogs({ settings: "+dynamo,bogus" });\n`,
+    ],
+  ])("an uncaught TorchLogsError (%s) prints its message once, in at most 15 lines", async (file, code) => {
+    writeFileSync(join(app, file), code);
+    const result = await node([file]).catch((error) => error);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines.length).toBeLessThanOrEqual(15);
+    expect(lines.filter((line: string) => line.startsWith("TorchLogsError: "))).toEqual([
+      'TorchLogsError: TORCH_LOGS: unknown name "bogus" at item 2',
+    ]);
+    // PyTorch's own text, once; the caller's line is named.
+    expect(result.stderr.split("Invalid log settings: +dynamo,bogus").length).toBe(2);
+    expect(result.stderr).toContain(`${file}:2:`);
+  });
+
   it("installs the bin: --version and a command", async () => {
     const bin = join(app, "node_modules/.bin/torch-logs-otel");
     expect((await node([bin, "--version"])).stdout).toBe(`${manifest.version}\n`);
