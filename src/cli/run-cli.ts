@@ -8,8 +8,8 @@ import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar } from "../otel/env.ts";
 import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
 import type { CliIo } from "./cli-io.ts";
-import { packageVersion } from "./package-version.ts";
 import { runIngest } from "./ingest-command.ts";
+import { packageVersion } from "./package-version.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
 import { runDemo } from "./run-demo.ts";
 

@@ -25,6 +25,7 @@ import {
   type TorchLogsLogRecordProcessorOptions,
 } from "../otel/torch-logs-log-record-processor.ts";
 import { createTorchLogsLoggerConfigurator } from "../otel/torch-logs-logger-configurator.ts";
+import { warnOnce } from "../otel/warn-once.ts";
 
 export type OtlpLogsProtocol = "http/json" | "http/protobuf";
 
@@ -107,9 +108,9 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
     new TorchLogs({
       ...options,
       ...(env && !options.env ? { env } : {}),
-      onWarning: options.onWarning ?? ((message) => diag.warn(`startTorchLogs: ${message}`)),
+      onWarning: options.onWarning ?? ((message) => warnOnce(`startTorchLogs: ${message}`)),
     });
-  const counter = new DeliveryCounter((message) => diag.warn(`startTorchLogs: ${message}`));
+  const counter = new DeliveryCounter((message) => warnOnce(`startTorchLogs: ${message}`));
   const choice = options.exporter ?? "auto";
   const kind = choice === "auto" ? (hasOtlpLogsEndpoint(env) ? "otlp" : "console") : choice;
   const exporter: LogRecordExporter =
@@ -149,7 +150,7 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
   });
   const registration = (options.register ?? true) ? registerLoggerProviderGlobally(provider) : undefined;
   if (registration && !registration.api) {
-    diag.warn(
+    warnOnce(
       "startTorchLogs: another LoggerProvider is already the global one; records from the global logs API and " +
         "getLogger() will not reach this pipeline (shut the other down first, or pass register: false and " +
         "emit through pipeline.provider)",
