@@ -11,7 +11,7 @@ import type { CliIo } from "./cli-io.ts";
 import { runIngest } from "./ingest-command.ts";
 import { packageVersion } from "./package-version.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
-import { runDemo } from "./run-demo.ts";
+import { formatDemoSummary, runDemo } from "./run-demo.ts";
 
 export type { CliIo } from "./cli-io.ts";
 
@@ -113,19 +113,22 @@ async function demo(io: CliIo, args: readonly string[]): Promise<number> {
   if (!Number.isInteger(frames) || frames < 1 || frames > 1000) {
     throw new UsageError(`--frames must be an integer from 1 to 1000, got "${values.frames}"`);
   }
-  const { stats, exporter, tracesError } = await runDemo({
+  const result = await runDemo({
     env: io.env,
     frames,
     onWarning: (message) => io.stderr(`demo: ${message}\n`),
     ...(io.stream ? { stream: io.stream } : {}),
   });
-  io.stderr(
-    `demo: ${stats.passed} records passed TORCH_LOGS, ${stats.filtered} filtered in onEmit; ` +
-      `${exporter === "otlp" ? `${stats.exported} exported over OTLP` : "printed above"}` +
-      `${stats.failed + stats.droppedQueueFull > 0 ? `, ${stats.failed + stats.droppedQueueFull} lost` : ""}.` +
-      ` Try TORCH_LOGS="+dynamo,guards,recompiles,output_code" npm start\n`,
-  );
-  if (tracesError) io.stderr(`demo: spans could not be exported (${tracesError}); the logs were.\n`);
+  // From a clone this module is TypeScript; installed, it is the build.
+  const fromSource = import.meta.url.endsWith(".ts");
+  const launcher = !fromSource
+    ? "installed"
+    : io.env.npm_lifecycle_event === "start"
+      ? "npm start"
+      : "npm run cli";
+  io.stderr(formatDemoSummary(result, io.env, launcher));
+  if (result.tracesError)
+    io.stderr(`demo: spans could not be exported (${result.tracesError}); the logs were.\n`);
   return 0;
 }
 

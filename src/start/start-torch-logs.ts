@@ -110,7 +110,10 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
       ...(env && !options.env ? { env } : {}),
       onWarning: options.onWarning ?? ((message) => warnOnce(`startTorchLogs: ${message}`)),
     });
-  const counter = new DeliveryCounter((message) => warnOnce(`startTorchLogs: ${message}`));
+  // Lost records are a warning like the others: to `onWarning` when given.
+  const counter = new DeliveryCounter(
+    options.onWarning ?? ((message) => warnOnce(`startTorchLogs: ${message}`)),
+  );
   const choice = options.exporter ?? "auto";
   const kind = choice === "auto" ? (hasOtlpLogsEndpoint(env) ? "otlp" : "console") : choice;
   const exporter: LogRecordExporter =
