@@ -67,6 +67,24 @@ const CLI_LINES = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
   .flatMap((m) => (m[1] ?? "").split("\n"))
   .filter((line) => /^torch-logs-otel (explain|collector-filter|help|\+help)\b/.test(line));
 
+describe("README ingest options", () => {
+  it("are the options of `torch-logs-otel ingest --help`, word for word", async () => {
+    const { stdout } = await runCliCaptured(["ingest", "--help"]);
+    const options = stdout.slice(
+      stdout.indexOf("Options:\n") + "Options:\n".length,
+      stdout.indexOf("\n\n", stdout.indexOf("Options:\n")),
+    );
+    const section = readme.slice(readme.indexOf("### Options\n\n```text\n--format"));
+    const block = section.slice(section.indexOf("\n--format") + 1, section.indexOf("```\n", 20));
+    expect(block).toBe(
+      `${options
+        .split("\n")
+        .map((line) => line.slice(2))
+        .join("\n")}\n`,
+    );
+  });
+});
+
 describe("README command lines", () => {
   it("has some", () => {
     expect(CLI_LINES.length).toBeGreaterThan(0);

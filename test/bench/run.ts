@@ -233,7 +233,9 @@ async function runAll(): Promise<void> {
   console.log(environment.join("\n"));
 
   if (!write) {
-    console.log("\nresults.md and the README are unchanged; `npm run bench -- --write` records a full run there");
+    console.log(
+      "\nresults.md and the README are unchanged; `npm run bench -- --write` records a full run there",
+    );
   } else {
     const markdown = [
       "# Benchmark results",
