@@ -72,6 +72,30 @@ describe("package manifest", () => {
     for (const name of Object.keys(manifest.dependencies)) expect(name).toMatch(/^@opentelemetry\//);
   });
 
+  it("pins what the OTLP exporters pin, exactly, and allows patch releases of the rest", () => {
+    // The exporters depend on exact versions of the SDK packages; a different range here would install a second
+    // copy of the SDK next to theirs. Packages no exporter pins may take patch releases (one copy with the app's).
+    const pinnedByExporters = new Map<string, string>();
+    const read = (name: string) =>
+      JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8"));
+    const queue = Object.keys(manifest.dependencies).filter((name) => name.includes("/exporter-"));
+    for (const name of queue) expect(read(name).version).toBe(manifest.dependencies[name]);
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      for (const [dep, version] of Object.entries(
+        (read(name).dependencies ?? {}) as Record<string, string>,
+      )) {
+        if (pinnedByExporters.has(dep)) continue;
+        pinnedByExporters.set(dep, version);
+        queue.push(dep);
+      }
+    }
+    for (const [name, range] of Object.entries(manifest.dependencies as Record<string, string>)) {
+      if (name.includes("/exporter-")) continue;
+      const pinned = pinnedByExporters.get(name);
+      expect([name, range]).toEqual([name, pinned ?? expect.stringMatching(/^~\d+\.\d+\.\d+$/)]);
+    }
+  });
+
   it("exposes no source files and no `development` condition to consumers", () => {
     for (const { conditions, target } of exportTargets(manifest.exports)) {
       expect(conditions).not.toContain("development");

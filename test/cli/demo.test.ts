@@ -222,7 +222,10 @@ describe("torch-logs-otel demo (npm start)", () => {
       // Every record names a PyTorch source file and line, as PyTorch's own lines do.
       for (const record of printed) {
         expect(
-          record.kind === "torch" && [record.path?.replace(/^torch\/.*\.py$/, "ok"), record.lineno! > 0],
+          record.kind === "torch" && [
+            record.path?.replace(/^torch\/.*\.py$/, "ok"),
+            (record.lineno ?? 0) > 0,
+          ],
         ).toEqual(["ok", true]);
       }
       const { code, records, stderr } = await ingest({ TORCH_LOGS: torchLogs }, console);
