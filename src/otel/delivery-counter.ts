@@ -41,7 +41,7 @@ export class DeliveryCounter {
           else {
             this.#failed += records.length;
             this.#loss(
-              `${records.length} log records failed to export: ${result.error?.message ?? "unknown error"}`,
+              `${records.length} log record${records.length === 1 ? "" : "s"} failed to export: ${result.error?.message ?? "unknown error"}`,
             );
           }
           done(result);

@@ -30,6 +30,11 @@ import { warnOnce } from "../otel/warn-once.ts";
 export type OtlpLogsProtocol = "http/json" | "http/protobuf";
 
 export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOptions {
+  /**
+   * Where warnings go: skipped TORCH_LOGS items (lossy mode), ignored `setLogs` calls, and the first records
+   * lost to a failed export. Default: `diag.warn` when a diag logger is installed, else a process warning.
+   */
+  readonly onWarning?: TorchLogsLogRecordProcessorOptions["onWarning"];
   /** `service.name` of the resource. Default: `OTEL_SERVICE_NAME`, else the SDK's `unknown_service:…`. */
   readonly serviceName?: string;
   /** More resource attributes (`deployment.environment.name`, …). Default: none. */

@@ -169,7 +169,7 @@ describe("torch-logs-otel demo (npm start)", () => {
     const port = new URL(closed.url).port;
     const { code, stderr } = await demo({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` });
     expect(code).toBe(0);
-    expect(stderr).toContain(`demo: 1 log records failed to export: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(stderr).toContain(`demo: 1 log record failed to export: connect ECONNREFUSED 127.0.0.1:${port}`);
     expect(stderr).toContain("0 exported over OTLP, 1 lost (see above).");
   });
 
