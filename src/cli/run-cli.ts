@@ -127,8 +127,6 @@ async function demo(io: CliIo, args: readonly string[]): Promise<number> {
       ? "npm start"
       : "npm run cli";
   io.stderr(formatDemoSummary(result, io.env, launcher));
-  if (result.tracesError)
-    io.stderr(`demo: spans could not be exported (${result.tracesError}); the logs were.\n`);
   return 0;
 }
 

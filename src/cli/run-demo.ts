@@ -284,7 +284,10 @@ const NEXT_STEPS: readonly { readonly torchLogs: string; readonly args: string }
   { torchLogs: "recompiles", args: ` --frames ${RECOMPILE_LIMIT + 1}` },
 ];
 
-/** The demo's last line: what passed, where it went, what was lost and why not, and something else to try. */
+/**
+ * The demo's last lines: what passed, where it went, what was lost, something else to try; then whether the
+ * spans could not be exported.
+ */
 export function formatDemoSummary(result: DemoResult, env: Environment, launcher: DemoLauncher): string {
   const { stats, exporter } = result;
   const lost = stats.failed + stats.droppedQueueFull;
@@ -297,7 +300,10 @@ export function formatDemoSummary(result: DemoResult, env: Environment, launcher
     `demo: ${count(stats.passed, "record")} passed TORCH_LOGS, ${stats.filtered} filtered in onEmit; ` +
     `${exporter === "otlp" ? `${stats.exported} exported over OTLP` : "printed above"}` +
     `${lost > 0 ? `, ${lost} lost (see above)` : ""}.` +
-    ` Try TORCH_LOGS="${next?.torchLogs}" ${command}\n`
+    ` Try TORCH_LOGS="${next?.torchLogs}" ${command}\n` +
+    (result.tracesError
+      ? `demo: spans could not be exported (${result.tracesError})${lost > 0 ? "" : "; the logs were"}.\n`
+      : "")
   );
 }
 

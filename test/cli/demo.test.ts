@@ -171,6 +171,7 @@ describe("torch-logs-otel demo (npm start)", () => {
     expect(code).toBe(0);
     expect(stderr).toContain(`demo: 1 log record failed to export: connect ECONNREFUSED 127.0.0.1:${port}`);
     expect(stderr).toContain("0 exported over OTLP, 1 lost (see above).");
+    expect(stderr).toContain(`demo: spans could not be exported (connect ECONNREFUSED 127.0.0.1:${port}).\n`);
   });
 
   it("recompiles one frame as 0/1, 0/2 …, each naming every failed cache entry, and stops at recompile_limit (8)", async () => {
