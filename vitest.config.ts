@@ -1,9 +1,14 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  // `torch-logs-otel` imports (README examples) resolve to src/ through the package's "development" export.
-  resolve: { conditions: ["development"] },
-  ssr: { resolve: { conditions: ["development"] } },
+  // `torch-logs-otel` imports (README examples) resolve to src/ inside this repo only; the published exports
+  // point at dist/ (tsconfig.json "paths" and test/support/resolve-self.ts do the same for tsc and node).
+  resolve: {
+    alias: [
+      { find: /^torch-logs-otel$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+    ],
+  },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 20_000,

@@ -6,7 +6,10 @@ export type { TorchLogsFormat } from "./console/parse-torch-logs-format.ts";
 export { BASIC_FORMAT, parseTorchLogsFormat } from "./console/parse-torch-logs-format.ts";
 export { parseTraceIdFilter } from "./console/parse-trace-id-filter.ts";
 export type { TorchLogRecordInput } from "./console/read-torch-record.ts";
-export type { TorchConsoleLogRecordExporterOptions } from "./console/torch-console-log-record-exporter.ts";
+export type {
+  TextWritableStream,
+  TorchConsoleLogRecordExporterOptions,
+} from "./console/torch-console-log-record-exporter.ts";
 export { TorchConsoleLogRecordExporter } from "./console/torch-console-log-record-exporter.ts";
 export { torchConsoleOptionsFromEnv } from "./console/torch-console-options-from-env.ts";
 export type { CompileId } from "./ingest/parse-compile-id.ts";

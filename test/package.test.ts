@@ -1,46 +1,218 @@
-// What a user installs: the package manifest, and the built dist/ (compiled to a temporary folder here) whose
-// CLI runs without the development condition.
+// What a user installs: `npm pack` of this repository, installed with npm into a fresh project outside it, then
+// used the ways consumers use it — ESM, CommonJS through require(esm), the bin, TypeScript without Node's
+// types — with and without the `development` condition that tsx/vite setups turn on.
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const root = new URL("../", import.meta.url).pathname;
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-// Inside the project, so the built files resolve their dependencies from its node_modules.
-const cache = join(root, "node_modules/.cache");
-mkdirSync(cache, { recursive: true });
-const outDir = mkdtempSync(join(cache, "dist-test-"));
+const tsc = join(root, "node_modules/.bin/tsc");
+// Outside the repository, so nothing resolves through its node_modules (or its @types/node).
+const work = mkdtempSync(join(tmpdir(), "torch-logs-otel-package-"));
+const app = join(work, "app");
+let packed: { files: { path: string }[] };
 
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+/** Every target string of an `exports` value, with the conditions that lead to it. */
+function exportTargets(
+  value: unknown,
+  conditions: string[] = [],
+): { conditions: string[]; target: string }[] {
+  if (typeof value === "string") return [{ conditions, target: value }];
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, inner]) => exportTargets(inner, [...conditions, key]));
+}
 
-describe("package", () => {
+/** Runs Node 22 (this test's own) in the consumer project, with a clean environment. */
+function node(args: string[]) {
+  return run(process.execPath, args, { cwd: app, env: { PATH: process.env.PATH ?? "" }, timeout: 30_000 });
+}
+
+beforeAll(async () => {
+  // `npm pack` runs `prepack` (the build) exactly as `npm publish` would.
+  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], {
+    cwd: root,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const [info] = JSON.parse(stdout.slice(stdout.indexOf("[")));
+  packed = info;
+  writeFileSync(join(work, "package.json"), "{}");
+  await run("mkdir", [app]);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true }));
+  // The OpenTelemetry packages come from npm's cache when they are there (they are after `npm ci`).
+  await run(
+    "npm",
+    [
+      "install",
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      join(work, info.filename),
+      `@opentelemetry/api@${manifest.devDependencies["@opentelemetry/api"]}`,
+    ],
+    { cwd: app, timeout: 120_000 },
+  );
+}, 180_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("package manifest", () => {
   it("is an ESM package with typed exports, a bin, and Node >= 22.15", () => {
     expect(manifest.name).toBe("torch-logs-otel");
     expect(manifest.type).toBe("module");
     expect(manifest.engines.node).toBe(">=22.15");
-    expect(manifest.exports["."]).toMatchObject({ types: "./dist/index.d.ts", default: "./dist/index.js" });
+    expect(manifest.exports["."]).toEqual({ types: "./dist/index.d.ts", default: "./dist/index.js" });
     expect(manifest.bin["torch-logs-otel"]).toBe("dist/cli.js");
     // Runtime dependencies are OpenTelemetry packages only.
     for (const name of Object.keys(manifest.dependencies)) expect(name).toMatch(/^@opentelemetry\//);
   });
 
-  it("builds, and the built CLI runs", async () => {
-    await run(
-      join(root, "node_modules/.bin/tsc"),
-      ["-p", join(root, "tsconfig.build.json"), "--outDir", outDir],
-      {
-        cwd: root,
-      },
-    );
-    const cli = join(outDir, "cli.js");
-    expect(readFileSync(cli, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
-    const { stdout } = await run(process.execPath, [cli, "explain", "--json", "+dynamo,guards"], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? "" },
-    });
+  it("pins what the OTLP exporters pin, exactly, and allows patch releases of the rest", () => {
+    // The exporters depend on exact versions of the SDK packages; a different range here would install a second
+    // copy of the SDK next to theirs. Packages no exporter pins may take patch releases (one copy with the app's).
+    const pinnedByExporters = new Map<string, string>();
+    const read = (name: string) =>
+      JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8"));
+    const queue = Object.keys(manifest.dependencies).filter((name) => name.includes("/exporter-"));
+    for (const name of queue) expect(read(name).version).toBe(manifest.dependencies[name]);
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      for (const [dep, version] of Object.entries(
+        (read(name).dependencies ?? {}) as Record<string, string>,
+      )) {
+        if (pinnedByExporters.has(dep)) continue;
+        pinnedByExporters.set(dep, version);
+        queue.push(dep);
+      }
+    }
+    for (const [name, range] of Object.entries(manifest.dependencies as Record<string, string>)) {
+      if (name.includes("/exporter-")) continue;
+      const pinned = pinnedByExporters.get(name);
+      expect([name, range]).toEqual([name, pinned ?? expect.stringMatching(/^~\d+\.\d+\.\d+$/)]);
+    }
+  });
+
+  it("exposes no source files and no `development` condition to consumers", () => {
+    for (const { conditions, target } of exportTargets(manifest.exports)) {
+      expect(conditions).not.toContain("development");
+      expect(target).not.toMatch(/^\.\/src\//);
+    }
+  });
+
+  it("declares Apache-2.0 and ships its text", () => {
+    expect(manifest.license).toBe("Apache-2.0");
+    const license = readFileSync(join(root, "LICENSE"), "utf8");
+    expect(license).toContain("Apache License\n                           Version 2.0, January 2004");
+    expect(license).toContain("END OF TERMS AND CONDITIONS");
+  });
+});
+
+describe("the packed tarball, installed into a fresh project", () => {
+  it("holds the build, the types, the bin, LICENSE and README, and no tests", () => {
+    const files = packed.files.map((f) => f.path);
+    for (const file of [
+      "LICENSE",
+      "README.md",
+      "package.json",
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/cli.js",
+    ]) {
+      expect(files).toContain(file);
+    }
+    expect(files.filter((f) => f.startsWith("test/"))).toEqual([]);
+  });
+
+  const ESM = `import { parseTorchLogs, TorchLogsLogRecordProcessor } from "torch-logs-otel";
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
+const exporter = new InMemoryLogRecordExporter();
+const provider = new LoggerProvider({
+  processors: [new TorchLogsLogRecordProcessor(new SimpleLogRecordProcessor({ exporter }), { settings: parseTorchLogs("+dynamo") })],
+});
+provider.getLogger("torch._dynamo.guards").emit({ severityNumber: 5, body: "kept" });
+provider.getLogger("torch._inductor").emit({ severityNumber: 5, body: "filtered" });
+console.log(exporter.getFinishedLogRecords().map((r) => r.body).join(","));
+`;
+  const CJS = `const { parseTorchLogs, TorchLogsError } = require("torch-logs-otel");
+try { parseTorchLogs("+dynamo,bogus"); } catch (error) { console.log(error instanceof TorchLogsError, error.kind); }
+`;
+
+  it.each([
+    ["app.mjs", ESM, "kept\n", []],
+    ["app.mjs", ESM, "kept\n", ["--conditions=development"]],
+    ["app.cjs", CJS, "true invalid-settings\n", []],
+    ["app.cjs", CJS, "true invalid-settings\n", ["--conditions=development"]],
+  ])("runs %s with node %j", async (file, code, expected, flags) => {
+    writeFileSync(join(app, file), code);
+    const { stdout, stderr } = await node([...flags, file]);
+    expect(stdout).toBe(expected);
+    // No experimental-feature warnings: nothing is loaded from TypeScript sources.
+    expect(stderr).toBe("");
+  });
+
+  it.each([[[]], [["development"]]])(
+    "type-checks a TypeScript consumer without @types/node (customConditions %j)",
+    async (customConditions) => {
+      writeFileSync(
+        join(app, "consumer.ts"),
+        `import { getLogger, parseTorchLogs, startTorchLogs, TorchConsoleLogRecordExporter, type TorchLogsSettings } from "torch-logs-otel";
+const settings: TorchLogsSettings = parseTorchLogs("+dynamo");
+const exporter = new TorchConsoleLogRecordExporter({ stream: { write: () => true, on: () => {}, removeListener: () => {} } });
+const pipeline = startTorchLogs({ serviceName: "consumer", exporter });
+getLogger("torch._dynamo").info("compiling %s", "forward");
+export { settings, pipeline };
+`,
+      );
+      writeFileSync(
+        join(app, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: {
+            module: "NodeNext",
+            moduleResolution: "NodeNext",
+            target: "ES2023",
+            lib: ["ES2023"],
+            strict: true,
+            skipLibCheck: false,
+            noEmit: true,
+            customConditions,
+          },
+          files: ["consumer.ts"],
+        }),
+      );
+      const result = await run(tsc, ["-p", app], { cwd: app }).catch((error) => error);
+      expect(`${result.stdout}${result.stderr}`).toBe("");
+    },
+    60_000,
+  );
+
+  it.each([
+    ["uncaught.mjs", `import { parseTorchLogs } from "torch-logs-otel";\nparseTorchLogs("+dynamo,bogus");\n`],
+    [
+      "uncaught.cjs",
+      `const { startTorchLogs } = require("torch-logs-otel");\nstartTorchLogs({ settings: "+dynamo,bogus" });\n`,
+    ],
+  ])("an uncaught TorchLogsError (%s) prints its message once, in at most 15 lines", async (file, code) => {
+    writeFileSync(join(app, file), code);
+    const result = await node([file]).catch((error) => error);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines.length).toBeLessThanOrEqual(15);
+    expect(lines.filter((line: string) => line.startsWith("TorchLogsError: "))).toEqual([
+      'TorchLogsError: TORCH_LOGS: unknown name "bogus" at item 2',
+    ]);
+    // PyTorch's own text, once; the caller's line is named.
+    expect(result.stderr.split("Invalid log settings: +dynamo,bogus").length).toBe(2);
+    expect(result.stderr).toContain(`${file}:2:`);
+  });
+
+  it("installs the bin: --version and a command", async () => {
+    const bin = join(app, "node_modules/.bin/torch-logs-otel");
+    expect((await node([bin, "--version"])).stdout).toBe(`${manifest.version}\n`);
+    const { stdout } = await node([bin, "explain", "--json", "+dynamo,guards"]);
     expect(JSON.parse(stdout)).toMatchObject({ levels: { dynamo: "DEBUG" }, artifactsEnabled: ["guards"] });
-  }, 60_000);
+  });
 });

@@ -70,6 +70,55 @@ const CLI_LINES = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
   .flatMap((m) => (m[1] ?? "").split("\n"))
   .filter((line) => /^torch-logs-otel (explain|collector-filter|help|\+help)\b/.test(line));
 
+describe("README install and clone commands", () => {
+  const manifest = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+
+  it("installs the OpenTelemetry versions this package depends on", () => {
+    const line = readme.split("\n").find((l) => l.startsWith("npm install torch-logs-otel "));
+    const versions = Object.fromEntries(
+      (line ?? "")
+        .split(" ")
+        .slice(3)
+        .map((spec) => [spec.slice(0, spec.lastIndexOf("@")), spec.slice(spec.lastIndexOf("@") + 1)]),
+    );
+    expect(versions).toEqual({
+      "@opentelemetry/api": manifest.devDependencies["@opentelemetry/api"],
+      "@opentelemetry/sdk-logs": manifest.dependencies["@opentelemetry/sdk-logs"],
+      "@opentelemetry/exporter-logs-otlp-http":
+        manifest.dependencies["@opentelemetry/exporter-logs-otlp-http"],
+    });
+    expect(manifest.peerDependencies["@opentelemetry/api"]).toBe(">=1.10.0 <1.11.0");
+  });
+
+  it("runs the CLI from a clone: npm run cli -- --version / explain", async () => {
+    expect(readme).toContain("npm run cli -- explain +dynamo");
+    const version = await run("npm", ["run", "-s", "cli", "--", "--version"], { cwd: root.pathname });
+    expect(version.stdout).toBe(`${manifest.version}\n`);
+    const explain = await run("npm", ["run", "-s", "cli", "--", "explain", "--json", "+dynamo"], {
+      cwd: root.pathname,
+    });
+    expect(JSON.parse(explain.stdout)).toMatchObject({ levels: { dynamo: "DEBUG" } });
+  });
+});
+
+describe("README ingest options", () => {
+  it("are the options of `torch-logs-otel ingest --help`, word for word", async () => {
+    const { stdout } = await runCliCaptured(["ingest", "--help"]);
+    const options = stdout.slice(
+      stdout.indexOf("Options:\n") + "Options:\n".length,
+      stdout.indexOf("\n\n", stdout.indexOf("Options:\n")),
+    );
+    const section = readme.slice(readme.indexOf("### Options\n\n```text\n--format"));
+    const block = section.slice(section.indexOf("\n--format") + 1, section.indexOf("```\n", 20));
+    expect(block).toBe(
+      `${options
+        .split("\n")
+        .map((line) => line.slice(2))
+        .join("\n")}\n`,
+    );
+  });
+});
+
 describe("README command lines", () => {
   it("has some", () => {
     expect(CLI_LINES.length).toBeGreaterThan(0);
@@ -91,7 +140,12 @@ describe.each(Object.entries(RUNS))("%s runs", (file, runs) => {
   it.each(runs)("with %j", async ({ env, bodies, stdout }) => {
     const result = await run(
       process.execPath,
-      ["--conditions=development", "--no-warnings", new URL(file, root).pathname],
+      [
+        "--disable-warning=ExperimentalWarning",
+        "--import",
+        new URL("test/support/resolve-self.ts", root).pathname,
+        new URL(file, root).pathname,
+      ],
       {
         env: {
           PATH: process.env.PATH ?? "",

@@ -1,4 +1,5 @@
 // What the CLI reads and writes, passed in so tests and embedders can run every command in-process.
+import type { TextWritableStream } from "../console/torch-console-log-record-exporter.ts";
 
 export interface CliIo {
   readonly argv: readonly string[];
@@ -6,7 +7,7 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /** Where the demo's console-format records go. Default: process.stderr. */
-  readonly stream?: NodeJS.WritableStream;
+  readonly stream?: TextWritableStream;
   /** Input of `ingest` when no FILE (or `-`) is given. Default: `process.stdin`. */
   readonly stdin?: AsyncIterable<Uint8Array | string>;
   /**

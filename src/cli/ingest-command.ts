@@ -280,12 +280,14 @@ class IngestRun {
   #summary(): string {
     const t = this.#totals;
     const s = this.#pipeline.stats;
+    // jsonl records are printed, not exported.
+    const delivered = this.#options.format === "jsonl" ? "printed" : "exported";
     let text =
-      `ingest: ${t.lines} lines, ${t.torch + t.other} records (${t.torch} torch, ${t.other} other), ` +
-      `${s.filtered} filtered, ${s.exported} exported, ${s.dropped} dropped` +
+      `ingest: ${count(t.lines, "line")}, ${count(t.torch + t.other, "record")} (${t.torch} torch, ${t.other} other), ` +
+      `${s.filtered} filtered, ${s.exported} ${delivered}, ${s.dropped} dropped` +
       (s.rejected > 0 ? ` (${s.rejected} refused by the backend)` : "");
-    if (t.skipped > 0) text += `; ${t.skipped} other lines skipped`;
-    if (t.truncated > 0) text += `; ${t.truncated} lines truncated`;
+    if (t.skipped > 0) text += `; ${count(t.skipped, "other line")} skipped`;
+    if (t.truncated > 0) text += `; ${count(t.truncated, "line")} truncated`;
     return `${text}\n`;
   }
 
@@ -348,4 +350,9 @@ async function writeProcessStdout(bytes: Uint8Array): Promise<void> {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** `1 line`, `2 lines`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -11,7 +11,7 @@ records are sent too, on scope ${OTHER_LINES_SCOPE}.
 
 Options:
   --format otlp|jsonl    otlp: export (default); jsonl: print the records as JSON lines instead
-  --tee                  copy the input to stdout unchanged
+  --tee                  copy the input to stdout unchanged (not with --format jsonl)
   -f, --follow           keep reading FILE as it grows, across truncation and rotation, until SIGINT/SIGTERM
   --skip-other           drop lines that are not PyTorch records (they are counted)
   --torch-logs VALUE     filter with this TORCH_LOGS value (default: $TORCH_LOGS if set, else no filter);

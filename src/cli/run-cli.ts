@@ -9,8 +9,9 @@ import { readEnvVar } from "../otel/env.ts";
 import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
 import type { CliIo } from "./cli-io.ts";
 import { runIngest } from "./ingest-command.ts";
+import { packageVersion } from "./package-version.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
-import { runDemo } from "./run-demo.ts";
+import { formatDemoSummary, runDemo } from "./run-demo.ts";
 
 export type { CliIo } from "./cli-io.ts";
 
@@ -28,6 +29,7 @@ Commands:
 
 Options:
   -h, --help                 show this text
+  -v, --version              print the version
 `;
 
 /** Runs the CLI; returns the exit code (0 ok, 1 a bad TORCH_LOGS value or an unreadable input, 2 usage). */
@@ -36,6 +38,10 @@ export async function runCli(io: CliIo): Promise<number> {
   if (command === undefined || command === "-h" || command === "--help") {
     (command === undefined ? io.stderr : io.stdout)(USAGE);
     return command === undefined ? 2 : 0;
+  }
+  if (command === "-v" || command === "--version") {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
   }
   try {
     switch (command) {
@@ -107,19 +113,20 @@ async function demo(io: CliIo, args: readonly string[]): Promise<number> {
   if (!Number.isInteger(frames) || frames < 1 || frames > 1000) {
     throw new UsageError(`--frames must be an integer from 1 to 1000, got "${values.frames}"`);
   }
-  const { stats, exporter, tracesError } = await runDemo({
+  const result = await runDemo({
     env: io.env,
     frames,
     onWarning: (message) => io.stderr(`demo: ${message}\n`),
     ...(io.stream ? { stream: io.stream } : {}),
   });
-  io.stderr(
-    `demo: ${stats.passed} records passed TORCH_LOGS, ${stats.filtered} filtered in onEmit; ` +
-      `${exporter === "otlp" ? `${stats.exported} exported over OTLP` : "printed above"}` +
-      `${stats.failed + stats.droppedQueueFull > 0 ? `, ${stats.failed + stats.droppedQueueFull} lost` : ""}.` +
-      ` Try TORCH_LOGS="+dynamo,guards,recompiles,output_code" npm start\n`,
-  );
-  if (tracesError) io.stderr(`demo: spans could not be exported (${tracesError}); the logs were.\n`);
+  // From a clone this module is TypeScript; installed, it is the build.
+  const fromSource = import.meta.url.endsWith(".ts");
+  const launcher = !fromSource
+    ? "installed"
+    : io.env.npm_lifecycle_event === "start"
+      ? "npm start"
+      : "npm run cli";
+  io.stderr(formatDemoSummary(result, io.env, launcher));
   return 0;
 }
 

@@ -11,9 +11,19 @@ import { type FormatTorchLogLinesOptions, formatTorchLogLines } from "./format-t
 import { parseTorchLogsFormat } from "./parse-torch-logs-format.ts";
 import { parseTraceIdFilter } from "./parse-trace-id-filter.ts";
 
+/**
+ * What the exporter needs of its stream: `process.stderr`, a file or socket stream, a `PassThrough` all fit.
+ * Structural, so a consumer's type-check needs no `@types/node`.
+ */
+export interface TextWritableStream {
+  write(text: string, callback: (error?: Error | null) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  removeListener(event: "error", listener: (error: Error) => void): unknown;
+}
+
 export interface TorchConsoleLogRecordExporterOptions {
   /** Where lines go. Default `process.stderr` (PyTorch's handler writes to `sys.stderr`). */
-  readonly stream?: NodeJS.WritableStream;
+  readonly stream?: TextWritableStream;
   /**
    * A TORCH_LOGS_FORMAT value: `short`/`basic`, or a Python %-style format such as
    * `%(levelname)s: %(message)s`. Default: PyTorch's own line format. Checked at construction (throws a
@@ -53,7 +63,7 @@ export interface TorchConsoleLogRecordExporterOptions {
  * does not stop the stream (nor the other way round); it is reported once through `diag`. It never throws.
  */
 export class TorchConsoleLogRecordExporter implements LogRecordExporter {
-  readonly #stream: NodeJS.WritableStream;
+  readonly #stream: TextWritableStream;
   readonly #formatOptions: FormatTorchLogLinesOptions;
   #fd: number | undefined;
   readonly #pending = new Set<Promise<void>>();

@@ -239,7 +239,11 @@ function run(value: string | undefined, options: ParseTorchLogsOptions, lossy: b
   diagnostics.sort((a, b) => (a.itemIndex ?? 0) - (b.itemIndex ?? 0));
   if (omitted > 0) {
     diagnostics.push(
-      new TorchLogsError("invalid-settings", `${envVar}: ${omitted} more rejected items not listed`, {}),
+      new TorchLogsError(
+        "invalid-settings",
+        `${envVar}: ${omitted} more rejected item${omitted === 1 ? "" : "s"} not listed`,
+        {},
+      ),
     );
   }
   return { settings, diagnostics };

@@ -39,30 +39,52 @@ export interface TorchLogsErrorDetails {
 
 import { escapeControlCharacters } from "./escape-control-characters.ts";
 
+// This library's folder (src/ or dist/): stack frames in it are how a setting was checked, not where it came
+// from.
+const LIBRARY_ROOT = new URL("../", import.meta.url).href;
+const MAX_CALLER_FRAMES = 3;
+
 /**
  * The one error type this library throws for configuration problems. Its `message` is printed to terminals,
  * and it quotes values from the environment and callers: every control character in it except line breaks
  * and tabs is escaped (`\x1b`), so a bad value cannot drive the terminal. `item` and `pytorchMessage` keep the
- * raw text.
+ * raw text. An uncaught TorchLogsError prints short: its details are non-enumerable own properties, so the
+ * message (which already holds PyTorch's text) shows once and not again in a dump of every field, and its
+ * stack names the caller's frames, not this library's.
  */
 export class TorchLogsError extends Error {
-  override readonly name = "TorchLogsError";
-  readonly kind: TorchLogsErrorKind;
-  readonly item: string | undefined;
-  readonly itemIndex: number | undefined;
-  readonly offset: number | undefined;
-  readonly suggestions: readonly string[];
-  readonly pytorchMessage: string | undefined;
+  declare readonly name: "TorchLogsError";
+  declare readonly kind: TorchLogsErrorKind;
+  declare readonly item: string | undefined;
+  declare readonly itemIndex: number | undefined;
+  declare readonly offset: number | undefined;
+  declare readonly suggestions: readonly string[];
+  declare readonly pytorchMessage: string | undefined;
 
   constructor(kind: TorchLogsErrorKind, message: string, details: TorchLogsErrorDetails = {}) {
-    super(escapeControlCharacters(message, { keepNewlines: true }));
-    this.kind = kind;
-    this.item = details.item;
-    this.itemIndex = details.itemIndex;
-    this.offset = details.offset;
-    this.suggestions = details.suggestions ?? [];
-    this.pytorchMessage = details.pytorchMessage;
+    const safe = escapeControlCharacters(message, { keepNewlines: true });
+    super(safe);
+    const fields = {
+      name: "TorchLogsError",
+      kind,
+      item: details.item,
+      itemIndex: details.itemIndex,
+      offset: details.offset,
+      suggestions: details.suggestions ?? [],
+      pytorchMessage: details.pytorchMessage,
+    };
+    for (const [key, value] of Object.entries(fields)) {
+      Object.defineProperty(this, key, { value, enumerable: false, writable: false, configurable: true });
+    }
+    this.stack = callerStack(`${this.name}: ${safe.replace(/\n{2,}/g, "\n").trimEnd()}`, this.stack);
   }
+}
+
+/** `header` and the first frames outside this library and Node's internals (any frames if there are none). */
+function callerStack(header: string, stack: string | undefined): string {
+  const frames = (stack ?? "").split("\n").filter((line) => line.startsWith("    at "));
+  const callers = frames.filter((frame) => !frame.includes(LIBRARY_ROOT) && !/[( ]node:/.test(frame));
+  return [header, ...(callers.length > 0 ? callers : frames).slice(0, MAX_CALLER_FRAMES)].join("\n");
 }
 
 export function isTorchLogsError(value: unknown): value is TorchLogsError {

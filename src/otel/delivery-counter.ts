@@ -135,7 +135,7 @@ export class DeliveryCounter {
       this.#failed += count;
       this.#report(
         "loss",
-        `${count} log records failed to export: ${result.error?.message ?? "unknown error"}`,
+        `${count} log record${count === 1 ? "" : "s"} failed to export: ${result.error?.message ?? "unknown error"}`,
       );
       return;
     }

@@ -1,6 +1,6 @@
-import { diag } from "@opentelemetry/api";
 import { TorchLogger, type TorchLoggerOptions } from "./torch-logger.ts";
 import { TorchLogs } from "./torch-logs.ts";
+import { warnOnce } from "./warn-once.ts";
 
 export interface GetLoggerOptions extends TorchLoggerOptions {
   /**
@@ -88,10 +88,10 @@ export function getDefaultTorchLogs(): TorchLogs | undefined {
 
 function currentDefault(): TorchLogs {
   // Loggers made before (or without) startTorchLogs still follow TORCH_LOGS; a bad value must not throw
-  // from a getLogger call at module load, so this default is lossy and reports through diag.
+  // from a getLogger call at module load, so this default is lossy and reports through warnOnce (diag, or a process warning).
   defaultTorchLogs ??= new TorchLogs({
     mode: "lossy",
-    onWarning: (message) => diag.warn(`torch-logs-otel: ${message}`),
+    onWarning: (message) => warnOnce(`torch-logs-otel: ${message}`),
   });
   return defaultTorchLogs;
 }

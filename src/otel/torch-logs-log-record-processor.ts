@@ -1,4 +1,4 @@
-import { type Context, diag } from "@opentelemetry/api";
+import type { Context } from "@opentelemetry/api";
 import type { InstrumentationScope } from "@opentelemetry/core";
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import type { SetLogsOptions } from "../language/set-logs.ts";
@@ -11,6 +11,7 @@ import {
 import { ARTIFACT_ATTRIBUTE } from "./attributes.ts";
 import { compileScopeFilter, type ScopeFilter, type UngovernedScopes } from "./scope-filter.ts";
 import { TorchLogs, type TorchLogsOptions } from "./torch-logs.ts";
+import { warnOnce } from "./warn-once.ts";
 
 export interface TorchLogsLogRecordProcessorOptions extends TorchLogsOptions {
   /**
@@ -93,7 +94,7 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
       options.torchLogs ??
       new TorchLogs({
         ...options,
-        onWarning: options.onWarning ?? ((message) => diag.warn(`TorchLogsLogRecordProcessor: ${message}`)),
+        onWarning: options.onWarning ?? ((message) => warnOnce(`TorchLogsLogRecordProcessor: ${message}`)),
       });
     this.#settings = this.torchLogs.settings;
     this.#generation = this.torchLogs.generation;
@@ -291,6 +292,6 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     if (perValue && this.#valueWarnings >= MAX_WARNINGS) return;
     this.#warned.add(key);
     if (perValue) this.#valueWarnings++;
-    diag.warn(`TorchLogsLogRecordProcessor: ${message}`);
+    warnOnce(`TorchLogsLogRecordProcessor: ${message}`);
   }
 }

@@ -6,6 +6,7 @@ import type { TorchLogsError } from "../language/torch-logs-error.ts";
 import { TorchLogsSettings } from "../language/torch-logs-settings.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { type Environment, readEnvVar } from "./env.ts";
+import { warnOnce } from "./warn-once.ts";
 
 export interface TorchLogsOptions {
   /** The vocabulary. Default: `torchRegistry()`. */
@@ -24,7 +25,10 @@ export interface TorchLogsOptions {
    * Default `"strict"`.
    */
   readonly mode?: "strict" | "lossy";
-  /** Where warnings go (ignored `setLogs` calls, lossy diagnostics). Default: none. */
+  /**
+   * Where warnings go (ignored `setLogs` calls, lossy diagnostics). Default: `diag.warn` when a diag logger is
+   * installed, else a process warning (`process.emitWarning`, once per message).
+   */
   readonly onWarning?: (message: string, error?: TorchLogsError) => void;
   /** Strip one pair of outer quotes from the env value, as PyTorch does on Windows. Default: on win32 only. */
   readonly stripOuterQuotes?: boolean;
@@ -128,6 +132,7 @@ export class TorchLogs {
   }
 
   #warn(message: string, error?: TorchLogsError): void {
-    this.#onWarning?.(message, error);
+    if (this.#onWarning) this.#onWarning(message, error);
+    else warnOnce(`torch-logs-otel: ${message}`);
   }
 }

@@ -1,9 +1,9 @@
-import { diag } from "@opentelemetry/api";
+import { warnOnce } from "./warn-once.ts";
 
 /**
- * Where the warning "a logs global is taken by another provider" goes: OpenTelemetry's `diag`. One function,
- * so it can be routed elsewhere (e.g. `process.emitWarning`) in one place.
+ * Where the warning "a logs global is taken by another provider" goes: `diag.warn` when a diag logger is
+ * installed, else a Node process warning (once per message; see warn-once.ts).
  */
 export function warnGlobalTaken(message: string): void {
-  diag.warn(message);
+  warnOnce(message);
 }

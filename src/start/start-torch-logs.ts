@@ -26,6 +26,7 @@ import {
   type TorchLogsLogRecordProcessorOptions,
 } from "../otel/torch-logs-log-record-processor.ts";
 import { createTorchLogsLoggerConfigurator } from "../otel/torch-logs-logger-configurator.ts";
+import { warnOnce } from "../otel/warn-once.ts";
 import { addExitParticipant } from "./process-hooks.ts";
 
 export type OtlpLogsProtocol = "http/json" | "http/protobuf";
@@ -40,6 +41,11 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
    * second argument of `startTorchLogs`, else `process.env`.
    */
   readonly env?: Environment;
+  /**
+   * Where warnings go: skipped TORCH_LOGS items (lossy mode), ignored `setLogs` calls, and the first records
+   * lost to a failed export. Default: `diag.warn` when a diag logger is installed, else a process warning.
+   */
+  readonly onWarning?: TorchLogsLogRecordProcessorOptions["onWarning"];
   /** `service.name` of the resource. Default: `OTEL_SERVICE_NAME`, else the SDK's `unknown_service:…`. */
   readonly serviceName?: string;
   /** More resource attributes (`deployment.environment.name`, …). Default: none. */
@@ -135,9 +141,12 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
     new TorchLogs({
       ...options,
       env: environment,
-      onWarning: options.onWarning ?? ((message) => diag.warn(`startTorchLogs: ${message}`)),
+      onWarning: options.onWarning ?? ((message) => warnOnce(`startTorchLogs: ${message}`)),
     });
-  const counter = new DeliveryCounter((message) => diag.warn(`startTorchLogs: ${message}`));
+  // Lost records are a warning like the others: to `onWarning` when given.
+  const counter = new DeliveryCounter(
+    options.onWarning ?? ((message) => warnOnce(`startTorchLogs: ${message}`)),
+  );
   const choice = options.exporter ?? "auto";
   const kind = choice === "auto" ? (hasOtlpLogsEndpoint(environment) ? "otlp" : "console") : choice;
   const exporter: LogRecordExporter =

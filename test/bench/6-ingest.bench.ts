@@ -159,10 +159,10 @@ function runIngest(file: string, preload: string): Promise<CliRun> {
   });
 }
 
-/** Checks the summary line `ingest: N lines, M records (…), 0 filtered, M exported, 0 dropped`. */
+/** Checks the summary line `ingest: N lines, M records (…), 0 filtered, M printed, 0 dropped`. */
 function checkSummary(summary: string, lines: number, records: number): void {
   const expected = `ingest: ${lines} lines, ${records} records`;
-  if (!summary.startsWith(expected) || !summary.endsWith(`, 0 filtered, ${records} exported, 0 dropped`)) {
+  if (!summary.startsWith(expected) || !summary.endsWith(`, 0 filtered, ${records} printed, 0 dropped`)) {
     throw new Error(
       `scenario 6: ingest reported "${summary}", expected "${expected} …, ${records} exported"`,
     );

@@ -1,12 +1,13 @@
 // `npm run bench`: runs every scenario in test/bench/*.bench.ts (one scenario per file, in file-name order), all in
-// this one run, and prints one table (also written to test/bench/results.md). Micro-benchmark scenarios (1–4) run
+// this one run, and prints one table (written to test/bench/results.md and the README with --write). Micro-benchmark scenarios (1–4) run
 // each case — baselines included — in a fresh child process, so that one case's JIT feedback (SDK call sites made
 // polymorphic by another pipeline) cannot slow another down; a custom scenario (5) runs in one child process.
 //
-//   node --expose-gc --conditions=development test/bench/run.ts [--verbose] [--only 1,3] [--rounds N]
+//   node --expose-gc test/bench/run.ts [--verbose] [--only 1,3] [--rounds N] [--write]
 //
 // --verbose prints mitata's own report (histograms, dead-code warnings) while measuring; --only runs some
-// scenarios (results.md is then left alone); --rounds overrides every micro scenario's number of rounds.
+// scenarios; --rounds overrides every micro scenario's number of rounds. --write (full runs only) writes the
+// table to test/bench/results.md and the README's performance section; without it no tracked file changes.
 // BENCH_RECEIVER=inline runs scenario 5's OTLP receiver on the exporting thread instead of a worker thread.
 //
 // TODO(integrator): scenario 6 (ingest: lines/s of the PyTorch log-line parser in src/ingest/ over the real
@@ -48,7 +49,12 @@ const option = (flag: string) => {
 const only = option("--only")?.split(",");
 const roundsOption = option("--rounds");
 const roundsOverride = roundsOption === undefined ? undefined : Math.max(1, Number(roundsOption));
+const write = args.includes("--write");
 
+if (write && only !== undefined) {
+  console.error("bench: --write needs a full run (the tracked results cover every scenario); drop --only");
+  process.exit(2);
+}
 if (args[0] === "--child") {
   await runChild(args[1] ?? "", option("--case"));
 } else {
@@ -226,7 +232,11 @@ async function runAll(): Promise<void> {
   if (notes.length > 0) console.log(`${notes.join("\n")}\n`);
   console.log(environment.join("\n"));
 
-  if (only === undefined) {
+  if (!write) {
+    console.log(
+      "\nresults.md and the README are unchanged; `npm run bench -- --write` records a full run there",
+    );
+  } else {
     const markdown = [
       "# Benchmark results",
       "",

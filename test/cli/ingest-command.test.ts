@@ -91,7 +91,7 @@ interface Summary {
 }
 
 const SUMMARY =
-  /^ingest: (\d+) lines, (\d+) records \((\d+) torch, (\d+) other\), (\d+) filtered, (\d+) exported, (\d+) dropped(?: \(\d+ refused by the backend\))?(?:; (\d+) other lines skipped)?(?:; (\d+) lines truncated)?$/m;
+  /^ingest: (\d+) lines?, (\d+) records? \((\d+) torch, (\d+) other\), (\d+) filtered, (\d+) (?:exported|printed), (\d+) dropped(?: \(\d+ refused by the backend\))?(?:; (\d+) other lines? skipped)?(?:; (\d+) lines? truncated)?$/m;
 
 function summaryOf(stderr: string): Summary {
   const m = SUMMARY.exec(stderr);
@@ -161,7 +161,13 @@ describe("ingest --format jsonl", () => {
         "",
       ].join("\n"),
     );
-    expect(stderr).toBe("ingest: 2 lines, 2 records (1 torch, 1 other), 0 filtered, 2 exported, 0 dropped\n");
+    // --format jsonl prints: the summary says so.
+    expect(stderr).toBe("ingest: 2 lines, 2 records (1 torch, 1 other), 0 filtered, 2 printed, 0 dropped\n");
+  });
+
+  it("counts in words: one line, one record", async () => {
+    const { stderr } = await ingest(["--format", "jsonl"], { stdin: [`${GLOG_W}\n`] });
+    expect(stderr).toBe("ingest: 1 line, 1 record (1 torch, 0 other), 0 filtered, 1 printed, 0 dropped\n");
   });
 
   it("keeps CRLF, invalid UTF-8 and a partial last line without losing a line", async () => {

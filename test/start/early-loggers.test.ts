@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type InstalledPackage, installPackage } from "../support/installed-package.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
 
+const resolveSelf = new URL("../support/resolve-self.ts", import.meta.url).pathname;
+
 const run = promisify(execFile);
 const apps = new URL("../fixtures/apps/", import.meta.url).pathname;
 
@@ -86,7 +88,7 @@ describe("an application whose loggers exist before the pipeline", () => {
     if (from === "installed") installed.add(`${apps}early-loggers-scenario.cjs`);
     const { stderr } = await run(
       process.execPath,
-      [...(from === "src" ? ["--conditions=development"] : []), "--no-warnings", file],
+      [...(from === "src" ? ["--import", resolveSelf] : []), "--no-warnings", file],
       {
         env: {
           PATH: process.env.PATH ?? "",
