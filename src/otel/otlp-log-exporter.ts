@@ -16,11 +16,14 @@
 // `@opentelemetry/otlp-exporter-base` and `@opentelemetry/otlp-transformer` export for this purpose.
 
 import type { ExportResult } from "@opentelemetry/core";
-import { OTLPExporterBase } from "@opentelemetry/otlp-exporter-base";
+import {
+  type CompressionAlgorithm,
+  OTLPExporterBase,
+  type OTLPExporterConfigBase,
+} from "@opentelemetry/otlp-exporter-base";
 import {
   convertLegacyHttpOptions,
   createOtlpHttpExportDelegate,
-  type OTLPExporterNodeConfigBase,
 } from "@opentelemetry/otlp-exporter-base/node-http";
 import {
   type IExportLogsServiceResponse,
@@ -39,7 +42,17 @@ export interface PartialSuccessExportResult extends ExportResult {
   readonly rejectionMessage?: string;
 }
 
-export interface OtlpLogExporterOptions extends OTLPExporterNodeConfigBase {
+/**
+ * The stock OTLP/HTTP exporter's options (`OTLPExporterNodeConfigBase`) less `httpAgentOptions`, whose Node
+ * `http` types would make every consumer of this package's types install `@types/node`.
+ */
+export interface OtlpLogExporterOptions extends OTLPExporterConfigBase {
+  /** Keep-alive on the exporter's HTTP agent. Default `true`. */
+  readonly keepAlive?: boolean;
+  /** `gzip` or `none`. Default: `OTEL_EXPORTER_OTLP_(LOGS_)COMPRESSION`, else `none`. */
+  readonly compression?: CompressionAlgorithm;
+  /** Prepended to the exporter's User-Agent. */
+  readonly userAgent?: string;
   /** `http/json` or `http/protobuf`. Default `http/json`. */
   readonly protocol?: "http/json" | "http/protobuf";
 }
