@@ -23,7 +23,8 @@ export class OtlpConfigError extends Error {
 export function otlpUrlFromEnv(signal: "logs" | "traces", env: Environment): string | undefined {
   const name = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
   const specific = nonEmpty(env[name]);
-  if (specific !== undefined) return checkedUrl(name, specific, specific, `http://localhost:4318/v1/${signal}`);
+  if (specific !== undefined)
+    return checkedUrl(name, specific, specific, `http://localhost:4318/v1/${signal}`);
   const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (base === undefined) return undefined;
   const url = `${base.endsWith("/") ? base : `${base}/`}v1/${signal}`;
