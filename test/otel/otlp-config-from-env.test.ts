@@ -56,6 +56,12 @@ describe("otlpUrlFromEnv", () => {
 });
 
 describe("otlpLogExporterFromEnv", () => {
+  it("refuses an endpoint without a scheme (what startTorchLogs and the demo build their exporter with)", () => {
+    expect(() => otlpLogExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" })).toThrow(
+      OtlpConfigError,
+    );
+  });
+
   it("refuses protocols it does not bundle", () => {
     expect(() => otlpLogExporterFromEnv({ OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "grpc" })).toThrow(
       OtlpConfigError,
