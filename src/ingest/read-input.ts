@@ -147,6 +147,9 @@ export async function* readFile(path: string, options: ReadFileOptions): AsyncGe
       `cannot follow ${path}: it is ${kind}, not a regular file (without --follow it is read to its end)`,
     );
   }
+  // `/dev/stdin` of a process whose parent gave it a socket (Node's stdio: "pipe") cannot be opened (ENXIO).
+  if (kind === "a socket")
+    throw new Error('it is a socket, which cannot be opened by path (for stdin, give "-")');
   yield* kind === undefined ? readRegularFile(path, options) : readSpecialFile(path, options);
 }
 
@@ -172,10 +175,9 @@ async function* readSpecialFile(path: string, options: ReadFileOptions): AsyncGe
   let source: Socket | ReadStream;
   try {
     const stats = fstatSync(fd);
-    source =
-      stats.isFIFO() || stats.isSocket()
-        ? new Socket({ fd, readable: true, writable: false })
-        : createReadStream("", { fd, highWaterMark: CHUNK_BYTES });
+    source = stats.isFIFO()
+      ? new Socket({ fd, readable: true, writable: false })
+      : createReadStream("", { fd, highWaterMark: CHUNK_BYTES });
   } catch (error) {
     closeSync(fd);
     throw error;

@@ -1,6 +1,8 @@
 import { execFileSync } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { appendFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
@@ -107,6 +109,20 @@ describe("readFile", () => {
     expect((error as Error).message).toBe(
       `cannot follow ${fifo}: it is a pipe, not a regular file (without --follow it is read to its end)`,
     );
+  });
+
+  it("names a socket (`/dev/stdin` given a socket by a Node parent), which cannot be opened by path", async () => {
+    const path = join(dir, "socket");
+    const server = createServer().listen(path);
+    await once(server, "listening");
+    try {
+      const error = await collect(readFile(path, options())).catch((e: unknown) => e);
+      expect((error as Error).message).toBe(
+        'it is a socket, which cannot be opened by path (for stdin, give "-")',
+      );
+    } finally {
+      server.close();
+    }
   });
 
   it("follows a file until `finish`, then reads to its current end and returns", async () => {
