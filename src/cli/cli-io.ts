@@ -12,7 +12,18 @@ export interface CliIo {
   readonly stdin?: AsyncIterable<Uint8Array | string>;
   /**
    * Raw output of `ingest --tee`, byte for byte; a returned promise pauses reading.
-   * Default: `process.stdout`.
+   * Default: `stdout`, with the bytes decoded as UTF-8.
    */
   readonly stdoutBytes?: (bytes: Uint8Array) => void | Promise<void>;
+  /**
+   * Resolves once stdout can take more: what was written has drained below the stream's high-water mark,
+   * or stdout closed. `ingest --format jsonl` waits for it before reading on, so a slow reader slows the
+   * command down instead of filling its memory. Default: resolves at once.
+   */
+  readonly stdoutDrained?: () => Promise<void>;
+  /**
+   * Aborted once stdout is gone (EPIPE: its reader exited); writes to it are dropped from then on.
+   * Default: never aborts.
+   */
+  readonly stdoutClosed?: AbortSignal;
 }

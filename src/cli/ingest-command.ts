@@ -1,8 +1,7 @@
 // `torch-logs-otel ingest [FILE...]`: PyTorch's console output (stdin or files) → OpenTelemetry log
 // records, exported over OTLP/HTTP or printed as JSON lines. The I/O edge of the ingest modules: reads
-// stdin and files, writes stdout/stderr, installs signal handlers, returns exit codes.
+// stdin, files and pipes, writes stdout/stderr, installs signal handlers, returns exit codes.
 
-import { once } from "node:events";
 import { basename, resolve } from "node:path";
 import type { Attributes } from "@opentelemetry/api";
 import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
@@ -12,7 +11,7 @@ import {
   type PytorchLogParserOptions,
   type PytorchLogRecord,
 } from "../ingest/pytorch-log-parser.ts";
-import { type InputEvent, readFile, readStream } from "../ingest/read-input.ts";
+import { type InputEvent, NotFollowableError, readFile, readStream } from "../ingest/read-input.ts";
 import { INGEST_ATTRIBUTES, type ToLogRecordOptions, toLogRecord } from "../ingest/to-log-record.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
@@ -24,16 +23,18 @@ import {
 } from "../otel/otlp-config-from-env.ts";
 import { TorchLogs } from "../otel/torch-logs.ts";
 import type { CliIo } from "./cli-io.ts";
+import { GracefulStop } from "./graceful-stop.ts";
 import { INGEST_USAGE, type IngestOptions, IngestUsageError, parseIngestArgs } from "./parse-ingest-args.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
 export interface IngestDeps {
   /**
-   * Stops reading as SIGINT/SIGTERM do: what was read is parsed, exported and summarized, exit code 0.
-   * Default: handlers for SIGINT and SIGTERM on `process`, removed at the end; after the first signal a
-   * second one ends the process the default way.
+   * Stops reading at once, as SIGTERM does: what was read is parsed, exported and summarized, exit code 0.
+   * Default: handlers for SIGINT and SIGTERM on `process` (see {@link GracefulStop}), removed at the end.
    */
   readonly signal?: AbortSignal;
+  /** How long reading goes on after the first SIGINT, for what the producer prints last. Default 3000 ms. */
+  readonly graceMs?: number;
   /**
    * The clock, epoch ms: the time of lines that print none, and the reference for their year.
    * Default `Date.now`.
@@ -57,7 +58,7 @@ interface StdoutState {
 const PREFIX = "torch-logs-otel ingest";
 const DEFAULT_SERVICE_NAME = "pytorch";
 const DEFAULT_POLL_MS = 250;
-const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+const DEFAULT_GRACE_MS = 3000;
 
 /** Runs `torch-logs-otel ingest`; resolves with the exit code. */
 export async function runIngest(io: CliIo, args: readonly string[], deps: IngestDeps = {}): Promise<number> {
@@ -160,10 +161,10 @@ class IngestRun {
   readonly #idleMs: number;
   readonly #parserOptions: PytorchLogParserOptions;
   readonly #mapOptions: Omit<ToLogRecordOptions, "reference" | "attributes">;
-  readonly #signal: AbortSignal | undefined;
-  readonly #stop = new AbortController();
+  readonly #stop: GracefulStop;
   readonly #totals: LineTotals = { lines: 0, torch: 0, other: 0, skipped: 0, truncated: 0 };
   readonly #stdout: StdoutState;
+  readonly #teeDecoder = new TextDecoder();
 
   constructor(
     io: CliIo,
@@ -185,18 +186,22 @@ class IngestRun {
       ...(options.year !== undefined && { year: options.year }),
       otherScope: options.otherScope,
     };
-    this.#signal = deps.signal;
+    this.#stop = new GracefulStop({
+      graceMs: deps.graceMs ?? DEFAULT_GRACE_MS,
+      ...(deps.signal !== undefined && { signal: deps.signal }),
+    });
   }
 
   async run(): Promise<number> {
-    const release = this.#listenForStop();
+    const release = this.#watchStdout();
     let exitCode = 0;
     try {
       for (const file of this.#options.files) {
-        if (this.#stop.signal.aborted) break;
+        if (this.#stop.finishing.aborted) break;
         if (!(await this.#ingest(file))) exitCode = 1;
       }
     } finally {
+      this.#stop.dispose();
       release();
       await this.#pipeline.shutdown();
     }
@@ -210,18 +215,31 @@ class IngestRun {
     const attributes: Attributes | undefined = isStdin
       ? undefined
       : { [INGEST_ATTRIBUTES.logFilePath]: resolve(file), [INGEST_ATTRIBUTES.logFileName]: basename(file) };
-    const signal = this.#stop.signal;
+    const signal = this.#stop.stopped;
+    const idleMs = this.#idleMs;
     const events: AsyncGenerator<InputEvent> = isStdin
-      ? readStream(this.#io.stdin ?? process.stdin, { signal, idleMs: this.#idleMs })
-      : readFile(file, { signal, follow: this.#options.follow, pollIntervalMs: this.#pollIntervalMs });
+      ? readStream(this.#io.stdin ?? process.stdin, { signal, idleMs })
+      : readFile(file, {
+          signal,
+          idleMs,
+          follow: this.#options.follow,
+          pollIntervalMs: this.#pollIntervalMs,
+          finish: this.#stop.finishing,
+        });
     let stream = new InputStream(this.#parserOptions);
     let readable = true;
     for (;;) {
+      // JSON lines go out as fast as stdout takes them: read no further ahead than that.
+      if (this.#options.format === "jsonl") await this.#untilStopped(this.#io.stdoutDrained?.());
       let next: IteratorResult<InputEvent>;
       try {
         next = await events.next();
       } catch (error) {
-        this.#io.stderr(`${PREFIX}: cannot read ${isStdin ? "stdin" : file}: ${messageOf(error)}\n`);
+        const message =
+          error instanceof NotFollowableError
+            ? error.message
+            : `cannot read ${isStdin ? "stdin" : file}: ${messageOf(error)}`;
+        this.#io.stderr(`${PREFIX}: ${message}\n`);
         readable = false;
         break;
       }
@@ -262,9 +280,31 @@ class IngestRun {
   async #tee(bytes: Uint8Array): Promise<void> {
     if (!this.#options.tee || this.#stdout.broken) return;
     try {
-      await (this.#io.stdoutBytes ?? writeProcessStdout)(bytes);
+      const write =
+        this.#io.stdoutBytes ??
+        ((chunk) => this.#io.stdout(this.#teeDecoder.decode(chunk, { stream: true })));
+      await this.#untilStopped(write(bytes));
     } catch (error) {
       this.#stdoutFailed(error);
+    }
+  }
+
+  /** Waits for `pending` (stdout draining), unless reading is stopped first. */
+  async #untilStopped(pending: void | Promise<void> | undefined): Promise<void> {
+    if (pending === undefined) return;
+    const stopped = this.#stop.stopped;
+    if (stopped.aborted) return;
+    let onStop = () => {};
+    try {
+      await Promise.race([
+        pending,
+        new Promise<void>((resolve) => {
+          onStop = () => resolve();
+          stopped.addEventListener("abort", onStop);
+        }),
+      ]);
+    } finally {
+      stopped.removeEventListener("abort", onStop);
     }
   }
 
@@ -296,45 +336,23 @@ class IngestRun {
     if (this.#stdout.broken) return;
     this.#stdout.broken = true;
     if (this.#options.format === "jsonl") {
-      this.#stop.abort();
+      this.#stop.stop();
     } else {
       this.#io.stderr(`${PREFIX}: --tee: stdout failed (${messageOf(error)}); ingesting without it\n`);
     }
   }
 
   /**
-   * Wires the stop signal: the injected one, or SIGINT/SIGTERM. Also stops when stdout breaks while it is
-   * the output (jsonl piped into `head`), instead of an EPIPE crash. Returns the cleanup.
+   * Stops when stdout breaks while it is the output (jsonl piped into `head`); `--tee` goes on without it.
+   * Returns the cleanup.
    */
-  #listenForStop(): () => void {
-    const stop = () => this.#stop.abort();
-    const cleanups: (() => void)[] = [];
-    if (this.#signal !== undefined) {
-      if (this.#signal.aborted) stop();
-      this.#signal.addEventListener("abort", stop, { once: true });
-      cleanups.push(() => this.#signal?.removeEventListener("abort", stop));
-    } else {
-      const onSignal = () => {
-        removeSignals();
-        stop();
-      };
-      const removeSignals = () => {
-        for (const signal of SIGNALS) process.off(signal, onSignal);
-      };
-      for (const signal of SIGNALS) process.on(signal, onSignal);
-      cleanups.push(removeSignals);
-    }
-    if (this.#options.format === "jsonl" || this.#options.tee) {
-      const onStdoutError = (error: Error) => this.#stdoutFailed(error);
-      process.stdout.on("error", onStdoutError);
-      // A broken stdout may still report writes that were in flight: keep listening, or they would crash.
-      cleanups.push(() => {
-        if (!this.#stdout.broken) process.stdout.off("error", onStdoutError);
-      });
-    }
-    return () => {
-      for (const cleanup of cleanups) cleanup();
-    };
+  #watchStdout(): () => void {
+    const closed = this.#io.stdoutClosed;
+    if (closed === undefined || (this.#options.format !== "jsonl" && !this.#options.tee)) return () => {};
+    const onClosed = () => this.#stdoutFailed(closed.reason);
+    if (closed.aborted) onClosed();
+    else closed.addEventListener("abort", onClosed, { once: true });
+    return () => closed.removeEventListener("abort", onClosed);
   }
 }
 
@@ -342,10 +360,6 @@ class IngestRun {
 function hostUtcOffsetMinutes(epochMs: number): number {
   const minutes = -new Date(epochMs).getTimezoneOffset();
   return minutes === 0 ? 0 : minutes;
-}
-
-async function writeProcessStdout(bytes: Uint8Array): Promise<void> {
-  if (!process.stdout.write(bytes)) await once(process.stdout, "drain");
 }
 
 function messageOf(error: unknown): string {

@@ -1,9 +1,17 @@
-// The byte sources of `torch-logs-otel ingest`: a stream (stdin) or a file, optionally followed as it
-// grows. Each is an async generator of events, so the consumer reads at its own pace (backpressure: nothing
+// The byte sources of `torch-logs-otel ingest`: a stream (stdin), a pipe given by path, or a file,
+// optionally followed as it grows. Each is an async generator of events, so the consumer reads at its own pace (backpressure: nothing
 // is read while it is busy) and stops them by returning from its loop or through an AbortSignal.
 
-import type { Stats } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  fstatSync,
+  open as openCallback,
+  type ReadStream,
+  type Stats,
+} from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
+import { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export type InputEvent =
@@ -23,10 +31,22 @@ export interface ReadStreamOptions {
 
 export interface ReadFileOptions {
   readonly signal: AbortSignal;
-  /** Keep reading as the file grows, across truncation and rotation, until `signal` aborts. */
+  /**
+   * Keep reading a regular file as it grows, across truncation and rotation, until `signal` (or `finish`)
+   * aborts. Anything else (a pipe) throws {@link NotFollowableError}.
+   */
   readonly follow: boolean;
   /** How often a followed file is checked for new data, truncation and rotation. */
   readonly pollIntervalMs: number;
+  /** Quiet time after data on a pipe (FIFO, `/dev/stdin`, `<(…)`) that yields an `idle` event. */
+  readonly idleMs: number;
+  /** Ends a followed file at its current end instead of waiting for more (the first SIGINT). Default: never. */
+  readonly finish?: AbortSignal;
+}
+
+/** `--follow` on a file that cannot be followed: a pipe has no end to wait at, only one to read to. */
+export class NotFollowableError extends Error {
+  override name = "NotFollowableError";
 }
 
 const CHUNK_BYTES = 256 * 1024;
@@ -112,14 +132,70 @@ function nextOf<T>(
 }
 
 /**
- * Reads a file from its start. With `follow`, then waits for more, like `tail -F`: when the file shrinks
+ * Reads a file from its start; a pipe (FIFO, `/dev/stdin`, `<(…)`) or device from where it is, as a stream
+ * (with `idle` events), to its end. With `follow`, a regular file is then waited on for more, like `tail -F`;
+ * a pipe throws {@link NotFollowableError} before it is opened. When the file shrinks
  * below what was read (truncated in place, e.g. logrotate's copytruncate) it is read again from the start;
  * when the path names another file (renamed away and recreated) the old file is read to its end and the
  * new one from its start; while the path is missing the old file keeps being read. A truncation followed
  * by a rewrite longer than what was read before the next poll cannot be told from growth.
  */
 export async function* readFile(path: string, options: ReadFileOptions): AsyncGenerator<InputEvent> {
-  const { signal, follow, pollIntervalMs } = options;
+  const kind = specialFileKind(await stat(path));
+  if (kind !== undefined && options.follow) {
+    throw new NotFollowableError(
+      `cannot follow ${path}: it is ${kind}, not a regular file (without --follow it is read to its end)`,
+    );
+  }
+  // `/dev/stdin` of a process whose parent gave it a socket (Node's stdio: "pipe") cannot be opened (ENXIO).
+  if (kind === "a socket")
+    throw new Error('it is a socket, which cannot be opened by path (for stdin, give "-")');
+  yield* kind === undefined ? readRegularFile(path, options) : readSpecialFile(path, options);
+}
+
+/**
+ * What a file that cannot be read at positions is, for messages: FIFOs (`mkfifo`, `/dev/stdin` on a pipe,
+ * bash's `<(…)`), sockets and devices. Undefined for regular files and directories (whose read fails).
+ */
+function specialFileKind(stats: Stats): string | undefined {
+  if (stats.isFIFO()) return "a pipe";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  return undefined;
+}
+
+/**
+ * Reads a pipe or device sequentially, from where it is to its end: it has no positions (a positional read
+ * fails with ESPIPE). Opening a FIFO waits for a writer, as `cat` does. Pipes are read without blocking a
+ * thread (a net.Socket, like process.stdin), so stopping does not wait for the writer.
+ */
+async function* readSpecialFile(path: string, options: ReadFileOptions): AsyncGenerator<InputEvent> {
+  const fd = await openFd(path);
+  let source: Socket | ReadStream;
+  try {
+    const stats = fstatSync(fd);
+    source = stats.isFIFO()
+      ? new Socket({ fd, readable: true, writable: false })
+      : createReadStream("", { fd, highWaterMark: CHUNK_BYTES });
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  // readStream ends by destroying the stream, which closes the descriptor.
+  yield* readStream(source, { signal: options.signal, idleMs: options.idleMs });
+}
+
+/** A plain descriptor, to hand over to the stream that reads and closes it (a FileHandle would close it too). */
+function openFd(path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    openCallback(path, "r", (error, fd) => (error ? reject(error) : resolve(fd)));
+  });
+}
+
+async function* readRegularFile(path: string, options: ReadFileOptions): AsyncGenerator<InputEvent> {
+  const { signal, follow, pollIntervalMs, finish } = options;
+  const wake = finish === undefined ? signal : AbortSignal.any([signal, finish]);
   let handle: FileHandle = await open(path, "r");
   try {
     let identity = await handle.stat();
@@ -135,7 +211,7 @@ export async function* readFile(path: string, options: ReadFileOptions): AsyncGe
         yield { kind: "data", bytes: buffer.subarray(0, bytesRead) };
         continue;
       }
-      if (!follow) return;
+      if (!follow || finish?.aborted) return;
       const current = await statOrUndefined(path);
       if (current !== undefined && !sameFile(current, identity)) {
         const next = await openOrUndefined(path);
@@ -157,9 +233,10 @@ export async function* readFile(path: string, options: ReadFileOptions): AsyncGe
         yield { kind: "idle" };
       }
       try {
-        await sleep(pollIntervalMs, undefined, { signal });
+        await sleep(pollIntervalMs, undefined, { signal: wake });
       } catch {
-        return; // aborted
+        // Stopped: return. Finishing: read on to the current end, then return (above).
+        if (signal.aborted) return;
       }
     }
   } finally {

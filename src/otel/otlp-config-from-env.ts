@@ -22,10 +22,12 @@ export class OtlpConfigError extends Error {
 export function otlpUrlFromEnv(signal: "logs" | "traces", env: Environment): string | undefined {
   const name = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
   const specific = nonEmpty(env[name]);
-  if (specific !== undefined) return checkedUrl(name, specific);
+  if (specific !== undefined)
+    return checkedUrl(name, specific, specific, `http://localhost:4318/v1/${signal}`);
   const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (base === undefined) return undefined;
-  return checkedUrl("OTEL_EXPORTER_OTLP_ENDPOINT", `${base.endsWith("/") ? base : `${base}/`}v1/${signal}`);
+  const url = `${base.endsWith("/") ? base : `${base}/`}v1/${signal}`;
+  return checkedUrl("OTEL_EXPORTER_OTLP_ENDPOINT", base, url, "http://localhost:4318");
 }
 
 /**
@@ -80,12 +82,19 @@ function positiveInteger(env: Environment, name: string): number | undefined {
   return Number(value);
 }
 
-function checkedUrl(name: string, url: string): string {
-  try {
-    return new URL(url).href;
-  } catch {
-    throw new OtlpConfigError(`${name}: not a URL: "${url}"`);
+/**
+ * An http: or https: URL, as OTLP/HTTP needs. `localhost:4318` parses as a URL whose scheme is
+ * `localhost:`, which the exporter would accept and then fail to send every record to: refused here.
+ */
+function checkedUrl(name: string, value: string, url: string, example: string): string {
+  const parsed = URL.parse(url);
+  if (parsed === null || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+    const suggestion = value.includes("://") ? "" : ` (did you mean "http://${value}"?)`;
+    throw new OtlpConfigError(
+      `${name}: expected an http:// or https:// URL such as ${example}, got "${value}"${suggestion}`,
+    );
   }
+  return parsed.href;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

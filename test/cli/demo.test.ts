@@ -289,4 +289,14 @@ describe("torch-logs-otel demo (npm start)", () => {
     expect((await demo({}, ["--frames", "0"])).code).toBe(2);
     expect((await demo({}, ["x"])).code).toBe(2);
   });
+
+  it("exits 1 on an OTLP endpoint without a scheme, showing the expected form", async () => {
+    const { code, console, stderr } = await demo({ OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" });
+    expect(code).toBe(1);
+    expect(console).toBe("");
+    expect(stderr).toBe(
+      "torch-logs-otel demo: OTEL_EXPORTER_OTLP_ENDPOINT: expected an http:// or https:// URL such as " +
+        'http://localhost:4318, got "localhost:4318" (did you mean "http://localhost:4318"?)\n',
+    );
+  });
 });

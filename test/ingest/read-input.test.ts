@@ -1,7 +1,20 @@
+import { execFileSync } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { describe, expect, it } from "vitest";
-import { type InputEvent, readStream } from "../../src/ingest/read-input.ts";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  type InputEvent,
+  NotFollowableError,
+  type ReadFileOptions,
+  readFile,
+  readStream,
+} from "../../src/ingest/read-input.ts";
 
 async function collect(events: AsyncGenerator<InputEvent>): Promise<InputEvent[]> {
   const out: InputEvent[] = [];
@@ -51,5 +64,80 @@ describe("readStream", () => {
     setFlagsFromString("--expose-gc");
     (runInNewContext("gc") as () => void)();
     expect(process.memoryUsage().arrayBuffers).toBeLessThan(64 * 1024 * 1024);
+  });
+});
+
+describe("readFile", () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "torch-logs-otel-read-input-"));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const options = (overrides: Partial<ReadFileOptions> = {}): ReadFileOptions => ({
+    signal: new AbortController().signal,
+    follow: false,
+    pollIntervalMs: 5,
+    idleMs: 1_000,
+    ...overrides,
+  });
+
+  const text = (events: readonly InputEvent[]) =>
+    Buffer.concat(events.flatMap((event) => (event.kind === "data" ? [event.bytes] : []))).toString();
+
+  function mkfifo(): string {
+    const path = join(dir, "fifo");
+    execFileSync("mkfifo", [path]);
+    return path;
+  }
+
+  it("reads a FIFO as a stream to its end (a positional read would fail with ESPIPE)", async () => {
+    const fifo = mkfifo();
+    const input = "x".repeat(300 * 1024); // more than a pipe holds: the writer waits for the reader
+    const [events] = await Promise.all([collect(readFile(fifo, options())), writeFile(fifo, input)]);
+    expect(text(events)).toBe(input);
+  });
+
+  it("refuses to follow a FIFO before opening it (no writer needed)", async () => {
+    const fifo = mkfifo();
+    const error = await collect(readFile(fifo, options({ follow: true }))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFollowableError);
+    expect((error as Error).message).toBe(
+      `cannot follow ${fifo}: it is a pipe, not a regular file (without --follow it is read to its end)`,
+    );
+  });
+
+  it("names a socket (`/dev/stdin` given a socket by a Node parent), which cannot be opened by path", async () => {
+    const path = join(dir, "socket");
+    const server = createServer().listen(path);
+    await once(server, "listening");
+    try {
+      const error = await collect(readFile(path, options())).catch((e: unknown) => e);
+      expect((error as Error).message).toBe(
+        'it is a socket, which cannot be opened by path (for stdin, give "-")',
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it("follows a file until `finish`, then reads to its current end and returns", async () => {
+    const path = join(dir, "train.log");
+    writeFileSync(path, "one\n");
+    const finish = new AbortController();
+    const events: InputEvent[] = [];
+    for await (const event of readFile(path, options({ follow: true, finish: finish.signal }))) {
+      events.push(event);
+      if (event.kind === "idle") {
+        // Written after the last poll, then the interrupt: the last read must still see it.
+        await appendFile(path, "two\n");
+        finish.abort();
+      }
+    }
+    expect(text(events)).toBe("one\ntwo\n");
   });
 });

@@ -25,14 +25,43 @@ describe("otlpUrlFromEnv", () => {
     expect(otlpUrlFromEnv("logs", env)).toBe(url);
   });
 
-  it("rejects a value that is not a URL, naming the variable", () => {
-    expect(() => otlpUrlFromEnv("logs", { OTEL_EXPORTER_OTLP_ENDPOINT: "collector" })).toThrow(
-      /OTEL_EXPORTER_OTLP_ENDPOINT: not a URL/,
+  // `localhost:4318` is a valid URL with the scheme "localhost:": the exporter took it and lost every record.
+  it.each([
+    [
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+      "localhost:4318",
+      "http://localhost:4318",
+      ' (did you mean "http://localhost:4318"?)',
+    ],
+    [
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+      "collector",
+      "http://localhost:4318",
+      ' (did you mean "http://collector"?)',
+    ],
+    ["OTEL_EXPORTER_OTLP_ENDPOINT", "grpc://collector:4317", "http://localhost:4318", ""],
+    [
+      "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+      "127.0.0.1:4318/v1/logs",
+      "http://localhost:4318/v1/logs",
+      ' (did you mean "http://127.0.0.1:4318/v1/logs"?)',
+    ],
+  ])("%s=%s is refused with the expected form", (name, value, example, suggestion) => {
+    expect(() => otlpUrlFromEnv("logs", { [name]: value })).toThrow(
+      new OtlpConfigError(
+        `${name}: expected an http:// or https:// URL such as ${example}, got "${value}"${suggestion}`,
+      ),
     );
   });
 });
 
 describe("otlpLogExporterFromEnv", () => {
+  it("refuses an endpoint without a scheme (what startTorchLogs and the demo build their exporter with)", () => {
+    expect(() => otlpLogExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" })).toThrow(
+      OtlpConfigError,
+    );
+  });
+
   it("refuses protocols it does not bundle", () => {
     expect(() => otlpLogExporterFromEnv({ OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "grpc" })).toThrow(
       OtlpConfigError,
