@@ -1,0 +1,61 @@
+// Real PyTorch 2.13 output with recorded ground truth (test/fixtures/corpus, a slim copy of
+// ../shared/corpus/pytorch-2.13-runs): `ingest --format jsonl`, run with each run's own TORCH_LOGS, must give
+// back every record PyTorch printed, whole and alone, with its level, artifact and component. Scores per run
+// and in total are printed; the floors below are the figures measured when they were set, so a change that
+// loses ground fails. Whole shared corpus (or held-back runs): test/ingest/corpus/score-corpus.ts DIR.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { listCorpusRuns, loadCorpusRun } from "./corpus/load-corpus-run.ts";
+import { FIXTURE_CORPUS, ingestArgs, type ScoredRun, scoreCorpusRun } from "./corpus/score-corpus.ts";
+import {
+  addCounts,
+  emptyCounts,
+  formatScoreTable,
+  parseJsonLines,
+  scoreRun,
+  scoresOf,
+} from "./corpus/score-ingest.ts";
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
+
+/** Totals over the fixture runs; targets: content ≥ 99.9 %, component ≥ 98 %, multi-line ≥ 99 %, exact ≥ 95 %. */
+const FLOORS = { content: 0.986, component: 0.995, multiLineWhole: 0.974, recordsExact: 0.643 };
+
+const runs = listCorpusRuns(FIXTURE_CORPUS).map((name) => loadCorpusRun(FIXTURE_CORPUS, name));
+
+describe("ingest over real PyTorch runs with ground truth", () => {
+  it("scores at or above the floors, per run and in total", async () => {
+    const scored: ScoredRun[] = [];
+    for (const r of runs) scored.push(await scoreCorpusRun(r));
+    console.log(`ingest vs. ground truth (${FIXTURE_CORPUS})\n${formatScoreTable(scored)}`);
+    for (const s of scored) expect(s.exitCode, `${s.name}: ${s.stderr}`).toBe(0);
+    const total = scoresOf(scored.reduce((sum, s) => addCounts(sum, s.counts), emptyCounts()));
+    expect(total.content).toBeGreaterThanOrEqual(FLOORS.content);
+    expect(total.component).toBeGreaterThanOrEqual(FLOORS.component);
+    expect(total.multiLineWhole).toBeGreaterThanOrEqual(FLOORS.multiLineWhole);
+    expect(total.recordsExact).toBeGreaterThanOrEqual(FLOORS.recordsExact);
+  });
+
+  // One real child process per workload: the installed command line, environment and stdout.
+  const byWorkload = new Map(runs.map((r) => [r.workload, r]));
+  it.each([...byWorkload.values()].map((r) => [r.workload, r] as const))(
+    "%s: the ingest command in a child process gives what the in-process run gives",
+    async (_workload, corpusRun) => {
+      const { stdout } = await run(
+        process.execPath,
+        ["--conditions=development", "--no-warnings", CLI, ...ingestArgs(corpusRun)],
+        {
+          env: { PATH: process.env.PATH, ...corpusRun.env },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
+      const child = scoreRun(corpusRun, parseJsonLines(stdout));
+      const inProcess = await scoreCorpusRun(corpusRun);
+      expect(child).toEqual(inProcess.counts);
+      expect(child.truthLines).toBeGreaterThan(0);
+    },
+  );
+});
