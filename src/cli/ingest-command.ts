@@ -14,6 +14,7 @@ import {
 } from "../ingest/pytorch-log-parser.ts";
 import { type InputEvent, readFile, readStream } from "../ingest/read-input.ts";
 import { INGEST_ATTRIBUTES, type ToLogRecordOptions, toLogRecord } from "../ingest/to-log-record.ts";
+import { createOpenModuleResolver } from "../language/module-resolver.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar, readServiceName } from "../otel/env.ts";
@@ -75,7 +76,7 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
   }
   // Shared with the run: once stdout is broken (EPIPE), nothing more is written to it.
   const stdout: StdoutState = { broken: false };
-  let pipeline: IngestPipeline;
+  let pipeline: { pipeline: IngestPipeline; userModule: string | undefined };
   try {
     pipeline = createPipeline(options, io, stdout);
   } catch (error) {
@@ -83,7 +84,7 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
     io.stderr(`${error.message}\n`);
     return 1;
   }
-  return new IngestRun(io, options, deps, pipeline, stdout).run();
+  return new IngestRun(io, options, deps, pipeline.pipeline, stdout, pipeline.userModule).run();
 }
 
 /**
@@ -93,7 +94,11 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
  * here would drop every DEBUG and INFO record the user asked PyTorch to print. An empty TORCH_LOGS means
  * unset, as everywhere in this library.
  */
-function createPipeline(options: IngestOptions, io: CliIo, stdout: StdoutState): IngestPipeline {
+function createPipeline(
+  options: IngestOptions,
+  io: CliIo,
+  stdout: StdoutState,
+): { pipeline: IngestPipeline; userModule: string | undefined } {
   const registry = torchRegistry();
   const fromEnv = readEnvVar(registry.envVar, io.env).value;
   const value = options.torchLogs ?? (fromEnv?.trim() ? fromEnv : undefined);
@@ -102,6 +107,8 @@ function createPipeline(options: IngestOptions, io: CliIo, stdout: StdoutState):
       ? undefined
       : new TorchLogs({
           registry,
+          // PyTorch accepted the value that printed this output: any module name in it was importable there.
+          resolveModule: createOpenModuleResolver(),
           settings: value,
           mode: options.lossy ? "lossy" : "strict",
           onWarning: (message) => io.stderr(`${PREFIX}: ${message}\n`),
@@ -114,13 +121,16 @@ function createPipeline(options: IngestOptions, io: CliIo, stdout: StdoutState):
           io.stdout(text);
         })
       : otlpLogExporterFromEnv(io.env);
-  return new IngestPipeline({
+  // The modules outside torch that TORCH_LOGS names (PyTorch registers each as an alias of its own).
+  const userModules = torchLogs === undefined ? [] : [...torchLogs.settings.addedAliases.keys()];
+  const pipeline = new IngestPipeline({
     exporter,
     ...(torchLogs !== undefined && { torchLogs }),
     serviceName: options.serviceName ?? readServiceName(io.env) ?? DEFAULT_SERVICE_NAME,
     batch: batchOptionsFromEnv(io.env),
     onFirstLoss: (message) => io.stderr(`${PREFIX}: ${message}\n`),
   });
+  return { pipeline, userModule: userModules.length === 1 ? userModules[0] : undefined };
 }
 
 /** Text decoding and record reassembly of one input (a file, stdin, or a followed file until it resets). */
@@ -171,6 +181,7 @@ class IngestRun {
     deps: IngestDeps,
     pipeline: IngestPipeline,
     stdout: StdoutState,
+    userModule: string | undefined,
   ) {
     this.#io = io;
     this.#stdout = stdout;
@@ -184,6 +195,7 @@ class IngestRun {
       utcOffsetMinutes: options.utcOffsetMinutes ?? hostUtcOffsetMinutes,
       ...(options.year !== undefined && { year: options.year }),
       otherScope: options.otherScope,
+      ...(userModule !== undefined && { userModule }),
     };
     this.#signal = deps.signal;
   }
