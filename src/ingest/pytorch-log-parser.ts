@@ -8,7 +8,8 @@
 //    Runs are tracked per stream (wrapper + rank + pid/thread id) because workers multiplexed into one
 //    output interleave line by line (vLLM); a record stays open while lines of other streams or other
 //    output pass, for at most `maxInterleavedLines` lines. Separate logging calls that print an
-//    identical prefix (same microsecond, same source line) merge; the format cannot tell them apart.
+//    identical prefix (same millisecond, same source line) are told apart by the shape of their lines
+//    (record-boundary.ts): a line that starts the way the record's first line did starts a new record.
 // 2. Unprefixed lines are folded into the record of the line just before them only when they must
 //    belong to it; otherwise they are "other" records. Never attached: blank lines, lines that look
 //    like another logger's header, lines without the record's wrapper. Attached:
@@ -41,6 +42,7 @@ import type {
   PytorchLogParserStats,
   PytorchLogRecord,
 } from "./pytorch-log-record.ts";
+import { startsNewRecord } from "./record-boundary.ts";
 import { type Entry, streamKey, type TorchEntry, toRecord } from "./record-entry.ts";
 
 export type {
@@ -207,7 +209,13 @@ export class PytorchLogParser {
     // two records even when identical; glued text can only precede a record's first line.
     const samePrefix =
       open !== undefined && open.header.prefix === header.prefix && header.format !== "torchdynamo";
-    if (open !== undefined && !open.done && samePrefix && header.glued === "") {
+    if (
+      open !== undefined &&
+      !open.done &&
+      samePrefix &&
+      header.glued === "" &&
+      !startsNewRecord(open.lines[0] ?? "", header.message, open.lineCount)
+    ) {
       this.#extend(open, header.message, truncated, false);
       return;
     }

@@ -1,0 +1,88 @@
+// Rule 1a of PytorchLogParser: where, inside a run of lines with one prefix, a new record starts.
+//
+// PyTorch prints msecs truncated to whole milliseconds (CPython 3.11, gh-89047) and no thread id, so
+// separate records from one call site within one millisecond carry identical prefixes: a quarter of the
+// records of a real `+all` run (`TRACE LOAD_FAST x []`, `track_symint …`, `Registered template heuristic: …`,
+// `run_node …`, thread messages). The text still shows it: such a record starts the way the previous one did,
+// while the continuation lines of a real multi-line message (graph code, guard trees, tracebacks, tables)
+// are indented, or start with other words than the message's first line.
+
+/**
+ * Whether `line`, which repeats the prefix of a record whose first message line is `first`, is the first
+ * line of a new record of the same kind rather than a continuation:
+ * - both start with the same word (`TRACE`, `track_symint`, `Registered`), followed by words of the same
+ *   kind (`LOAD_FAST` / `LOAD_CONST`; not `Graph break …` / `Graph Break Reason: …`, which continues);
+ * - both start with words that differ only after their last `_` (`topological_sort_bfs` / `…_dfs`), or
+ *   dotted names of the same shape (`prim.device.default (…)` / `aten.detach.default (…)`);
+ * - the record is one indented object repr and the line another at the same indentation (the fusion log's
+ *   `  SchedulerNode(name='op1'), …` then `  ExternKernelSchedulerNode(name='op2')`). Any other indented
+ *   first line is a message that starts indented or the tail of one (a traceback cut by the start of the
+ *   input), which its next lines continue.
+ */
+export function startsNewRecord(first: string, line: string, lineCount: number): boolean {
+  if (line === "") return false;
+  const indent = indentOf(first);
+  if (indent > 0) {
+    return (
+      lineCount === 1 &&
+      indentOf(line) === indent &&
+      REPR.test(first.slice(indent)) &&
+      REPR.test(line.slice(indent))
+    );
+  }
+  if (!isWordStart(first.charCodeAt(0)) || indentOf(line) > 0) return false;
+  const a = firstWord(first);
+  const b = firstWord(line);
+  if (b === "") return false;
+  const sameKindNext = () => kindOf(secondWord(first, a)) === kindOf(secondWord(line, b));
+  if (a === b) return sameKindNext();
+  if (DOTTED.test(a) && shapeOf(a) === shapeOf(b)) return true;
+  const underscore = a.lastIndexOf("_");
+  return (
+    underscore >= 4 &&
+    WORD.test(a) &&
+    WORD.test(b) &&
+    b.startsWith(a.slice(0, underscore + 1)) &&
+    sameKindNext()
+  );
+}
+
+const WORD = /^\w+$/;
+const REPR = /^[A-Z]\w*\(/;
+const DOTTED = /^[a-z]+\.[\w.]+$/;
+
+function indentOf(text: string): number {
+  let i = 0;
+  while (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09) i++;
+  return i;
+}
+
+function isWordStart(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f;
+}
+
+function firstWord(text: string): string {
+  const space = text.indexOf(" ");
+  return space === -1 ? text : text.slice(0, space);
+}
+
+function secondWord(text: string, first: string): string {
+  const start = first.length + 1;
+  if (start >= text.length) return "";
+  const space = text.indexOf(" ", start);
+  return space === -1 ? text.slice(start) : text.slice(start, space);
+}
+
+/** A word's kind: its first character's class (upper, lower or `_`, digit, or the character) and a final `:`. */
+function kindOf(word: string): string {
+  if (word === "") return "";
+  const c = word.charAt(0);
+  const cls =
+    c >= "A" && c <= "Z" ? "A" : (c >= "a" && c <= "z") || c === "_" ? "a" : c >= "0" && c <= "9" ? "0" : c;
+  return word.endsWith(":") ? `${cls}:` : cls;
+}
+
+/** `prim.device.default` → `w.w.w`. */
+function shapeOf(word: string): string {
+  return word.replace(/\w+/g, "w");
+}
