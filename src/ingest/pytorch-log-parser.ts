@@ -14,7 +14,8 @@
 //    belong to it; otherwise they are "other" records. Never attached: blank lines, lines that look
 //    like another logger's header, lines without the record's wrapper. Attached:
 //    a. the header's message is empty: the message continues on the next lines (PyTorch 2.0 logs that
-//       start with "\n", or a paste hard-wrapped after the prefix), up to a blank line;
+//       start with "\n", whose empty first line is kept, or a glog paste hard-wrapped after the prefix,
+//       which the trace id / artifact at the start of the next line shows), up to a blank line;
 //    b. the header is the record's only line and leaves a bracket open: a hard wrap, up to the line
 //       that closes it;
 //    c. formats that only prefix the first line: "conservative" attaches only what cannot be print
@@ -34,6 +35,7 @@
 import { acceptsContinuation, TRACEBACK_START } from "./continuation-rules.ts";
 import { omitUndefined } from "./omit-undefined.ts";
 import { COMPILE_ID_SOURCE, parseCompileId } from "./parse-compile-id.ts";
+import { DEFAULT_CUSTOM_LEVELS } from "./parse-log-level.ts";
 import { parsePytorchLine } from "./parse-pytorch-line.ts";
 import type { OtherLine, TorchLogLine } from "./pytorch-log-line.ts";
 import type {
@@ -42,8 +44,8 @@ import type {
   PytorchLogParserStats,
   PytorchLogRecord,
 } from "./pytorch-log-record.ts";
-import { startsNewRecord } from "./record-boundary.ts";
-import { type Entry, streamKey, type TorchEntry, toRecord } from "./record-entry.ts";
+import { liftFalseTags, startsNewRecord } from "./record-boundary.ts";
+import { type Entry, streamKey, type TorchEntry, toOtherRecord, toRecord } from "./record-entry.ts";
 
 export type {
   OtherLogRecord,
@@ -60,6 +62,7 @@ const DEFAULTS = {
   maxInterleavedLines: 32,
   maxBufferedChars: 4_194_304,
   maxLineChars: 1_048_576,
+  levels: DEFAULT_CUSTOM_LEVELS,
 } as const satisfies Required<PytorchLogParserOptions>;
 
 // A hard wrap between the glog prefix and its trace id (alcf_aurora sample): `[0/0] message`.
@@ -181,7 +184,7 @@ export class PytorchLogParser {
   }
 
   #processLine(text: string, truncated: boolean): void {
-    const parsed = parsePytorchLine(text);
+    const parsed = parsePytorchLine(text, this.#options.levels);
     if (parsed.kind === "torch") {
       this.#takeHeader(parsed, truncated);
     } else if (!this.#attach(parsed, truncated)) {
@@ -207,6 +210,7 @@ export class PytorchLogParser {
     const open = this.#streams.get(key);
     // The torchdynamo format prints no time and prefixes only a record's first line, so two headers are
     // two records even when identical; glued text can only precede a record's first line.
+    if (open !== undefined && !open.done && header.glued === "") liftFalseTags(open, header);
     const samePrefix =
       open !== undefined && open.header.prefix === header.prefix && header.format !== "torchdynamo";
     if (
@@ -270,20 +274,28 @@ export class PytorchLogParser {
     if (!line.line.startsWith(wrapper)) return false;
     let content = line.line.slice(wrapper.length);
     if (content.trim() === "") return false;
+    const header = entry.header;
+    let lifted: RegExpExecArray | null = null;
+    if (entry.lineCount === 1 && entry.lines[0]?.trim() === "" && header.format.startsWith("glog")) {
+      // Rule 2a in the glog formats, which prefix every line: an unprefixed line after an empty message is
+      // other output (a print after `log.info("")`), unless it starts with the trace id / artifact of a
+      // prefix hard-wrapped before them (alcf_aurora sample); then the empty message was the wrap's.
+      if (entry.compileId !== undefined || entry.artifact !== undefined) return false;
+      lifted = WRAPPED_TAGS.exec(content);
+      if (lifted === null || lifted[0].length === 0) return false;
+    }
     if (!acceptsContinuation(entry, content, this.#options.continuation)) return false;
-    if (entry.wrap === "next-line" && entry.unprefixedLineCount === 0) {
-      // Rule 2a: the empty header message was the format's, not the author's. A glog prefix wrapped
-      // before its trace id leaves ` [0/0] [__x]` at the start of the next line; put them back.
+    // A format that prefixes every line printed the empty message only because a paste wrapped it; PyTorch
+    // 2.0's bracket format (no trace id) prefixed the first line only, so its message started with "\n".
+    if (entry.wrap === "next-line" && entry.unprefixedLineCount === 0 && header.compileId !== undefined) {
       entry.dropFirstLine = true;
-      const isGlog = entry.header.format === "glog" || entry.header.format === "glog-transitional";
-      const tags = isGlog && entry.compileId === undefined && entry.artifact === undefined;
-      const m = tags ? WRAPPED_TAGS.exec(content) : null;
-      if (m !== null && m[0].length > 0) {
-        const traceId = m.groups?.traceId;
-        entry.compileId = traceId === undefined ? undefined : parseCompileId(traceId);
-        entry.artifact = m.groups?.artifact;
-        content = content.slice(m[0].length);
-      }
+    }
+    if (lifted !== null) {
+      entry.dropFirstLine = true;
+      const traceId = lifted.groups?.traceId;
+      entry.compileId = traceId === undefined ? undefined : parseCompileId(traceId);
+      entry.artifact = lifted.groups?.artifact;
+      content = content.slice(lifted[0].length);
     }
     this.#extend(entry, content, truncated, true);
     return true;
@@ -357,25 +369,7 @@ export class PytorchLogParser {
       this.#bufferedLines--;
       this.#stats.otherRecords++;
       this.#stats.recordsOut++;
-      const lookalike = entry.line.lookalike;
-      this.#out.push(
-        lookalike === undefined
-          ? {
-              kind: "other",
-              text: entry.line.line,
-              lineCount: 1,
-              firstLineNumber: entry.firstLineNumber,
-              truncated: entry.truncated,
-            }
-          : {
-              kind: "other",
-              text: entry.line.line,
-              lookalike,
-              lineCount: 1,
-              firstLineNumber: entry.firstLineNumber,
-              truncated: entry.truncated,
-            },
-      );
+      this.#out.push(toOtherRecord(entry));
       return;
     }
     this.#bufferedLines -= entry.lineCount;

@@ -1,5 +1,6 @@
 // What PytorchLogParser returns and is configured with: reassembled torch records, other lines, options,
 // counters and the size of what it holds back.
+import type { CustomLevels } from "./parse-log-level.ts";
 import type { OtherLine, TorchLogLine } from "./pytorch-log-line.ts";
 
 /**
@@ -60,6 +61,12 @@ export interface PytorchLogParserOptions {
   readonly maxBufferedChars?: number;
   /** Lines longer than this are cut (the record is marked `truncated`). Default: `1_048_576`. */
   readonly maxLineChars?: number;
+  /**
+   * Level numbers of custom level names, which PyTorch prints in full (`NOTICE0102 …`). A name not listed
+   * gets the level its name's band says (`TRACE…` 5, `VERBOSE` 15, `SUCCESS` 25, …), else INFO.
+   * Default: `NOTICE` = 25 (`DEFAULT_CUSTOM_LEVELS`).
+   */
+  readonly levels?: CustomLevels;
 }
 
 /** Counters since construction. `linesIn === Σ records' lineCount + skippedLines` after `end()`. */

@@ -1,3 +1,6 @@
+import type { TorchLogLine } from "./pytorch-log-line.ts";
+import type { TorchEntry } from "./record-entry.ts";
+
 // Rule 1a of PytorchLogParser: where, inside a run of lines with one prefix, a new record starts.
 //
 // PyTorch prints msecs truncated to whole milliseconds (CPython 3.11, gh-89047) and no thread id, so
@@ -47,6 +50,30 @@ export function startsNewRecord(first: string, line: string, lineCount: number):
   );
 }
 
+/**
+ * A trace id and an artifact tag repeat on every line of their record. When the line after a record's
+ * first line has the same prefix minus tags at its end, those tags were the start of the first line's
+ * message (`shop/cart.py:21] [0/0] user text`, then `shop/cart.py:21] more`): they go back into it, and
+ * the record takes the line's prefix, so the line can continue it.
+ */
+export function liftFalseTags(entry: TorchEntry, line: TorchLogLine): void {
+  const prefix = entry.header.prefix;
+  if (entry.lineCount !== 1 || prefix.length <= line.prefix.length || !prefix.startsWith(line.prefix)) return;
+  const tags = prefix.slice(line.prefix.length);
+  if (!TAGS_ONLY.test(tags) || entry.header.format !== "glog" || line.format !== "glog") return;
+  const first = entry.lines[0] ?? "";
+  entry.lines[0] = first === "" ? tags.slice(1) : `${tags.slice(1)} ${first}`;
+  const { compileId: _id, artifact: _artifact, ...rest } = entry.header;
+  entry.header = {
+    ...rest,
+    prefix: line.prefix,
+    ...(line.compileId !== undefined && { compileId: line.compileId }),
+  };
+  entry.compileId = line.compileId;
+  entry.artifact = undefined;
+}
+
+const TAGS_ONLY = /^(?: \[[^\]\s]+\])+$/;
 const WORD = /^\w+$/;
 const REPR = /^[A-Z]\w*\(/;
 const DOTTED = /^[a-z]+\.[\w.]+$/;

@@ -6,7 +6,7 @@
 // have: scope = the logger name, severity = `std_to_otel(levelno)`, body = the message.
 
 import { type Attributes, SeverityNumber } from "@opentelemetry/api";
-import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "../language/severity.ts";
+import { pythonLevelToSeverityNumber } from "../language/severity.ts";
 import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../otel/attributes.ts";
 import type { PytorchLogTime } from "./pytorch-log-line.ts";
 import type { OtherLogRecord, PytorchLogRecord, TorchLogRecord } from "./pytorch-log-parser.ts";
@@ -121,7 +121,8 @@ export interface MappedLogRecord {
  *   the `userModule` option for call sites outside torch), the printed logger name without its
  *   `.__artifact` suffix in the older ones; {@link FALLBACK_TORCH_SCOPE} when the path is not a Python
  *   module (`<string>`); {@link OTHER_LINES_SCOPE} for non-PyTorch lines;
- * - severity: `std_to_otel(levelno)` and the level name, as the Python OpenTelemetry handler maps them;
+ * - severity: `std_to_otel(levelno)` and the level name as printed (custom names too), as the Python
+ *   OpenTelemetry handler maps them;
  *   non-PyTorch lines have no level, so their severity is UNSPECIFIED (0), which no TORCH_LOGS level
  *   filters out;
  * - body: the message lines joined with `\n`, or the whole line for non-PyTorch lines;
@@ -162,7 +163,8 @@ function mapTorchRecord(record: TorchLogRecord, options: ToLogRecordOptions): Ma
     scope: scopeOf(record, options.userModule),
     ...(timestamp !== undefined && { timestamp }),
     severityNumber: pythonLevelToSeverityNumber(record.levelno),
-    severityText: pythonLevelToSeverityText(record.levelno),
+    // The printed name, custom ones included (`NOTICE`, `Level 15`); WARNING is WARN as in the Python handler.
+    severityText: record.levelName === "WARNING" ? "WARN" : record.levelName,
     body: record.message,
     attributes,
   };

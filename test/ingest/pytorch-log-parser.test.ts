@@ -172,9 +172,10 @@ describe("PytorchLogParser unprefixed continuation lines", () => {
         "step 1",
       ),
       shape: ["torch@1+3", "other@4+1", "other@5+1"],
+      // The message started with "\n": 2.0 prefixed only its first line, which is kept, empty.
       first: {
         message:
-          "DDPOptimizer used bucket cap 25000000 and produced the following buckets:\n│   Index │   Size (b) │",
+          "\nDDPOptimizer used bucket cap 25000000 and produced the following buckets:\n│   Index │   Size (b) │",
       },
     },
     {
