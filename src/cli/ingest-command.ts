@@ -5,8 +5,10 @@
 import { once } from "node:events";
 import { basename, resolve } from "node:path";
 import type { Attributes } from "@opentelemetry/api";
+import { compileLogFormatMatcher, type LogFormatMatcher } from "../ingest/compile-log-format-matcher.ts";
 import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
 import { JsonLinesLogRecordExporter } from "../ingest/json-lines-log-record-exporter.ts";
+import { DEFAULT_CUSTOM_LEVELS } from "../ingest/parse-log-level.ts";
 import {
   PytorchLogParser,
   type PytorchLogParserOptions,
@@ -79,14 +81,27 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
   // Shared with the run: once stdout is broken (EPIPE), nothing more is written to it.
   const stdout: StdoutState = { broken: false };
   let pipeline: { pipeline: IngestPipeline; userModule: string | undefined };
+  let logFormat: LogFormatMatcher | undefined;
   try {
+    const format = options.logFormat ?? readEnvVar("TORCH_LOGS_FORMAT", io.env).value;
+    // PyTorch ignores an empty TORCH_LOGS_FORMAT, as this library does every empty variable.
+    logFormat = format === undefined || format === "" ? undefined : compileLogFormatMatcher(format);
     pipeline = createPipeline(options, io, stdout);
   } catch (error) {
     if (!isTorchLogsError(error) && !(error instanceof OtlpConfigError)) throw error;
     io.stderr(`${error.message}\n`);
     return 1;
   }
-  return new IngestRun(io, options, deps, pipeline.pipeline, stdout, pipeline.userModule).run();
+  const parserOptions: PytorchLogParserOptions = {
+    ...deps.parser,
+    keepOtherLines: !options.skipOther,
+    levels: new Map([...DEFAULT_CUSTOM_LEVELS, ...options.levels]),
+    logFormat,
+  };
+  return new IngestRun(io, options, deps, pipeline.pipeline, stdout, {
+    parserOptions,
+    userModule: pipeline.userModule,
+  }).run();
 }
 
 /**
@@ -189,7 +204,7 @@ class IngestRun {
     deps: IngestDeps,
     pipeline: IngestPipeline,
     stdout: StdoutState,
-    userModule: string | undefined,
+    { parserOptions, userModule }: { parserOptions: PytorchLogParserOptions; userModule: string | undefined },
   ) {
     this.#io = io;
     this.#stdout = stdout;
@@ -198,7 +213,7 @@ class IngestRun {
     this.#now = deps.now ?? Date.now;
     this.#pollIntervalMs = deps.pollIntervalMs ?? DEFAULT_POLL_MS;
     this.#idleMs = deps.idleMs ?? DEFAULT_POLL_MS;
-    this.#parserOptions = { ...deps.parser, keepOtherLines: !options.skipOther };
+    this.#parserOptions = parserOptions;
     this.#mapOptions = {
       utcOffsetMinutes: options.utcOffsetMinutes ?? hostUtcOffsetMinutes,
       ...(options.year !== undefined && { year: options.year }),

@@ -63,7 +63,9 @@ const DEFAULTS = {
   maxBufferedChars: 4_194_304,
   maxLineChars: 1_048_576,
   levels: DEFAULT_CUSTOM_LEVELS,
-} as const satisfies Required<PytorchLogParserOptions>;
+} as const satisfies Required<Omit<PytorchLogParserOptions, "logFormat">>;
+
+type ParserSettings = Required<Omit<PytorchLogParserOptions, "logFormat">> & PytorchLogParserOptions;
 
 // A hard wrap between the glog prefix and its trace id (alcf_aurora sample): `[0/0] message`.
 const WRAPPED_TAGS = new RegExp(
@@ -76,7 +78,7 @@ const WRAPPED_TAGS = new RegExp(
  * so far, in input order. Call {@link end} once at the end of input.
  */
 export class PytorchLogParser {
-  readonly #options: Required<PytorchLogParserOptions>;
+  readonly #options: ParserSettings;
   /** Entries in input order; `#head` is the first not yet returned. */
   #queue: (Entry | undefined)[] = [];
   #head = 0;
@@ -184,7 +186,8 @@ export class PytorchLogParser {
   }
 
   #processLine(text: string, truncated: boolean): void {
-    const parsed = parsePytorchLine(text, this.#options.levels);
+    const { levels, logFormat } = this.#options;
+    const parsed = logFormat?.match(text, levels) ?? parsePytorchLine(text, levels);
     if (parsed.kind === "torch") {
       this.#takeHeader(parsed, truncated);
     } else if (!this.#attach(parsed, truncated)) {
@@ -208,11 +211,14 @@ export class PytorchLogParser {
   #takeHeader(header: TorchLogLine, truncated: boolean): void {
     const key = this.#streamKey(header);
     const open = this.#streams.get(key);
-    // The torchdynamo format prints no time and prefixes only a record's first line, so two headers are
-    // two records even when identical; glued text can only precede a record's first line.
+    // The torchdynamo and custom formats prefix only a record's first line, so two headers are two
+    // records even when identical; glued text can only precede a record's first line.
     if (open !== undefined && !open.done && header.glued === "") liftFalseTags(open, header);
     const samePrefix =
-      open !== undefined && open.header.prefix === header.prefix && header.format !== "torchdynamo";
+      open !== undefined &&
+      open.header.prefix === header.prefix &&
+      header.format !== "torchdynamo" &&
+      header.format !== "custom";
     if (
       open !== undefined &&
       !open.done &&
@@ -273,7 +279,7 @@ export class PytorchLogParser {
     const { wrapper } = entry.header;
     if (!line.line.startsWith(wrapper)) return false;
     let content = line.line.slice(wrapper.length);
-    if (content.trim() === "") return false;
+    if (content.trim() === "" && entry.header.format !== "custom") return false;
     const header = entry.header;
     let lifted: RegExpExecArray | null = null;
     if (entry.lineCount === 1 && entry.lines[0]?.trim() === "" && header.format.startsWith("glog")) {
