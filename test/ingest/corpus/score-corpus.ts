@@ -8,7 +8,13 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { runCliCaptured } from "../../support/run-cli.ts";
 import { type CorpusRun, listCorpusRuns, loadCorpusRun } from "./load-corpus-run.ts";
-import { type Counts, formatScoreTable, parseJsonLines, scoreRun } from "./score-ingest.ts";
+import {
+  type Counts,
+  formatScoreTable,
+  type IngestedRecord,
+  parseJsonLines,
+  scoreRun,
+} from "./score-ingest.ts";
 
 export const FIXTURE_CORPUS = fileURLToPath(new URL("../../fixtures/corpus/", import.meta.url));
 export const SHARED_CORPUS = fileURLToPath(
@@ -19,6 +25,8 @@ export interface ScoredRun {
   readonly name: string;
   readonly run: CorpusRun;
   readonly counts: Counts;
+  /** What ingest printed, parsed. */
+  readonly records: readonly IngestedRecord[];
   readonly exitCode: number;
   readonly stderr: string;
 }
@@ -30,7 +38,8 @@ export function ingestArgs(run: CorpusRun): string[] {
 
 export async function scoreCorpusRun(run: CorpusRun): Promise<ScoredRun> {
   const { code, stdout, stderr } = await runCliCaptured(ingestArgs(run), { ...run.env });
-  return { name: run.name, run, counts: scoreRun(run, parseJsonLines(stdout)), exitCode: code, stderr };
+  const records = parseJsonLines(stdout);
+  return { name: run.name, run, counts: scoreRun(run, records), records, exitCode: code, stderr };
 }
 
 export async function scoreCorpus(dir: string): Promise<ScoredRun[]> {

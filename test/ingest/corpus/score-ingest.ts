@@ -9,6 +9,8 @@ import { type CorpusRun, truthMessageLines } from "./load-corpus-run.ts";
 
 /** One line of `ingest --format jsonl` output, the fields scored. */
 export interface IngestedRecord {
+  readonly timeUnixNano: string;
+  readonly severityNumber: number;
   readonly severityText: string | null;
   readonly scope: string;
   readonly body: string | null;
@@ -155,12 +157,12 @@ export function parseJsonLines(text: string): IngestedRecord[] {
     .map((line) => JSON.parse(line) as IngestedRecord);
 }
 
-const percent = (x: number) => `${(x * 100).toFixed(1).padStart(5)} %`;
+const percent = (x: number) => `${(x * 100).toFixed(2).padStart(6)} %`;
 
 /** A table of the scores, one row per run and a total. */
 export function formatScoreTable(rows: readonly { name: string; counts: Counts }[]): string {
   const total = emptyCounts();
-  const lines = [`${"run".padEnd(28)} lines records  content component  ml-whole     exact`];
+  const lines = [`${"run".padEnd(28)} lines records   content component  ml-whole     exact`];
   for (const { name, counts } of rows) {
     addCounts(total, counts);
     lines.push(formatRow(name, counts));
