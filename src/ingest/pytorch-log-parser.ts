@@ -33,6 +33,7 @@
 // partial line of at most `maxLineChars`, whatever the input size.
 
 import { acceptsContinuation, TRACEBACK_START } from "./continuation-rules.ts";
+import { LineSplitter } from "./line-splitter.ts";
 import { omitUndefined } from "./omit-undefined.ts";
 import { COMPILE_ID_SOURCE, parseCompileId } from "./parse-compile-id.ts";
 import { DEFAULT_CUSTOM_LEVELS } from "./parse-log-level.ts";
@@ -89,8 +90,7 @@ export class PytorchLogParser {
   /** The previous header and its stream key: consecutive headers are mostly of one stream. */
   #keyHeader: TorchLogLine | undefined;
   #key = "";
-  #partial = "";
-  #partialTruncated = false;
+  readonly #lines: LineSplitter;
   #lineNumber = 0;
   #bufferedChars = 0;
   #bufferedLines = 0;
@@ -108,20 +108,13 @@ export class PytorchLogParser {
 
   constructor(options: PytorchLogParserOptions = {}) {
     this.#options = { ...DEFAULTS, ...omitUndefined(options) };
+    this.#lines = new LineSplitter(this.#options.maxLineChars);
   }
 
   /** Adds a chunk of text and returns the records it completed. */
   push(chunk: string): PytorchLogRecord[] {
     if (this.#ended) throw new Error("PytorchLogParser: push() after end()");
-    let start = 0;
-    for (;;) {
-      const newline = chunk.indexOf("\n", start);
-      if (newline === -1) break;
-      this.#appendPartial(chunk.slice(start, newline));
-      this.#takeLine();
-      start = newline + 1;
-    }
-    this.#appendPartial(chunk.slice(start));
+    this.#lines.push(chunk, this.#onLine);
     return this.#takeOutput();
   }
 
@@ -139,7 +132,7 @@ export class PytorchLogParser {
   /** Ends the input: a last line without a newline counts as a line. Returns the remaining records. */
   end(): PytorchLogRecord[] {
     if (this.#ended) return [];
-    if (this.#partial.length > 0 || this.#partialTruncated) this.#takeLine();
+    this.#lines.end(this.#onLine);
     this.#ended = true;
     return this.flush();
   }
@@ -153,29 +146,11 @@ export class PytorchLogParser {
       records: this.#queue.length - this.#head,
       lines: this.#bufferedLines,
       chars: this.#bufferedChars,
-      partialLineChars: this.#partial.length,
+      partialLineChars: this.#lines.partialLength,
     };
   }
 
-  #appendPartial(text: string): void {
-    if (text.length === 0) return;
-    // One char beyond the limit, so that a line of exactly maxLineChars followed by `\r\n` is not cut.
-    const room = this.#options.maxLineChars + 1 - this.#partial.length;
-    if (text.length > room) this.#partialTruncated = true;
-    if (room > 0) this.#partial += text.length > room ? text.slice(0, room) : text;
-  }
-
-  #takeLine(): void {
-    let text = this.#partial;
-    let truncated = this.#partialTruncated;
-    this.#partial = "";
-    this.#partialTruncated = false;
-    // CRLF: the `\r` may have arrived in an earlier chunk than the `\n`, so strip it per line.
-    if (!truncated && text.endsWith("\r")) text = text.slice(0, -1);
-    if (text.length > this.#options.maxLineChars) {
-      text = text.slice(0, this.#options.maxLineChars);
-      truncated = true;
-    }
+  readonly #onLine = (text: string, truncated: boolean): void => {
     this.#lineNumber++;
     this.#stats.linesIn++;
     if (truncated) this.#stats.truncatedLines++;
@@ -183,7 +158,7 @@ export class PytorchLogParser {
     this.#expire();
     this.#enforceBound();
     this.#drain();
-  }
+  };
 
   #processLine(text: string, truncated: boolean): void {
     const { levels, logFormat } = this.#options;

@@ -256,6 +256,11 @@ describe("PytorchLogParser input handling", () => {
     expectFields(records[1], { kind: "other", text: "plain" });
   });
 
+  it("keeps a message's own \\r before the newline in LF output (a `\\r\\n` in a message)", () => {
+    const [record] = parsePytorchLog(`${G1} a\n${G1} crlf\r\n${G1} next\n`);
+    expectFields(record, { kind: "torch", message: "a\ncrlf\r\nnext" });
+  });
+
   it("keeps a lone \\r (tqdm redraws) inside the line", () => {
     const [record] = parsePytorchLog(`10%|#\r20%|##\r${G1} a\n`);
     expectFields(record, { kind: "torch", glued: "10%|#\r20%|##\r", message: "a" });
