@@ -3,6 +3,7 @@
 // Pure (a cache of path → module name aside); grouping lines into records is PytorchLogParser's job.
 
 import { torchRegistry } from "../language/torch-registry.ts";
+import { classifyOther } from "./classify-other-line.ts";
 import { COMPILE_ID_SOURCE, parseCompileId } from "./parse-compile-id.ts";
 import {
   type CustomLevels,
@@ -114,15 +115,6 @@ const TORCHDYNAMO = compile(
 // is matched by the header patterns first, so it never reaches this. Sticky: matched at an index.
 const WRAPPER_TOKEN =
   /(?:\((?:[A-Za-z_][\w.-]*)?(?:,? ?[A-Za-z_]\w*=[^\s(),]+)+\) |\[[A-Za-z][\w.-]*\]: ?|[ \t]+)/y;
-
-const C10 = /^(?:\[rank\d+\]:)?\[[IWEF]\d{3,4} \d{2}:\d{2}:\d{2}\.\d{9} [^:\]]+:\d+\]/;
-const LOG_LOOKALIKE = new RegExp(
-  [
-    String.raw`^\[?(?:DEBUG|INFO|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\]?[\s:]`, // vLLM, etcd, basicConfig
-    String.raw`^\[?\d{4}[-/:.]\d{2}[-/:.]\d{2}[ T:_-]\d{2}`, // timestamp first: torchtitan, oneCCL
-    String.raw`^[IWEF]\d{4,8} \d{2}:\d{2}:\d{2}\.\d+ `, // C++ glog
-  ].join("|"),
-);
 
 /**
  * Classifies one physical line (without its line terminator) as a torch._logging line in any format, or
@@ -383,18 +375,4 @@ function scopeOfPath(path: string): string | undefined {
   if (SCOPES.size >= MAX_SCOPES) SCOPES.clear();
   SCOPES.set(path, scope ?? null);
   return scope;
-}
-
-const LOOKALIKE_FIRST_CHARS = "[0123456789DIWECF";
-
-/** `start` is the length of the line's wrapper. */
-function classifyOther(line: string, start: number): OtherLine {
-  // Every lookalike header starts with `[`, a digit or the first letter of a level name.
-  const first = line.charAt(start);
-  if (first !== "" && LOOKALIKE_FIRST_CHARS.includes(first)) {
-    const content = start === 0 ? line : line.slice(start);
-    if (C10.test(content)) return { kind: "other", line, lookalike: "c10" };
-    if (LOG_LOOKALIKE.test(content)) return { kind: "other", line, lookalike: "log" };
-  }
-  return { kind: "other", line };
 }
