@@ -16,8 +16,8 @@ import {
 } from "../ingest/pytorch-log-parser.ts";
 import { type InputEvent, readFile, readStream } from "../ingest/read-input.ts";
 import { INGEST_ATTRIBUTES, type ToLogRecordOptions, toLogRecord } from "../ingest/to-log-record.ts";
+import { validSettingNames } from "../language/format-help.ts";
 import { createOpenModuleResolver } from "../language/module-resolver.ts";
-import type { Registry } from "../language/registry.ts";
 import { isNearMiss } from "../language/suggest-names.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
@@ -126,7 +126,7 @@ function createPipeline(
           registry,
           // PyTorch accepted the value that printed this output: any module name in it was importable there.
           // Near-misses of registered names (`aot_grpahs`) are typos PyTorch would have refused.
-          resolveModule: createOpenModuleResolver((name) => isNearMiss(name, registeredNames(registry))),
+          resolveModule: createOpenModuleResolver((name) => isNearMiss(name, validSettingNames(registry))),
           settings: value,
           mode: options.lossy ? "lossy" : "strict",
           onWarning: (message) => io.stderr(`${PREFIX}: ${message}\n`),
@@ -149,11 +149,6 @@ function createPipeline(
     onFirstLoss: (message) => io.stderr(`${PREFIX}: ${message}\n`),
   });
   return { pipeline, userModule: userModules.length === 1 ? userModules[0] : undefined };
-}
-
-/** The names a TORCH_LOGS item can spell besides modules: `all`, the aliases and the artifacts. */
-function registeredNames(registry: Registry): string[] {
-  return ["all", ...registry.aliases.keys(), ...registry.artifacts.keys()];
 }
 
 /** Text decoding and record reassembly of one input (a file, stdin, or a followed file until it resets). */

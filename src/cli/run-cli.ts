@@ -1,7 +1,7 @@
 // The commands and their dispatch. Returns exit codes; never touches process.* (src/cli.ts does).
 import { formatCollectorFilterConfig } from "../collector/collector-filter.ts";
 import { explainSettings } from "../language/explain-settings.ts";
-import { formatHelp } from "../language/format-help.ts";
+import { formatHelp, validSettingNames } from "../language/format-help.ts";
 import {
   createModuleSpecResolver,
   createOpenModuleResolver,
@@ -124,7 +124,7 @@ function explain(io: CliIo, args: readonly string[]): number {
  * mean"; with `--python PATH`, names resolve exactly as PyTorch resolves them there.
  */
 function explainModuleResolver(registry: Registry, value: string | undefined, python: string | undefined) {
-  const names = ["all", ...registry.aliases.keys(), ...registry.artifacts.keys()];
+  const names = validSettingNames(registry);
   if (python === undefined) return createOpenModuleResolver((name) => isNearMiss(name, names));
   const known = new Set(names);
   const items = (value ?? "")
