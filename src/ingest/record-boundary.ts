@@ -15,7 +15,8 @@ import type { TorchEntry } from "./record-entry.ts";
  * line of a new record of the same kind rather than a continuation:
  * - both start with the same word (`TRACE`, `track_symint`, `Registered`), followed by words of the same
  *   kind (`LOAD_FAST` / `LOAD_CONST`; not `Graph break …` / `Graph Break Reason: …`, which continues);
- * - both start with words that differ only after their last `_` (`topological_sort_bfs` / `…_dfs`), or
+ * - both start with words that differ only in their digits (`Thread-1 tick` / `Thread-2 tick`) or only
+ *   after their last `_` (`topological_sort_bfs` / `…_dfs`), followed by words of the same kind, or with
  *   dotted names of the same shape (`prim.device.default (…)` / `aten.detach.default (…)`);
  * - the record is one indented object repr and the line another at the same indentation (the fusion log's
  *   `  SchedulerNode(name='op1'), …` then `  ExternKernelSchedulerNode(name='op2')`). Any other indented
@@ -39,6 +40,10 @@ export function startsNewRecord(first: string, line: string, lineCount: number):
   if (b === "") return false;
   const sameKindNext = () => kindOf(secondWord(first, a)) === kindOf(secondWord(line, b));
   if (a === b) return sameKindNext();
+  // Words that differ only in their numbers: `Thread-1 tick` / `Thread-2 tick`, `worker3:` / `worker4:`.
+  if (a.length === b.length && HAS_DIGIT.test(a) && a.replace(DIGITS, "0") === b.replace(DIGITS, "0")) {
+    return sameKindNext();
+  }
   if (DOTTED.test(a) && shapeOf(a) === shapeOf(b)) return true;
   const underscore = a.lastIndexOf("_");
   return (
@@ -75,6 +80,8 @@ export function liftFalseTags(entry: TorchEntry, line: TorchLogLine): void {
 
 const TAGS_ONLY = /^(?: \[[^\]\s]+\])+$/;
 const WORD = /^\w+$/;
+const HAS_DIGIT = /\d/;
+const DIGITS = /\d/g;
 const REPR = /^[A-Z]\w*\(/;
 const DOTTED = /^[a-z]+\.[\w.]+$/;
 

@@ -20,6 +20,7 @@ describe("startsNewRecord", () => {
     ["topological_sort_bfs peak memory: 96", "topological_sort_dfs peak memory: 96"],
     ["Generated backward_epilogue:", "Generated compiled_function_forward:"],
     ["worker 1 tick 3", "worker 2 tick 3"],
+    ["Thread-1 tick 0", "Thread-2 tick 0"],
     ["  SchedulerNode(name='op1'), Pointwise(['[3, 4]'])", "  ExternKernelSchedulerNode(name='op2')"],
   ])("%j then %j: two records", (first, line) => {
     expect(startsNewRecord(first, line, 1)).toBe(true);
