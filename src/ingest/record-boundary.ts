@@ -34,7 +34,12 @@ export function startsNewRecord(first: string, line: string, lineCount: number):
       REPR.test(line.slice(indent))
     );
   }
-  if (!isWordStart(first.charCodeAt(0)) || indentOf(line) > 0) return false;
+  const c0 = first.charCodeAt(0);
+  const l0 = line.charCodeAt(0);
+  if (!isWordStart(c0) || l0 === 0x20 || l0 === 0x09) return false;
+  // Most continuation lines start with another character, and only dotted names (`prim.…`/`aten.…`,
+  // lower case) may: leave before cutting words out of the lines, which runs for every continuation line.
+  if (l0 !== c0 && !(c0 >= 0x61 && c0 <= 0x7a)) return false;
   const a = firstWord(first);
   const b = firstWord(line);
   if (b === "") return false;
