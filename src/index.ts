@@ -12,9 +12,12 @@ export type {
 } from "./console/torch-console-log-record-exporter.ts";
 export { TorchConsoleLogRecordExporter } from "./console/torch-console-log-record-exporter.ts";
 export { torchConsoleOptionsFromEnv } from "./console/torch-console-options-from-env.ts";
+export type { LogFormatMatcher } from "./ingest/compile-log-format-matcher.ts";
+export { compileLogFormatMatcher } from "./ingest/compile-log-format-matcher.ts";
 export type { CompileId } from "./ingest/parse-compile-id.ts";
 export { parseCompileId } from "./ingest/parse-compile-id.ts";
-export type { LogLevel } from "./ingest/parse-log-level.ts";
+export type { CustomLevels, LogLevel } from "./ingest/parse-log-level.ts";
+export { DEFAULT_CUSTOM_LEVELS } from "./ingest/parse-log-level.ts";
 export { parsePytorchLine } from "./ingest/parse-pytorch-line.ts";
 export type {
   OtherLine,
@@ -47,10 +50,12 @@ export type { FormatHelpOptions } from "./language/format-help.ts";
 export { formatHelp, formatInvalidSettings, validSettingNames } from "./language/format-help.ts";
 export type { PythonLevelName } from "./language/levels.ts";
 export { DEFAULT_LEVEL, formatPythonLevel, PythonLevel, parsePythonLevelName } from "./language/levels.ts";
-export type { ModuleResolver, ModuleTable } from "./language/module-resolver.ts";
+export type { ModuleResolver, ModuleSpec, ModuleTable } from "./language/module-resolver.ts";
 export {
   chainModuleResolvers,
+  createModuleSpecResolver,
   createModuleTableResolver,
+  createOpenModuleResolver,
   dottedNameResolver,
 } from "./language/module-resolver.ts";
 export type { LossyParseResult, ParseTorchLogsOptions } from "./language/parse-torch-logs.ts";

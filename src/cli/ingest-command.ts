@@ -4,8 +4,10 @@
 
 import { basename, resolve } from "node:path";
 import type { Attributes } from "@opentelemetry/api";
+import { compileLogFormatMatcher, type LogFormatMatcher } from "../ingest/compile-log-format-matcher.ts";
 import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
 import { JsonLinesLogRecordExporter } from "../ingest/json-lines-log-record-exporter.ts";
+import { DEFAULT_CUSTOM_LEVELS } from "../ingest/parse-log-level.ts";
 import {
   PytorchLogParser,
   type PytorchLogParserOptions,
@@ -13,6 +15,9 @@ import {
 } from "../ingest/pytorch-log-parser.ts";
 import { type InputEvent, NotFollowableError, readFile, readStream } from "../ingest/read-input.ts";
 import { INGEST_ATTRIBUTES, type ToLogRecordOptions, toLogRecord } from "../ingest/to-log-record.ts";
+import { validSettingNames } from "../language/format-help.ts";
+import { createOpenModuleResolver } from "../language/module-resolver.ts";
+import { isNearMiss } from "../language/suggest-names.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar, readServiceName } from "../otel/env.ts";
@@ -76,15 +81,28 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
   }
   // Shared with the run: once stdout is broken (EPIPE), nothing more is written to it.
   const stdout: StdoutState = { broken: false };
-  let pipeline: IngestPipeline;
+  let pipeline: { pipeline: IngestPipeline; userModule: string | undefined };
+  let logFormat: LogFormatMatcher | undefined;
   try {
+    const format = options.logFormat ?? readEnvVar("TORCH_LOGS_FORMAT", io.env).value;
+    // PyTorch ignores an empty TORCH_LOGS_FORMAT, as this library does every empty variable.
+    logFormat = format === undefined || format === "" ? undefined : compileLogFormatMatcher(format);
     pipeline = createPipeline(options, io, stdout);
   } catch (error) {
     if (!isTorchLogsError(error) && !(error instanceof OtlpConfigError)) throw error;
     io.stderr(`${error.message}\n`);
     return 1;
   }
-  return new IngestRun(io, options, deps, pipeline, stdout).run();
+  const parserOptions: PytorchLogParserOptions = {
+    ...deps.parser,
+    keepOtherLines: !options.skipOther,
+    levels: new Map([...DEFAULT_CUSTOM_LEVELS, ...options.levels]),
+    logFormat,
+  };
+  return new IngestRun(io, options, deps, pipeline.pipeline, stdout, {
+    parserOptions,
+    userModule: pipeline.userModule,
+  }).run();
 }
 
 /**
@@ -94,7 +112,11 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
  * here would drop every DEBUG and INFO record the user asked PyTorch to print. An empty TORCH_LOGS means
  * unset, as everywhere in this library.
  */
-function createPipeline(options: IngestOptions, io: CliIo, stdout: StdoutState): IngestPipeline {
+function createPipeline(
+  options: IngestOptions,
+  io: CliIo,
+  stdout: StdoutState,
+): { pipeline: IngestPipeline; userModule: string | undefined } {
   const registry = torchRegistry();
   const fromEnv = readEnvVar(registry.envVar, io.env).value;
   const value = options.torchLogs ?? (fromEnv?.trim() ? fromEnv : undefined);
@@ -103,6 +125,9 @@ function createPipeline(options: IngestOptions, io: CliIo, stdout: StdoutState):
       ? undefined
       : new TorchLogs({
           registry,
+          // PyTorch accepted the value that printed this output: any module name in it was importable there.
+          // Near-misses of registered names (`aot_grpahs`) are typos PyTorch would have refused.
+          resolveModule: createOpenModuleResolver((name) => isNearMiss(name, validSettingNames(registry))),
           settings: value,
           mode: options.lossy ? "lossy" : "strict",
           onWarning: (message) => io.stderr(`${PREFIX}: ${message}\n`),
@@ -115,13 +140,16 @@ function createPipeline(options: IngestOptions, io: CliIo, stdout: StdoutState):
           io.stdout(text);
         })
       : otlpLogExporterFromEnv(io.env);
-  return new IngestPipeline({
+  // The modules outside torch that TORCH_LOGS names (PyTorch registers each as an alias of its own).
+  const userModules = torchLogs === undefined ? [] : [...torchLogs.settings.addedAliases.keys()];
+  const pipeline = new IngestPipeline({
     exporter,
     ...(torchLogs !== undefined && { torchLogs }),
     serviceName: options.serviceName ?? readServiceName(io.env) ?? DEFAULT_SERVICE_NAME,
     batch: batchOptionsFromEnv(io.env),
     onFirstLoss: (message) => io.stderr(`${PREFIX}: ${message}\n`),
   });
+  return { pipeline, userModule: userModules.length === 1 ? userModules[0] : undefined };
 }
 
 /** Text decoding and record reassembly of one input (a file, stdin, or a followed file until it resets). */
@@ -172,6 +200,7 @@ class IngestRun {
     deps: IngestDeps,
     pipeline: IngestPipeline,
     stdout: StdoutState,
+    { parserOptions, userModule }: { parserOptions: PytorchLogParserOptions; userModule: string | undefined },
   ) {
     this.#io = io;
     this.#stdout = stdout;
@@ -180,11 +209,12 @@ class IngestRun {
     this.#now = deps.now ?? Date.now;
     this.#pollIntervalMs = deps.pollIntervalMs ?? DEFAULT_POLL_MS;
     this.#idleMs = deps.idleMs ?? DEFAULT_POLL_MS;
-    this.#parserOptions = { ...deps.parser, keepOtherLines: !options.skipOther };
+    this.#parserOptions = parserOptions;
     this.#mapOptions = {
       utcOffsetMinutes: options.utcOffsetMinutes ?? hostUtcOffsetMinutes,
       ...(options.year !== undefined && { year: options.year }),
       otherScope: options.otherScope,
+      ...(userModule !== undefined && { userModule }),
     };
     this.#stop = new GracefulStop({
       graceMs: deps.graceMs ?? DEFAULT_GRACE_MS,

@@ -21,6 +21,10 @@ Options:
   --year YYYY            year of glog-style lines, which print none (default: the latest not ahead of now)
   --utc-offset ±HH:MM    time zone PyTorch printed in, e.g. +02:00 or Z (default: this machine's)
   --other-scope NAME     scope of the lines that are not PyTorch records (default: ${OTHER_LINES_SCOPE})
+  --log-format FMT       the TORCH_LOGS_FORMAT PyTorch printed with: short, basic or a %-format
+                         (default: $TORCH_LOGS_FORMAT if set, else PyTorch's own formats)
+  --level NAME=NUM       number of a custom level name PyTorch printed in full, e.g. NOTICE=25 (the
+                         default for NOTICE); repeatable. Other names get the level of their band, else INFO
   -h, --help             show this text
 
 A summary goes to stderr at the end. Exit code 0, also when records could not be exported; 1 when an input
@@ -39,6 +43,9 @@ export interface IngestOptions {
   readonly year: number | undefined;
   readonly utcOffsetMinutes: number | undefined;
   readonly otherScope: string;
+  readonly logFormat: string | undefined;
+  /** From `--level NAME=NUM`, in order given. */
+  readonly levels: ReadonlyMap<string, number>;
 }
 
 /** A bad `ingest` command line: printed with the usage text, exit 2. */
@@ -78,6 +85,12 @@ export function parseIngestArgs(args: readonly string[]): IngestOptions | "help"
       );
     }
   }
+  const levels = new Map<string, number>();
+  for (const item of values.level ?? []) {
+    const m = /^([A-Za-z_][\w ]*)=(\d{1,3})$/.exec(item);
+    if (m === null) throw new IngestUsageError(`--level must look like NOTICE=25, got "${item}"`);
+    levels.set(m[1] ?? "", Number(m[2]));
+  }
   for (const name of ["service-name", "other-scope"] as const) {
     if (values[name]?.trim() === "") throw new IngestUsageError(`--${name} must not be empty`);
   }
@@ -93,6 +106,8 @@ export function parseIngestArgs(args: readonly string[]): IngestOptions | "help"
     year,
     utcOffsetMinutes,
     otherScope: values["other-scope"] ?? OTHER_LINES_SCOPE,
+    logFormat: values["log-format"],
+    levels,
   };
 }
 
@@ -112,6 +127,8 @@ function parseOptions(args: readonly string[]) {
       year: { type: "string" },
       "utc-offset": { type: "string" },
       "other-scope": { type: "string" },
+      "log-format": { type: "string" },
+      level: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -1,8 +1,15 @@
 // The commands and their dispatch. Returns exit codes; never touches process.* (src/cli.ts does).
 import { formatCollectorFilterConfig } from "../collector/collector-filter.ts";
 import { explainSettings } from "../language/explain-settings.ts";
-import { formatHelp } from "../language/format-help.ts";
+import { formatHelp, validSettingNames } from "../language/format-help.ts";
+import {
+  createModuleSpecResolver,
+  createOpenModuleResolver,
+  type ModuleResolver,
+} from "../language/module-resolver.ts";
 import { parseTorchLogs } from "../language/parse-torch-logs.ts";
+import type { Registry } from "../language/registry.ts";
+import { isNearMiss } from "../language/suggest-names.ts";
 import { TorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar } from "../otel/env.ts";
@@ -11,6 +18,7 @@ import type { CliIo } from "./cli-io.ts";
 import { runIngest } from "./ingest-command.ts";
 import { packageVersion } from "./package-version.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
+import { PythonProbeError, probePythonModules } from "./probe-python-modules.ts";
 import { formatDemoSummary, runDemo } from "./run-demo.ts";
 
 export type { CliIo } from "./cli-io.ts";
@@ -20,7 +28,9 @@ const USAGE = `Usage: torch-logs-otel <command> [options]
 Commands:
   demo [--frames N]          run a simulated torch.compile pipeline logging under $TORCH_LOGS: PyTorch's
                              console format on stderr, or OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
-  explain [VALUE] [--json]   show what a TORCH_LOGS value does (VALUE defaults to $TORCH_LOGS)
+  explain [VALUE] [--json] [--python PATH]
+                             show what a TORCH_LOGS value does (VALUE defaults to $TORCH_LOGS); module
+                             names are taken as importable unless --python names an interpreter to ask
   collector-filter [VALUE] [--ungoverned pass|drop] [--legacy] [--name ID]
                              print an OpenTelemetry Collector filter processor enforcing VALUE
   ingest [FILE...] [options] send PyTorch's console output (stdin or FILEs) as OTel logs; ingest --help
@@ -79,12 +89,20 @@ function usage(io: CliIo, message: string): number {
 }
 
 function explain(io: CliIo, args: readonly string[]): number {
-  const { values, positionals } = parse(args, { json: { type: "boolean" } });
+  const { values, positionals } = parse(args, { json: { type: "boolean" }, python: { type: "string" } });
   if (positionals.length > 1) throw new UsageError("explain takes at most one VALUE");
   const registry = torchRegistry();
   const value = positionals[0] ?? readEnvVar(registry.envVar, io.env).value;
+  let resolveModule: ModuleResolver;
   try {
-    const settings = parseTorchLogs(value, { registry });
+    resolveModule = explainModuleResolver(registry, value, values.python);
+  } catch (error) {
+    if (!(error instanceof PythonProbeError)) throw error;
+    io.stderr(`torch-logs-otel explain: ${error.message}\n`);
+    return 1;
+  }
+  try {
+    const settings = parseTorchLogs(value, { registry, resolveModule });
     if (values.json) io.stdout(`${JSON.stringify(settings)}\n`);
     else io.stdout(explainSettings(settings, value));
     return 0;
@@ -104,6 +122,22 @@ function explain(io: CliIo, args: readonly string[]): number {
     }
     return 1;
   }
+}
+
+/**
+ * PyTorch accepts any importable module name. Without an interpreter to ask, every name a module could have
+ * is taken as one, except near-misses of registered names (`Dynamo`, `grapf_breaks`), which get "did you
+ * mean"; with `--python PATH`, names resolve exactly as PyTorch resolves them there.
+ */
+function explainModuleResolver(registry: Registry, value: string | undefined, python: string | undefined) {
+  const names = validSettingNames(registry);
+  if (python === undefined) return createOpenModuleResolver((name) => isNearMiss(name, names));
+  const known = new Set(names);
+  const items = (value ?? "")
+    .split(",")
+    .map((item) => item.trim().replace(/^[+-]/, ""))
+    .filter((item) => item !== "" && !known.has(item) && item !== "help");
+  return createModuleSpecResolver(probePythonModules(python, [...new Set(items)]));
 }
 
 async function demo(io: CliIo, args: readonly string[]): Promise<number> {

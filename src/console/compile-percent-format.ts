@@ -41,6 +41,8 @@ export interface PercentFormatProblem {
 export interface CompiledPercentFormat {
   readonly source: string;
   readonly fields: readonly PercentField[];
+  /** The format in order: literal text, and each conversion as parsed (what a reader matches lines with). */
+  readonly segments: readonly (string | PercentSpec)[];
   /** Formats the values. Never throws for values of the declared kinds. */
   readonly format: (values: PercentValues) => string;
 }
@@ -57,7 +59,8 @@ export interface CompilePercentFormatOptions {
   readonly escape?: (text: string, key: string) => string;
 }
 
-interface Spec {
+/** One parsed conversion: `%(name)-20s` is key `name`, flags `-`, width 20, conversion `s`. */
+export interface PercentSpec {
   readonly key: string;
   readonly kind: PercentFieldKind;
   readonly flags: string;
@@ -66,6 +69,7 @@ interface Spec {
   readonly conversion: string;
 }
 
+type Spec = PercentSpec;
 type Segment = string | Spec;
 
 const CONVERSIONS = "diouxXeEfFgGcrsa%";
@@ -136,7 +140,7 @@ export function compilePercentFormat(
     }
     return out;
   };
-  return { ok: true, format: { source, fields, format } };
+  return { ok: true, format: { source, fields, segments, format } };
 }
 
 interface ParsedSpecifier {

@@ -23,6 +23,13 @@ export interface FormatTorchLogLinesOptions extends ReadTorchRecordOptions {
    * trace id, give `undefined`. Default: no filter.
    */
   readonly traceIdFilter?: ReadonlySet<string>;
+  /**
+   * The producer's `sys.path`: PyTorch prints a source path relative to the first entry that contains it
+   * (`make_module_path_relative`). An absolute `code.file.path` below a `site-packages/` or
+   * `dist-packages/` directory prints relative to it without this; others print as they are unless an
+   * entry here contains them. Default: none.
+   */
+  readonly sysPath?: readonly string[];
 }
 
 /**
@@ -49,7 +56,7 @@ export function formatTorchLogLines(
   if (filter !== undefined && filter.size > 0 && !filter.has(traceId.trim())) return undefined;
   const rank = view.rank === undefined ? "" : `[rank${view.rank}]:`;
   const usec = String(view.microseconds).padStart(6, "0");
-  const path = escapeControlCharacters(view.pathname);
+  const path = escapeControlCharacters(relativeToSysPath(view.pathname, options.sysPath));
   const artifact = view.artifact === undefined ? "" : ` [__${escapeControlCharacters(view.artifact)}]`;
   const prefix = `${rank}${view.letter}${view.torchTime}.${usec} ${view.process} ${path}:${view.lineno}]${traceId}${artifact}`;
   let text = view.message;
@@ -58,4 +65,19 @@ export function formatTorchLogLines(
     .split("\n")
     .map((line) => `${prefix} ${escapeControlCharacters(line)}`)
     .join("\n");
+}
+
+const PACKAGES_DIR = /[\\/](?:site|dist)-packages[\\/]/g;
+
+/** The path as `make_module_path_relative` prints it: relative to the first `sys.path` entry containing it. */
+export function relativeToSysPath(path: string, sysPath: readonly string[] = []): string {
+  if (!path.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(path)) return path;
+  for (const entry of sysPath) {
+    const dir = entry.endsWith("/") || entry.endsWith("\\") ? entry : `${entry}/`;
+    if (dir !== "/" && path.startsWith(dir)) return path.slice(dir.length);
+  }
+  // The installed packages' directory is on every interpreter's sys.path.
+  let after: number | undefined;
+  for (const m of path.matchAll(PACKAGES_DIR)) after = m.index + m[0].length;
+  return after === undefined ? path : path.slice(after);
 }

@@ -58,10 +58,19 @@ export interface TorchLogsFormat {
  * format Python would reject at start-up or on every record: see compilePercentFormat.
  */
 export function parseTorchLogsFormat(value: string): TorchLogsFormat {
+  const compiled = compileTorchLogsFormat(value);
+  return { source: compiled.source, format: (record) => applyFormat(compiled, record) };
+}
+
+/**
+ * The compiled `%`-format a TORCH_LOGS_FORMAT value stands for, checked as {@link parseTorchLogsFormat}
+ * checks it: what `ingest --log-format` builds its line matcher from, so it reads what this prints.
+ */
+export function compileTorchLogsFormat(value: string): CompiledPercentFormat {
   const source = value === "short" || value === "basic" ? BASIC_FORMAT : value === "" ? "%(message)s" : value;
   const compiled = compilePercentFormat(source, FIELD_KINDS, { escape: escapeField });
   if (!compiled.ok) throw formatError(value, compiled.problem);
-  return { source, format: (record) => applyFormat(compiled.format, record) };
+  return compiled.format;
 }
 
 function escapeField(text: string, key: string): string {

@@ -123,6 +123,8 @@ function readLevel(
   severityNumber: number | undefined,
   severityText: string | undefined,
 ): Pick<TorchRecordView, "letter" | "levelname" | "levelno"> {
+  const custom = customLevel(severityNumber, severityText);
+  if (custom !== undefined) return custom;
   if (severityNumber !== undefined && severityNumber >= 1) {
     const band = severityNumber < 5 ? 0 : Math.min(Math.floor((severityNumber - 5) / 4), 4);
     return {
@@ -138,6 +140,39 @@ function readLevel(
     return { letter: LETTERS[band] ?? "C", levelname: LEVEL_NAMES[band] ?? "CRITICAL", levelno };
   }
   return { letter: "NOTSET", levelname: "NOTSET", levelno: 0 };
+}
+
+// A Python level name of its own (`logging.addLevelName(25, "NOTICE")`, or `Level 15` for a number without
+// one), as `ingest` keeps it in severityText: PyTorch's formatter prints such a name in full in place of the
+// letter. Standard names and OTel's own short names (`WARN`, `INFO2`, `TRACE`) are not custom.
+const CUSTOM_LEVEL_NAME = /^(?:[A-Z][A-Z_]{2,31}|Level (\d+))$/;
+const STANDARD_LEVEL_NAMES = new Set([
+  "NOTSET",
+  "DEBUG",
+  "INFO",
+  "WARN",
+  "WARNING",
+  "ERROR",
+  "CRITICAL",
+  "FATAL",
+  "TRACE",
+]);
+
+function customLevel(
+  severityNumber: number | undefined,
+  severityText: string | undefined,
+): Pick<TorchRecordView, "letter" | "levelname" | "levelno"> | undefined {
+  if (severityText === undefined || STANDARD_LEVEL_NAMES.has(severityText)) return undefined;
+  const m = CUSTOM_LEVEL_NAME.exec(severityText);
+  if (m === null) return undefined;
+  // `Level N` says its number; a named level's number survives only as its OTel band.
+  const levelno =
+    m[1] !== undefined
+      ? Number(m[1])
+      : severityNumber !== undefined && severityNumber >= 1
+        ? severityNumberToPythonLevel(Math.min(severityNumber, 24))
+        : 0;
+  return { letter: severityText, levelname: severityText, levelno };
 }
 
 /**
@@ -209,7 +244,8 @@ function readTime(
   );
   const clock = `${pad2(hour)}:${pad2(minute)}:${pad2(second)}`;
   return {
-    created: seconds + microseconds / 1e6,
+    // The whole nanoseconds, so that `%(created)f` rounds the sixth digit as Python rounds its float.
+    created: seconds + nanos / 1e9,
     msecs: microseconds / 1000,
     microseconds,
     torchTime: `${pad2(month)}${pad2(day)} ${clock}`,

@@ -50,6 +50,11 @@ export interface TorchConsoleLogRecordExporterOptions {
   readonly artifactAttribute?: string;
   /** Print times in UTC instead of local time. Default `false` (PyTorch prints local time). */
   readonly utc?: boolean;
+  /**
+   * The `sys.path` source paths print relative to (see FormatTorchLogLinesOptions.sysPath). Default: none;
+   * absolute paths below `site-packages/` or `dist-packages/` still print relative to it.
+   */
+  readonly sysPath?: readonly string[];
 }
 
 /**
@@ -84,6 +89,7 @@ export class TorchConsoleLogRecordExporter implements LogRecordExporter {
       }),
       ...(options.artifactAttribute !== undefined && { artifactAttribute: options.artifactAttribute }),
       ...(options.utc !== undefined && { utc: options.utc }),
+      ...(options.sysPath !== undefined && { sysPath: options.sysPath }),
     };
     if (options.outFile !== undefined) {
       try {

@@ -13,7 +13,8 @@ export function acceptsContinuation(
   content: string,
   rule: NonNullable<PytorchLogParserOptions["continuation"]>,
 ): boolean {
-  if (entry.wrap === "next-line") return true;
+  // A custom TORCH_LOGS_FORMAT prefixes only the first line: everything up to the next header belongs.
+  if (entry.wrap === "next-line" || entry.header.format === "custom") return true;
   if (entry.wrap === "brackets") {
     if (entry.bracketDepth > 0) {
       entry.bracketDepth += bracketDepth(content);

@@ -27,16 +27,48 @@ const BY_TOKEN: ReadonlyMap<string, LogLevel> = new Map([
 
 const UNNAMED = /^Level (\d+)$/;
 
-/** Regex source for the level tokens {@link parseLogLevel} accepts in a glog-style line. */
-export const GLOG_LEVEL_SOURCE = String.raw`[VIWEC]|NOTSET|Level \d+?`;
+/**
+ * Regex source for the level tokens {@link parseLogLevel} accepts in a glog-style line: the letters, and any
+ * other level name in full, glued to the date (`NOTICE0102 …`, `Level 150102 …`). Custom names are taken in
+ * capitals and at least three characters long, so that glued text such as `^C` before `W0102` stays glued.
+ */
+export const GLOG_LEVEL_SOURCE = String.raw`[VIWEC]|NOTSET|Level \d+?|[A-Z][A-Z_]{2,31}?`;
 
 /** Regex source for the level names {@link parseLogLevel} accepts inside `[…]` in the older formats. */
 export const LEVEL_NAME_SOURCE = String.raw`DEBUG|INFO|WARNING|ERROR|CRITICAL|NOTSET|Level \d+`;
 
-/** Parses a glog letter, a Python level name or `Level N`; `undefined` for anything else. */
-export function parseLogLevel(token: string): LogLevel | undefined {
+/** Level numbers of custom level names: `logging.addLevelName(25, "NOTICE")`. */
+export type CustomLevels = ReadonlyMap<string, number>;
+
+/** The custom names `ingest` knows without `--level NAME=NUM`. */
+export const DEFAULT_CUSTOM_LEVELS: CustomLevels = new Map([["NOTICE", 25]]);
+
+// A custom name nobody gave a number for gets the Python level of the band its name says; any other name
+// counts as INFO, the level a filter is least likely to drop wrongly and least likely to overstate.
+const BANDS: readonly (readonly [RegExp, number])[] = [
+  [/^(?:TRACE|SPAM|FINE|FINER|FINEST)/, 5],
+  [/^(?:VERBOSE|DETAIL)/, 15],
+  [/^(?:NOTICE|SUCCESS)/, 25],
+  [/^WARN/, 30],
+  [/^(?:ERR|FAIL)/, 40],
+  [/^(?:FATAL|ALERT|EMERG|CRIT|SEVERE)/, 50],
+];
+
+/**
+ * Parses a glog letter, a Python level name, `Level N` or a custom level name (numbered from `custom`, else
+ * by band); `undefined` for a token that is none of these.
+ */
+export function parseLogLevel(
+  token: string,
+  custom: CustomLevels = DEFAULT_CUSTOM_LEVELS,
+): LogLevel | undefined {
   const known = BY_TOKEN.get(token);
   if (known !== undefined) return known;
   const unnamed = UNNAMED.exec(token);
-  return unnamed?.[1] === undefined ? undefined : { levelno: Number(unnamed[1]), levelName: token };
+  if (unnamed?.[1] !== undefined) return { levelno: Number(unnamed[1]), levelName: token };
+  if (!CUSTOM_NAME.test(token)) return undefined;
+  const levelno = custom.get(token) ?? BANDS.find(([band]) => band.test(token))?.[1] ?? 20;
+  return { levelno, levelName: token };
 }
+
+const CUSTOM_NAME = /^[A-Z][A-Z_]{2,31}$/;

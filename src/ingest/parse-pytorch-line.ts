@@ -2,8 +2,17 @@
 // pytorch-log-format.md (§1 glog-style, §1.5 transitional, §2/§3 bracket, §4 torchdynamo), or anything else.
 // Pure (a cache of path → module name aside); grouping lines into records is PytorchLogParser's job.
 
+import { torchRegistry } from "../language/torch-registry.ts";
+import { classifyOther } from "./classify-other-line.ts";
 import { COMPILE_ID_SOURCE, parseCompileId } from "./parse-compile-id.ts";
-import { GLOG_LEVEL_SOURCE, LEVEL_NAME_SOURCE, type LogLevel, parseLogLevel } from "./parse-log-level.ts";
+import {
+  type CustomLevels,
+  DEFAULT_CUSTOM_LEVELS,
+  GLOG_LEVEL_SOURCE,
+  LEVEL_NAME_SOURCE,
+  type LogLevel,
+  parseLogLevel,
+} from "./parse-log-level.ts";
 import type {
   OtherLine,
   ParsedLine,
@@ -11,7 +20,7 @@ import type {
   PytorchLogTime,
   TorchLogLine,
 } from "./pytorch-log-line.ts";
-import { scopeFromPath } from "./scope-from-path.ts";
+import { isTorchModule, scopeFromPath } from "./scope-from-path.ts";
 
 const RANK = String.raw`(?<rank>\[rank(?<rankId>\d+)\]:)?`;
 const CLOCK = String.raw`(?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2})`;
@@ -107,27 +116,18 @@ const TORCHDYNAMO = compile(
 const WRAPPER_TOKEN =
   /(?:\((?:[A-Za-z_][\w.-]*)?(?:,? ?[A-Za-z_]\w*=[^\s(),]+)+\) |\[[A-Za-z][\w.-]*\]: ?|[ \t]+)/y;
 
-const C10 = /^(?:\[rank\d+\]:)?\[[IWEF]\d{3,4} \d{2}:\d{2}:\d{2}\.\d{9} [^:\]]+:\d+\]/;
-const LOG_LOOKALIKE = new RegExp(
-  [
-    String.raw`^\[?(?:DEBUG|INFO|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\]?[\s:]`, // vLLM, etcd, basicConfig
-    String.raw`^\[?\d{4}[-/:.]\d{2}[-/:.]\d{2}[ T:_-]\d{2}`, // timestamp first: torchtitan, oneCCL
-    String.raw`^[IWEF]\d{4,8} \d{2}:\d{2}:\d{2}\.\d+ `, // C++ glog
-  ].join("|"),
-);
-
 /**
  * Classifies one physical line (without its line terminator) as a torch._logging line in any format, or
  * anything else as an {@link OtherLine}. The header that starts first in the line wins, so a record whose
  * message quotes another log line is not mistaken for that line; at the same position the formats are
  * tried in the order of pytorch-log-format.md §7 (glog, transitional, bracket, torchdynamo).
  */
-export function parsePytorchLine(line: string): ParsedLine {
+export function parsePytorchLine(line: string, levels: CustomLevels = DEFAULT_CUSTOM_LEVELS): ParsedLine {
   // A pattern is tried only when the line holds the literal shape it cannot match without (a clock, a
   // logger name): most lines of a real log are plain output, and each unanchored pattern would scan it.
   let best: TorchLogLine | undefined;
   if (hasClock(line, DOT)) {
-    const found = matchGlog(line);
+    const found = matchGlog(line, levels);
     // Nothing but wrapper tokens before it: no other header can start earlier.
     if (found !== undefined && found.glued === "") return found;
     best = found;
@@ -242,9 +242,10 @@ function finishLine(draft: Draft, m: RegExpExecArray, at: Pattern["at"]): TorchL
   return draft as TorchLogLine;
 }
 
-function matchGlog(line: string): TorchLogLine | undefined {
+function matchGlog(line: string, levels: CustomLevels): TorchLogLine | undefined {
   return (
-    matchGlogPattern(line, GLOG, "glog") ?? matchGlogPattern(line, GLOG_TRANSITIONAL, "glog-transitional")
+    matchGlogPattern(line, GLOG, "glog", levels) ??
+    matchGlogPattern(line, GLOG_TRANSITIONAL, "glog-transitional", levels)
   );
 }
 
@@ -252,13 +253,22 @@ function matchGlogPattern(
   line: string,
   { regex, at }: Pattern,
   format: "glog" | "glog-transitional",
+  levels: CustomLevels,
 ): TorchLogLine | undefined {
   const m = regex.exec(line);
   if (m === null) return undefined;
-  const level = parseLogLevel(m[at.level] ?? "");
+  const level = parseLogLevel(m[at.level] ?? "", levels);
   const time = buildTime(m, at, undefined, Number(m[at.usec]), "microsecond");
   if (level === undefined || time === undefined) return undefined;
-  const draft = startLine(line, m, m[at.message], format, level);
+  const path = m[at.path] ?? "";
+  const scope = scopeOfPath(path);
+  // ` [__name]` is an artifact only when torch registers that name and the call site may log artifacts;
+  // otherwise it is the start of the message (`shop/cart.py:21] [__guards] not an artifact`).
+  const tag = m[at.artifact];
+  const tagIsText = tag !== undefined && !isArtifactTag(tag, scope);
+  const printed = m[at.message];
+  const message = tagIsText ? (printed === undefined ? `[__${tag}]` : `[__${tag}] ${printed}`) : printed;
+  const draft = startLine(line, m, message, format, level);
   draft.time = time;
   const id = m[at.id] ?? "";
   draft.id = id;
@@ -267,12 +277,21 @@ function matchGlogPattern(
   const n = Number(id);
   if (n <= MAX_PID) draft.processId = n;
   else if (Number.isSafeInteger(n)) draft.threadId = n;
-  const path = m[at.path] ?? "";
   draft.path = path;
   draft.lineno = Number(m[at.lineno]);
-  const scope = scopeOfPath(path);
   if (scope !== undefined) draft.scope = scope;
-  return finishLine(draft, m, at);
+  const done = finishLine(draft, m, at);
+  if (!tagIsText) return done;
+  const { artifact: _text, ...rest } = done;
+  return { ...rest, message: message ?? "" };
+}
+
+// The artifact names of the registry (PyTorch 2.14.1), which include those of every earlier release seen.
+const ARTIFACT_NAMES: ReadonlySet<string> = new Set(torchRegistry().artifacts.keys());
+
+/** Torch modules, and call sites that are no module (`<string>`, generated code), log through artifacts. */
+function isArtifactTag(name: string, scope: string | undefined): boolean {
+  return ARTIFACT_NAMES.has(name) && (scope === undefined || isTorchModule(scope));
 }
 
 function matchBracket(line: string): TorchLogLine | undefined {
@@ -356,18 +375,4 @@ function scopeOfPath(path: string): string | undefined {
   if (SCOPES.size >= MAX_SCOPES) SCOPES.clear();
   SCOPES.set(path, scope ?? null);
   return scope;
-}
-
-const LOOKALIKE_FIRST_CHARS = "[0123456789DIWECF";
-
-/** `start` is the length of the line's wrapper. */
-function classifyOther(line: string, start: number): OtherLine {
-  // Every lookalike header starts with `[`, a digit or the first letter of a level name.
-  const first = line.charAt(start);
-  if (first !== "" && LOOKALIKE_FIRST_CHARS.includes(first)) {
-    const content = start === 0 ? line : line.slice(start);
-    if (C10.test(content)) return { kind: "other", line, lookalike: "c10" };
-    if (LOG_LOOKALIKE.test(content)) return { kind: "other", line, lookalike: "log" };
-  }
-  return { kind: "other", line };
 }

@@ -10,8 +10,10 @@ import type { LogLevel } from "./parse-log-level.ts";
  * - `bracket`: `[2024-01-16 22:29:36,221] [0/0] torch._dynamo.x.__artifact: [DEBUG] msg` (2.1–2.2), which
  *   without a trace id is indistinguishable line by line from PyTorch 2.0's `[asctime] name: [LEVEL] msg`.
  * - `torchdynamo`: the 2022 standalone package, `torchdynamo.symbolic_convert: [WARNING] msg`, no time.
+ * - `custom`: a TORCH_LOGS_FORMAT `%`-format (`short`: `DEBUG:torch._dynamo:msg`), given to the parser
+ *   as `logFormat`; only a record's first line carries it.
  */
-export type PytorchLogFormat = "glog" | "glog-transitional" | "bracket" | "torchdynamo";
+export type PytorchLogFormat = "glog" | "glog-transitional" | "bracket" | "torchdynamo" | "custom";
 
 /**
  * The wall-clock time printed on a line: the producer's local time, zone unknown. The glog formats print

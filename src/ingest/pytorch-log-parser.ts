@@ -8,12 +8,14 @@
 //    Runs are tracked per stream (wrapper + rank + pid/thread id) because workers multiplexed into one
 //    output interleave line by line (vLLM); a record stays open while lines of other streams or other
 //    output pass, for at most `maxInterleavedLines` lines. Separate logging calls that print an
-//    identical prefix (same microsecond, same source line) merge; the format cannot tell them apart.
+//    identical prefix (same millisecond, same source line) are told apart by the shape of their lines
+//    (record-boundary.ts): a line that starts the way the record's first line did starts a new record.
 // 2. Unprefixed lines are folded into the record of the line just before them only when they must
 //    belong to it; otherwise they are "other" records. Never attached: blank lines, lines that look
 //    like another logger's header, lines without the record's wrapper. Attached:
 //    a. the header's message is empty: the message continues on the next lines (PyTorch 2.0 logs that
-//       start with "\n", or a paste hard-wrapped after the prefix), up to a blank line;
+//       start with "\n", whose empty first line is kept, or a glog paste hard-wrapped after the prefix,
+//       which the trace id / artifact at the start of the next line shows), up to a blank line;
 //    b. the header is the record's only line and leaves a bracket open: a hard wrap, up to the line
 //       that closes it;
 //    c. formats that only prefix the first line: "conservative" attaches only what cannot be print
@@ -31,8 +33,10 @@
 // partial line of at most `maxLineChars`, whatever the input size.
 
 import { acceptsContinuation, TRACEBACK_START } from "./continuation-rules.ts";
+import { LineSplitter } from "./line-splitter.ts";
 import { omitUndefined } from "./omit-undefined.ts";
 import { COMPILE_ID_SOURCE, parseCompileId } from "./parse-compile-id.ts";
+import { DEFAULT_CUSTOM_LEVELS } from "./parse-log-level.ts";
 import { parsePytorchLine } from "./parse-pytorch-line.ts";
 import type { OtherLine, TorchLogLine } from "./pytorch-log-line.ts";
 import type {
@@ -41,7 +45,8 @@ import type {
   PytorchLogParserStats,
   PytorchLogRecord,
 } from "./pytorch-log-record.ts";
-import { type Entry, streamKey, type TorchEntry, toRecord } from "./record-entry.ts";
+import { liftFalseTags, startsNewRecord } from "./record-boundary.ts";
+import { type Entry, streamKey, type TorchEntry, toOtherRecord, toRecord } from "./record-entry.ts";
 
 export type {
   OtherLogRecord,
@@ -58,7 +63,10 @@ const DEFAULTS = {
   maxInterleavedLines: 32,
   maxBufferedChars: 4_194_304,
   maxLineChars: 1_048_576,
-} as const satisfies Required<PytorchLogParserOptions>;
+  levels: DEFAULT_CUSTOM_LEVELS,
+} as const satisfies Required<Omit<PytorchLogParserOptions, "logFormat">>;
+
+type ParserSettings = Required<Omit<PytorchLogParserOptions, "logFormat">> & PytorchLogParserOptions;
 
 // A hard wrap between the glog prefix and its trace id (alcf_aurora sample): `[0/0] message`.
 const WRAPPED_TAGS = new RegExp(
@@ -71,7 +79,7 @@ const WRAPPED_TAGS = new RegExp(
  * so far, in input order. Call {@link end} once at the end of input.
  */
 export class PytorchLogParser {
-  readonly #options: Required<PytorchLogParserOptions>;
+  readonly #options: ParserSettings;
   /** Entries in input order; `#head` is the first not yet returned. */
   #queue: (Entry | undefined)[] = [];
   #head = 0;
@@ -82,8 +90,7 @@ export class PytorchLogParser {
   /** The previous header and its stream key: consecutive headers are mostly of one stream. */
   #keyHeader: TorchLogLine | undefined;
   #key = "";
-  #partial = "";
-  #partialTruncated = false;
+  readonly #lines: LineSplitter;
   #lineNumber = 0;
   #bufferedChars = 0;
   #bufferedLines = 0;
@@ -101,20 +108,13 @@ export class PytorchLogParser {
 
   constructor(options: PytorchLogParserOptions = {}) {
     this.#options = { ...DEFAULTS, ...omitUndefined(options) };
+    this.#lines = new LineSplitter(this.#options.maxLineChars);
   }
 
   /** Adds a chunk of text and returns the records it completed. */
   push(chunk: string): PytorchLogRecord[] {
     if (this.#ended) throw new Error("PytorchLogParser: push() after end()");
-    let start = 0;
-    for (;;) {
-      const newline = chunk.indexOf("\n", start);
-      if (newline === -1) break;
-      this.#appendPartial(chunk.slice(start, newline));
-      this.#takeLine();
-      start = newline + 1;
-    }
-    this.#appendPartial(chunk.slice(start));
+    this.#lines.push(chunk, this.#onLine);
     return this.#takeOutput();
   }
 
@@ -132,7 +132,7 @@ export class PytorchLogParser {
   /** Ends the input: a last line without a newline counts as a line. Returns the remaining records. */
   end(): PytorchLogRecord[] {
     if (this.#ended) return [];
-    if (this.#partial.length > 0 || this.#partialTruncated) this.#takeLine();
+    this.#lines.end(this.#onLine);
     this.#ended = true;
     return this.flush();
   }
@@ -146,29 +146,11 @@ export class PytorchLogParser {
       records: this.#queue.length - this.#head,
       lines: this.#bufferedLines,
       chars: this.#bufferedChars,
-      partialLineChars: this.#partial.length,
+      partialLineChars: this.#lines.partialLength,
     };
   }
 
-  #appendPartial(text: string): void {
-    if (text.length === 0) return;
-    // One char beyond the limit, so that a line of exactly maxLineChars followed by `\r\n` is not cut.
-    const room = this.#options.maxLineChars + 1 - this.#partial.length;
-    if (text.length > room) this.#partialTruncated = true;
-    if (room > 0) this.#partial += text.length > room ? text.slice(0, room) : text;
-  }
-
-  #takeLine(): void {
-    let text = this.#partial;
-    let truncated = this.#partialTruncated;
-    this.#partial = "";
-    this.#partialTruncated = false;
-    // CRLF: the `\r` may have arrived in an earlier chunk than the `\n`, so strip it per line.
-    if (!truncated && text.endsWith("\r")) text = text.slice(0, -1);
-    if (text.length > this.#options.maxLineChars) {
-      text = text.slice(0, this.#options.maxLineChars);
-      truncated = true;
-    }
+  readonly #onLine = (text: string, truncated: boolean): void => {
     this.#lineNumber++;
     this.#stats.linesIn++;
     if (truncated) this.#stats.truncatedLines++;
@@ -176,10 +158,11 @@ export class PytorchLogParser {
     this.#expire();
     this.#enforceBound();
     this.#drain();
-  }
+  };
 
   #processLine(text: string, truncated: boolean): void {
-    const parsed = parsePytorchLine(text);
+    const { levels, logFormat } = this.#options;
+    const parsed = logFormat?.match(text, levels) ?? parsePytorchLine(text, levels);
     if (parsed.kind === "torch") {
       this.#takeHeader(parsed, truncated);
     } else if (!this.#attach(parsed, truncated)) {
@@ -203,11 +186,21 @@ export class PytorchLogParser {
   #takeHeader(header: TorchLogLine, truncated: boolean): void {
     const key = this.#streamKey(header);
     const open = this.#streams.get(key);
-    // The torchdynamo format prints no time and prefixes only a record's first line, so two headers are
-    // two records even when identical; glued text can only precede a record's first line.
+    // The torchdynamo and custom formats prefix only a record's first line, so two headers are two
+    // records even when identical; glued text can only precede a record's first line.
+    if (open !== undefined && !open.done && header.glued === "") liftFalseTags(open, header);
     const samePrefix =
-      open !== undefined && open.header.prefix === header.prefix && header.format !== "torchdynamo";
-    if (open !== undefined && !open.done && samePrefix && header.glued === "") {
+      open !== undefined &&
+      open.header.prefix === header.prefix &&
+      header.format !== "torchdynamo" &&
+      header.format !== "custom";
+    if (
+      open !== undefined &&
+      !open.done &&
+      samePrefix &&
+      header.glued === "" &&
+      !startsNewRecord(open.lines[0] ?? "", header.message, open.lineCount)
+    ) {
       this.#extend(open, header.message, truncated, false);
       return;
     }
@@ -261,21 +254,29 @@ export class PytorchLogParser {
     const { wrapper } = entry.header;
     if (!line.line.startsWith(wrapper)) return false;
     let content = line.line.slice(wrapper.length);
-    if (content.trim() === "") return false;
+    if (content.trim() === "" && entry.header.format !== "custom") return false;
+    const header = entry.header;
+    let lifted: RegExpExecArray | null = null;
+    if (entry.lineCount === 1 && entry.lines[0]?.trim() === "" && header.format.startsWith("glog")) {
+      // Rule 2a in the glog formats, which prefix every line: an unprefixed line after an empty message is
+      // other output (a print after `log.info("")`), unless it starts with the trace id / artifact of a
+      // prefix hard-wrapped before them (alcf_aurora sample); then the empty message was the wrap's.
+      if (entry.compileId !== undefined || entry.artifact !== undefined) return false;
+      lifted = WRAPPED_TAGS.exec(content);
+      if (lifted === null || lifted[0].length === 0) return false;
+    }
     if (!acceptsContinuation(entry, content, this.#options.continuation)) return false;
-    if (entry.wrap === "next-line" && entry.unprefixedLineCount === 0) {
-      // Rule 2a: the empty header message was the format's, not the author's. A glog prefix wrapped
-      // before its trace id leaves ` [0/0] [__x]` at the start of the next line; put them back.
+    // A format that prefixes every line printed the empty message only because a paste wrapped it; PyTorch
+    // 2.0's bracket format (no trace id) prefixed the first line only, so its message started with "\n".
+    if (entry.wrap === "next-line" && entry.unprefixedLineCount === 0 && header.compileId !== undefined) {
       entry.dropFirstLine = true;
-      const isGlog = entry.header.format === "glog" || entry.header.format === "glog-transitional";
-      const tags = isGlog && entry.compileId === undefined && entry.artifact === undefined;
-      const m = tags ? WRAPPED_TAGS.exec(content) : null;
-      if (m !== null && m[0].length > 0) {
-        const traceId = m.groups?.traceId;
-        entry.compileId = traceId === undefined ? undefined : parseCompileId(traceId);
-        entry.artifact = m.groups?.artifact;
-        content = content.slice(m[0].length);
-      }
+    }
+    if (lifted !== null) {
+      entry.dropFirstLine = true;
+      const traceId = lifted.groups?.traceId;
+      entry.compileId = traceId === undefined ? undefined : parseCompileId(traceId);
+      entry.artifact = lifted.groups?.artifact;
+      content = content.slice(lifted[0].length);
     }
     this.#extend(entry, content, truncated, true);
     return true;
@@ -349,25 +350,7 @@ export class PytorchLogParser {
       this.#bufferedLines--;
       this.#stats.otherRecords++;
       this.#stats.recordsOut++;
-      const lookalike = entry.line.lookalike;
-      this.#out.push(
-        lookalike === undefined
-          ? {
-              kind: "other",
-              text: entry.line.line,
-              lineCount: 1,
-              firstLineNumber: entry.firstLineNumber,
-              truncated: entry.truncated,
-            }
-          : {
-              kind: "other",
-              text: entry.line.line,
-              lookalike,
-              lineCount: 1,
-              firstLineNumber: entry.firstLineNumber,
-              truncated: entry.truncated,
-            },
-      );
+      this.#out.push(toOtherRecord(entry));
       return;
     }
     this.#bufferedLines -= entry.lineCount;

@@ -1,5 +1,7 @@
 // What PytorchLogParser returns and is configured with: reassembled torch records, other lines, options,
 // counters and the size of what it holds back.
+import type { LogFormatMatcher } from "./compile-log-format-matcher.ts";
+import type { CustomLevels } from "./parse-log-level.ts";
 import type { OtherLine, TorchLogLine } from "./pytorch-log-line.ts";
 
 /**
@@ -60,6 +62,18 @@ export interface PytorchLogParserOptions {
   readonly maxBufferedChars?: number;
   /** Lines longer than this are cut (the record is marked `truncated`). Default: `1_048_576`. */
   readonly maxLineChars?: number;
+  /**
+   * Level numbers of custom level names, which PyTorch prints in full (`NOTICE0102 …`). A name not listed
+   * gets the level its name's band says (`TRACE…` 5, `VERBOSE` 15, `SUCCESS` 25, …), else INFO.
+   * Default: `NOTICE` = 25 (`DEFAULT_CUSTOM_LEVELS`).
+   */
+  readonly levels?: CustomLevels;
+  /**
+   * The TORCH_LOGS_FORMAT the producer ran with (compileLogFormatMatcher): its lines are read first, and a
+   * record takes every line after its first up to the next header, blank ones too, since Python's
+   * `logging.Formatter` prefixes only the first. Default: none, PyTorch's own formats only.
+   */
+  readonly logFormat?: LogFormatMatcher | undefined;
 }
 
 /** Counters since construction. `linesIn === Σ records' lineCount + skippedLines` after `end()`. */

@@ -1,11 +1,12 @@
 // A record while PytorchLogParser assembles it, and how a finished one becomes a TorchLogRecord.
 import type { CompileId } from "./parse-compile-id.ts";
 import type { OtherLine, TorchLogLine } from "./pytorch-log-line.ts";
-import type { TorchLogRecord } from "./pytorch-log-record.ts";
+import type { OtherLogRecord, TorchLogRecord } from "./pytorch-log-record.ts";
 
 export interface TorchEntry {
   readonly kind: "torch";
-  readonly header: TorchLogLine;
+  /** The first line; replaced when its trace id or artifact turn out to be message text (liftFalseTags). */
+  header: TorchLogLine;
   readonly streamKey: string;
   readonly firstLineNumber: number;
   readonly continued: boolean;
@@ -72,6 +73,13 @@ export function toRecord(entry: TorchEntry): TorchLogRecord {
   record.truncated = entry.truncated;
   // Every required field is set above.
   return record as TorchLogRecord;
+}
+
+export function toOtherRecord(entry: OtherEntry): OtherLogRecord {
+  const { line, firstLineNumber, truncated } = entry;
+  return line.lookalike === undefined
+    ? { kind: "other", text: line.line, lineCount: 1, firstLineNumber, truncated }
+    : { kind: "other", text: line.line, lookalike: line.lookalike, lineCount: 1, firstLineNumber, truncated };
 }
 
 /** Lines of one stream can form one record; lines of different streams never do. */

@@ -11,25 +11,36 @@ const PACKAGES_DIR = /(?:^|\/)(?:site|dist)-packages\//gi;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * Maps the path of a torch source file to its module name:
+ * Maps the path of a Python source file to its module name:
  * `…/site-packages/torch/_dynamo/guards.py` → `torch._dynamo.guards`,
  * `torch/_inductor/__init__.py` → `torch._inductor`,
- * `C:\…\Lib\site-packages\torch\_dynamo\utils.py` → `torch._dynamo.utils`.
+ * `C:\…\Lib\site-packages\torch\_dynamo\utils.py` → `torch._dynamo.utils`,
+ * and, outside torch, the import path PyTorch printed relative to its `sys.path` entry:
+ * `shop/cart.py` → `shop.cart`, `run_job.py` → `run_job`, `…/site-packages/vllm/config.py` → `vllm.config`;
+ * an absolute path outside every `sys.path` entry gives its file's stem (`/home/me/train.py` → `train`).
  *
- * Returns `undefined` when the path is not a `.py` file inside the `torch` package (`<string>`,
- * `<eval_with_key>.2`, a vLLM or user file, a path cut short). The caller picks the fallback scope; this
- * function does not guess, because a wrong module name would be filtered under the wrong TORCH_LOGS
- * component.
+ * Returns `undefined` when the path is not a `.py` file with identifier parts (`<string>`,
+ * `<eval_with_key>.2`, a path cut short). The caller picks the fallback scope, and decides what a module
+ * outside torch means (see toLogRecord): a record logged through a user logger from another file shows the
+ * caller's path, not the logger's name.
  */
 export function scopeFromPath(path: string): string | undefined {
   const normalized = path.replaceAll("\\", "/");
   if (!normalized.endsWith(".py")) return undefined;
-  const relative = packageRelative(normalized);
-  if (relative === undefined) return undefined;
+  let relative = packageRelative(normalized);
+  if (relative === undefined) {
+    if (/^(?:\/|[A-Za-z]:\/)/.test(normalized)) relative = normalized.slice(normalized.lastIndexOf("/") + 1);
+    else relative = normalized.startsWith("./") ? normalized.slice(2) : normalized;
+  }
   const parts = relative.slice(0, -".py".length).split("/");
-  if (parts.at(-1) === "__init__") parts.pop();
-  if (parts[0] !== "torch" || !parts.every((part) => IDENTIFIER.test(part))) return undefined;
+  if (parts.at(-1) === "__init__" && parts.length > 1) parts.pop();
+  if (!parts.every((part) => IDENTIFIER.test(part))) return undefined;
   return parts.join(".");
+}
+
+/** Whether a module name is `torch` or inside it. */
+export function isTorchModule(name: string): boolean {
+  return name === "torch" || name.startsWith("torch.");
 }
 
 /** The part of the path that starts at the top-level `torch/` package directory, if any. */

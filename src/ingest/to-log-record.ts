@@ -6,11 +6,12 @@
 // have: scope = the logger name, severity = `std_to_otel(levelno)`, body = the message.
 
 import { type Attributes, SeverityNumber } from "@opentelemetry/api";
-import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "../language/severity.ts";
+import { pythonLevelToSeverityNumber } from "../language/severity.ts";
 import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../otel/attributes.ts";
 import type { PytorchLogTime } from "./pytorch-log-line.ts";
 import type { OtherLogRecord, PytorchLogRecord, TorchLogRecord } from "./pytorch-log-parser.ts";
 import { type HrTime, resolveLogTime } from "./resolve-log-time.ts";
+import { isTorchModule } from "./scope-from-path.ts";
 
 /**
  * Attribute keys of ingested records. OpenTelemetry semantic conventions where one exists (`code.*`,
@@ -85,6 +86,15 @@ export interface ToLogRecordOptions {
   readonly year?: number;
   /** Scope of non-PyTorch lines. Default {@link OTHER_LINES_SCOPE}. */
   readonly otherScope?: string;
+  /**
+   * The one module outside torch that the producer's TORCH_LOGS names (`+shop.cart`), if exactly one: records
+   * whose call site is a file outside torch and outside that module (a user logger called from another file
+   * prints the caller's path, not the logger's name) are put on its scope. Only the handlers of torch's
+   * loggers and of the modules TORCH_LOGS names print these formats, so with one such module it is the best
+   * guess. Default: none; such records keep the scope of their call site, which no TORCH_LOGS component
+   * governs, so a filter passes them.
+   */
+  readonly userModule?: string;
   /** Added to every record (e.g. `log.file.path`). Default: none. */
   readonly attributes?: Attributes;
 }
@@ -107,10 +117,12 @@ export interface MappedLogRecord {
  * Maps a record of {@link PytorchLogParser} to an OpenTelemetry log record:
  *
  * - scope: the logger's name — the module name from the source path in the glog formats
- *   (`…/site-packages/torch/_dynamo/guards.py` → `torch._dynamo.guards`), the printed logger name without
- *   its `.__artifact` suffix in the older ones; {@link FALLBACK_TORCH_SCOPE} when the path is not a torch
- *   module; {@link OTHER_LINES_SCOPE} for non-PyTorch lines;
- * - severity: `std_to_otel(levelno)` and the level name, as the Python OpenTelemetry handler maps them;
+ *   (`…/site-packages/torch/_dynamo/guards.py` → `torch._dynamo.guards`, `shop/cart.py` → `shop.cart`, or
+ *   the `userModule` option for call sites outside torch), the printed logger name without its
+ *   `.__artifact` suffix in the older ones; {@link FALLBACK_TORCH_SCOPE} when the path is not a Python
+ *   module (`<string>`); {@link OTHER_LINES_SCOPE} for non-PyTorch lines;
+ * - severity: `std_to_otel(levelno)` and the level name as printed (custom names too), as the Python
+ *   OpenTelemetry handler maps them;
  *   non-PyTorch lines have no level, so their severity is UNSPECIFIED (0), which no TORCH_LOGS level
  *   filters out;
  * - body: the message lines joined with `\n`, or the whole line for non-PyTorch lines;
@@ -148,13 +160,22 @@ function mapTorchRecord(record: TorchLogRecord, options: ToLogRecordOptions): Ma
   Object.assign(attributes, options.attributes);
   const timestamp = record.time === undefined ? undefined : resolveTimestamp(record.time, options);
   return {
-    scope: record.scope ?? FALLBACK_TORCH_SCOPE,
+    scope: scopeOf(record, options.userModule),
     ...(timestamp !== undefined && { timestamp }),
     severityNumber: pythonLevelToSeverityNumber(record.levelno),
-    severityText: pythonLevelToSeverityText(record.levelno),
+    // The printed name, custom ones included (`NOTICE`, `Level 15`); WARNING is WARN as in the Python handler.
+    severityText: record.levelName === "WARNING" ? "WARN" : record.levelName,
     body: record.message,
     attributes,
   };
+}
+
+function scopeOf(record: TorchLogRecord, userModule: string | undefined): string {
+  const scope = record.scope;
+  if (scope === undefined) return FALLBACK_TORCH_SCOPE;
+  // Only a printed path is a call site; the older formats print the logger's name.
+  if (record.path === undefined || userModule === undefined || isTorchModule(scope)) return scope;
+  return scope === userModule || scope.startsWith(`${userModule}.`) ? scope : userModule;
 }
 
 function mapOtherRecord(record: OtherLogRecord, options: ToLogRecordOptions): MappedLogRecord {

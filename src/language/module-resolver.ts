@@ -85,3 +85,43 @@ export function chainModuleResolvers(...resolvers: readonly ModuleResolver[]): M
     return undefined;
   };
 }
+
+const IDENTIFIER = /^[\p{L}\p{Nl}_][\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}]*$/u;
+
+/**
+ * Accepts every name an importable Python module could have (dotted identifiers: `mypkg`, `json.decoder`) as
+ * that module, without asking Python. For readers of output PyTorch already printed (`ingest`): PyTorch
+ * accepted the value, so any module name in it was importable there. `near` is an optional guard for
+ * interactive use: a bare name it returns true for (a near-miss of a registered name such as `Dynamo`) is
+ * left unresolved, so the caller's "did you mean" error follows.
+ */
+export function createOpenModuleResolver(near?: (name: string) => boolean): ModuleResolver {
+  return (name) => {
+    if (name.split(".").includes("")) return dottedNameResolver(name);
+    if (!name.split(".").every((part) => IDENTIFIER.test(part))) return undefined;
+    if (near !== undefined && !name.includes(".") && near(name)) return undefined;
+    return [name];
+  };
+}
+
+/** What `importlib.util.find_spec` said about one name, as the CLI's `--python` probe reports it. */
+export interface ModuleSpec {
+  /** `find_spec` returned a spec. */
+  readonly found: boolean;
+  /** For a package: itself then every module `pkgutil.walk_packages` yields (PyTorch 2.13+ expansion). */
+  readonly modules?: readonly string[];
+  /** The message of the exception `find_spec` raised (`No module named 'some'`). */
+  readonly error?: string;
+}
+
+/** A resolver answering from a table of `find_spec` results; names not in the table are unknown. */
+export function createModuleSpecResolver(specs: ReadonlyMap<string, ModuleSpec>): ModuleResolver {
+  return (name) => {
+    const spec = specs.get(name);
+    if (spec === undefined || (!spec.found && spec.error === undefined)) return undefined;
+    if (spec.error !== undefined) {
+      throw new TorchLogsError("module-not-found", spec.error, { item: name, pytorchMessage: spec.error });
+    }
+    return spec.modules ?? [name];
+  };
+}

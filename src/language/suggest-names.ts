@@ -50,3 +50,24 @@ export function suggestNames(name: string, candidates: Iterable<string>, limit =
   scored.sort((x, y) => x.score - y.score || x.candidate.localeCompare(y.candidate));
   return scored.slice(0, limit).map((s) => s.candidate);
 }
+
+/**
+ * Whether `name` is so close to one of `candidates` that it is a typo rather than a module of its own: the
+ * same name in another case (`Dynamo`), or one edit away (`aot_grpahs`, `grapf_breaks`). Stricter than
+ * {@link suggestNames}, whose substring matches would refuse real modules such as `cache_utils`.
+ */
+export function isNearMiss(name: string, candidates: Iterable<string>): boolean {
+  const lower = name.toLowerCase();
+  for (const candidate of candidates) {
+    if (candidate === name) return false;
+    const candidateLower = candidate.toLowerCase();
+    if (candidateLower === lower) return true;
+    if (
+      Math.abs(candidate.length - name.length) <= 1 &&
+      name.length >= 4 &&
+      editDistance(lower, candidateLower) <= 1
+    )
+      return true;
+  }
+  return false;
+}

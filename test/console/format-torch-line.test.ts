@@ -93,6 +93,52 @@ describe("PyTorch's line format", () => {
       ],
     },
     { name: "absent body", record: { ...WARN }, expected: [`W${T} torch._dynamo:0] `] },
+    // Custom level names (as ingest keeps them in severityText) print in full, as PyTorch prints them.
+    {
+      name: "custom level name NOTICE",
+      record: { severityNumber: SeverityNumber.INFO4, severityText: "NOTICE", body: "m" },
+      expected: [`NOTICE${T} torch._dynamo:0] m`],
+    },
+    {
+      name: "unnamed level 15",
+      record: { severityNumber: SeverityNumber.DEBUG4, severityText: "Level 15", body: "m" },
+      expected: [`Level 15${T} torch._dynamo:0] m`],
+    },
+    {
+      name: "OTel short names stay letters",
+      record: { severityNumber: SeverityNumber.INFO2, severityText: "INFO2", body: "m" },
+      expected: [`I${T} torch._dynamo:0] m`],
+    },
+    // Paths: relative to the sys.path entry that holds them, as make_module_path_relative prints them.
+    {
+      name: "absolute path in site-packages",
+      record: {
+        ...WARN,
+        body: "m",
+        attributes: { "code.file.path": "/opt/venv/lib/python3.11/site-packages/torch/_dynamo/guards.py" },
+      },
+      expected: [`W${T} torch/_dynamo/guards.py:0] m`],
+    },
+    {
+      name: "absolute path in dist-packages (Debian)",
+      record: {
+        ...WARN,
+        body: "m",
+        attributes: { "code.file.path": "/usr/lib/python3/dist-packages/mypkg/sub.py" },
+      },
+      expected: [`W${T} mypkg/sub.py:0] m`],
+    },
+    {
+      name: "absolute path under a given sys.path entry",
+      record: { ...WARN, body: "m", attributes: { "code.file.path": "/home/me/app/shop/cart.py" } },
+      options: { sysPath: ["/home/me/app"] },
+      expected: [`W${T} shop/cart.py:0] m`],
+    },
+    {
+      name: "absolute path outside sys.path stays absolute",
+      record: { ...WARN, body: "m", attributes: { "code.file.path": "/tmp/run.py" } },
+      expected: [`W${T} /tmp/run.py:0] m`],
+    },
     // Artifacts, rank, compile id.
     {
       name: "artifact record",
@@ -236,7 +282,8 @@ describe("PyTorch's line format", () => {
   const VARIANT_A =
     /^(?<rank>\[rank(?<rankId>\d+)\]:)?(?<level>[VIWEC])(?<month>\d{2})(?<day>\d{2}) (?<time>\d{2}:\d{2}:\d{2})\.(?<usec>\d{6}) (?<id>\d+) (?<path>.+?):(?<lineno>\d+)\](?: \[(?<traceId>!?\d+(?:\/\d+){0,2}(?:_\d+)?)\])?(?: \[__(?<artifact>[A-Za-z0-9_]+)\])?(?: (?<message>.*))?$/;
 
-  it.each(cases.filter((c) => !c.name.includes("NOTSET")))(
+  // Names printed in full (NOTSET, custom levels) are outside variant A, as in PyTorch.
+  it.each(cases.filter((c) => !/NOTSET|^custom level|^unnamed level/.test(c.name)))(
     "$name: every line matches the variant-A regex of the spec",
     (c) => {
       for (const line of c.expected) expect(line).toMatch(VARIANT_A);
@@ -280,6 +327,13 @@ describe("PyTorch's line format", () => {
 
 describe("TORCH_LOGS_FORMAT", () => {
   const cases: Case[] = [
+    {
+      // Python's created 1710761465.4681296 prints .468130: the sixth digit rounds, it is not truncated.
+      name: "%(created)f rounds as Python does",
+      record: { ...WARN, body: "m", timestamp: [TIME[0], 468_129_600] as [number, number] },
+      options: { format: "%(created)f %(message)s" },
+      expected: [`${TIME[0]}.468130 m`],
+    },
     {
       name: "short",
       record: { ...WARN, body: "hello" },

@@ -142,6 +142,26 @@ const glog: HeaderCase[] = [
     expected: { message: "        " },
   },
   {
+    name: "custom level name printed in full (ml runs)",
+    line: "NOTICE1126 08:29:17.945000 42 mypkg/sub.py:30] notice text",
+    expected: { levelName: "NOTICE", levelno: 25, glued: "", scope: "mypkg.sub", message: "notice text" },
+  },
+  {
+    name: "unnamed level printed as Level N",
+    line: "Level 151126 08:29:17.945000 42 mypkg/sub.py:31] level 15",
+    expected: { levelName: "Level 15", levelno: 15, glued: "", message: "level 15" },
+  },
+  {
+    name: "[__name] of a user module is message text",
+    line: "I0102 03:04:05.006000 42 shop/cart.py:21] [__guards] not an artifact",
+    expected: { artifact: undefined, message: "[__guards] not an artifact", scope: "shop.cart" },
+  },
+  {
+    name: "[__name] that torch does not register is message text",
+    line: "I0102 03:04:05.006000 42 torch/_dynamo/utils.py:21] [__no_such_artifact] text",
+    expected: { artifact: undefined, message: "[__no_such_artifact] text" },
+  },
+  {
     name: "<string> pseudo-path has no scope (torch-logs-semantics.md §7)",
     line: "V1126 08:04:52.733000 17172 <string>:4] [__guards] guard line",
     expected: { path: "<string>", lineno: 4, scope: undefined, artifact: "guards", message: "guard line" },

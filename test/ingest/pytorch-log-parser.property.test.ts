@@ -148,7 +148,7 @@ describe("PytorchLogParser memory", () => {
           yield "\n";
           break;
         default:
-          yield `(W rank=${worker} pid=${worker}) [rank${worker}]:V0101 00:00:${second}.${String(record).padStart(6, "0")} ${worker} torch/_dynamo/guards.py:1] [0/0] [__guards] line ${i}\n`;
+          yield `(W rank=${worker} pid=${worker}) [rank${worker}]:V0101 00:00:${second}.${String(record).padStart(6, "0")} ${worker} torch/_dynamo/guards.py:1] [0/0] [__guards] ${i % 10 < 2 ? "GUARDS:" : `+- guard ${i}`}\n`;
       }
     }
   }

@@ -19,16 +19,20 @@ describe("scopeFromPath", () => {
     ["C:\\Users\\me\\venv\\Lib\\Site-Packages\\torch\\_dynamo\\utils.py", "torch._dynamo.utils"],
     ["/home/me/src/pytorch/torch/_dynamo/eval_frame.py", "torch._dynamo.eval_frame"],
     ["torch/__init__.py", "torch"],
+    // Outside torch: user and third-party modules, printed relative to their sys.path entry.
+    ["shop/cart.py", "shop.cart"],
+    ["run_job.py", "run_job"],
+    ["mypkg/__init__.py", "mypkg"],
+    ["site-packages/vllm/compilation/backends.py", "vllm.compilation.backends"],
+    ["/home/me/train.py", "train"],
   ])("%s → %s", (path, scope) => {
     expect(scopeFromPath(path)).toBe(scope);
   });
 
-  // Not a torch module: the caller picks the fallback.
+  // Not a Python module path: the caller picks the fallback.
   it.each([
     "<string>",
     "<eval_with_key>.2",
-    "site-packages/vllm/compilation/backends.py",
-    "/home/me/train.py",
     "ProcessGroupNCCL.cpp",
     "site-packages/torch/_dynamo/utils.pyc",
     "torch/_dynamo/my-file.py",

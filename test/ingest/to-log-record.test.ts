@@ -262,7 +262,7 @@ describe("toLogRecord", () => {
     expect(torch?.attributes["torch.log.truncated"]).toBe(true);
     expect(other?.attributes["torch.log.truncated"]).toBe(true);
 
-    const parts = parsePytorchLog([1, 2, 3].map((i) => `${prefix} part ${i}`).join("\n"), {
+    const parts = parsePytorchLog([1, 2, 3].map((i) => `${prefix}   part ${i}`).join("\n"), {
       maxBufferedChars: 10,
     }).map((record) => toLogRecord(record, OPTIONS));
     expect(parts.length).toBeGreaterThan(1);

@@ -1,0 +1,214 @@
+// `ingest --format jsonl` under the producer's TORCH_LOGS on the shapes of real PyTorch output that the
+// ground-truth corpus showed (synthetic lines, one class each): user loggers, module names PyTorch accepts,
+// custom level names, `[__x]` inside user text, an empty first line, same-prefix records, custom formats.
+// Asserted on what the JSON-lines exporter printed. The rule: never drop a record PyTorch printed.
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/run-cli.ts";
+
+interface JsonRecord {
+  readonly severityNumber: number;
+  readonly severityText: string | null;
+  readonly scope: string;
+  readonly body: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+async function ingest(input: string, env: Record<string, string>, args: readonly string[] = []) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli({
+    argv: ["ingest", "--format", "jsonl", "--utc-offset", "Z", ...args],
+    env,
+    stdin: (async function* () {
+      yield input;
+    })(),
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  const records = stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as JsonRecord);
+  return { code, stderr, records, torch: records.filter((r) => r.severityText !== null) };
+}
+
+const lines = (...text: string[]) => `${text.join("\n")}\n`;
+const at = (level: string, path: string, ms = "006") => `${level}0102 03:04:05.${ms}000 42 ${path}]`;
+const summary = (r: JsonRecord) => [r.severityText, r.scope, r.body];
+
+describe("ingest: user loggers", () => {
+  it("TORCH_LOGS=+shop.cart: records of user modules pass, on their module's scope", async () => {
+    const { code, torch } = await ingest(
+      lines(
+        `${at("I", "shop/cart.py:10")} cart total=3`,
+        `${at("V", "run_job.py:7")} worker tick`,
+        `${at("V", "run_job.py:7")}   second line of the tick`,
+      ),
+      { TORCH_LOGS: "+shop.cart" },
+    );
+    expect(code).toBe(0);
+    // run_job.py is a call site outside torch: with one user module named, it is that module's record.
+    expect(torch.map(summary)).toStrictEqual([
+      ["INFO", "shop.cart", "cart total=3"],
+      ["DEBUG", "shop.cart", "worker tick\n  second line of the tick"],
+    ]);
+  });
+
+  it("with two user modules named, a call site of neither keeps its own scope and passes", async () => {
+    const { torch } = await ingest(lines(`${at("V", "run_job.py:7")} worker tick`), {
+      TORCH_LOGS: "+shop.cart,+billing",
+    });
+    expect(torch.map(summary)).toStrictEqual([["DEBUG", "run_job", "worker tick"]]);
+  });
+
+  it.each(["+mypkg", "json", "+mypkg,dynamo"])(
+    "TORCH_LOGS=%s is accepted as PyTorch accepts it",
+    async (value) => {
+      const { code, torch } = await ingest(lines(`${at("W", "mypkg/sub.py:3")} careful`), {
+        TORCH_LOGS: value,
+      });
+      expect(code).toBe(0);
+      expect(torch.map((r) => r.body)).toStrictEqual(["careful"]);
+    },
+  );
+
+  it("a near-miss of a registered name is still a typo (exit 1, did you mean)", async () => {
+    const { code, stderr } = await ingest("", { TORCH_LOGS: "+dynamo,grapf_breaks" });
+    expect(code).toBe(1);
+    expect(stderr).toContain('did you mean "graph_breaks"');
+  });
+});
+
+describe("ingest: levels", () => {
+  it.each([
+    // std_to_otel: 25 → INFO4 (12), 15 → DEBUG4 (8), 45 → ERROR4 (20).
+    ["NOTICE", [], "NOTICE", 12],
+    ["Level 15", [], "Level 15", 8],
+    ["SUCCESS", [], "SUCCESS", 12],
+    ["AUDIT", ["--level", "AUDIT=45"], "AUDIT", 20],
+  ])("%s printed in full keeps its name (%j)", async (level, args, text, severityNumber) => {
+    const { torch } = await ingest(
+      lines(`${at(level, "shop/cart.py:10")} custom level`, `${at(level, "shop/cart.py:10")}   detail`),
+      { TORCH_LOGS: "+shop.cart" },
+      args,
+    );
+    expect(torch).toHaveLength(1);
+    expect(torch[0]).toMatchObject({ severityText: text, severityNumber, body: "custom level\n  detail" });
+  });
+});
+
+describe("ingest: tags, empty lines and record boundaries", () => {
+  it("[__guards] in a user module's text is text, not an artifact", async () => {
+    const { torch } = await ingest(
+      lines(
+        `${at("I", "shop/cart.py:21")} [__guards] not an artifact`,
+        `${at("I", "shop/cart.py:21")} second`,
+      ),
+      { TORCH_LOGS: "+shop.cart" },
+    );
+    expect(torch.map(summary)).toStrictEqual([["INFO", "shop.cart", "[__guards] not an artifact\nsecond"]]);
+    expect(torch[0]?.attributes).not.toHaveProperty("torch.artifact");
+  });
+
+  it("a trace id that the next line does not repeat was message text", async () => {
+    const { torch } = await ingest(
+      lines(
+        `${at("I", "shop/cart.py:21")} [0/0] looks like a trace id`,
+        `${at("I", "shop/cart.py:21")} more`,
+      ),
+      { TORCH_LOGS: "+shop.cart" },
+    );
+    expect(torch.map((r) => r.body)).toStrictEqual(["[0/0] looks like a trace id\nmore"]);
+    expect(torch[0]?.attributes).not.toHaveProperty("torch.compile_id");
+  });
+
+  it("a registered artifact at a torch call site is an artifact", async () => {
+    const { torch } = await ingest(
+      lines(
+        `${at("V", "torch/_dynamo/guards.py:9")} [0/0] [__guards] GUARDS:`,
+        `${at("V", "torch/_dynamo/guards.py:9")} [0/0] [__guards] +- x`,
+      ),
+      { TORCH_LOGS: "+dynamo,guards" },
+    );
+    expect(torch).toHaveLength(1);
+    expect(torch[0]?.attributes).toMatchObject({ "torch.artifact": "guards" });
+  });
+
+  it("keeps an empty first line", async () => {
+    const { torch } = await ingest(
+      lines(`${at("I", "shop/cart.py:30")} `, `${at("I", "shop/cart.py:30")} after the newline`),
+      { TORCH_LOGS: "+shop.cart" },
+    );
+    expect(torch.map((r) => r.body)).toStrictEqual(["\nafter the newline"]);
+  });
+
+  it("splits same-prefix records by the shape of their lines, never a multi-line message", async () => {
+    const p = at("V", "torch/_dynamo/symbolic_convert.py:1584");
+    const g = at("V", "torch/_dynamo/guards.py:9");
+    const { torch } = await ingest(
+      lines(
+        `${p} [0/0] [__trace_bytecode] TRACE LOAD_FAST x []`,
+        `${p} [0/0] [__trace_bytecode] TRACE LOAD_CONST 1 [LazyVariableTracker()]`,
+        `${g} [0/0] [__guards] GUARDS:`,
+        `${g} [0/0] [__guards] `,
+        `${g} [0/0] [__guards] TREE_GUARD_MANAGER:`,
+        `${g} [0/0] [__guards] +- RootGuardManager`,
+      ),
+      { TORCH_LOGS: "+dynamo,trace_bytecode,guards" },
+    );
+    expect(torch.map((r) => r.body)).toStrictEqual([
+      "TRACE LOAD_FAST x []",
+      "TRACE LOAD_CONST 1 [LazyVariableTracker()]",
+      "GUARDS:\n\nTREE_GUARD_MANAGER:\n+- RootGuardManager",
+    ]);
+  });
+});
+
+describe("ingest: custom formats", () => {
+  const short = lines(
+    "DEBUG:torch._dynamo.symbolic_convert.__graph_breaks:Graph break in user code at x.py:18",
+    "Graph Break Reason: print",
+    "",
+    "  Explanation: Dynamo does not know how to trace print",
+    "WARNING:torch._dynamo.variables.tensor:Graph break from `Tensor.item()`",
+  );
+
+  it.each([
+    ["TORCH_LOGS_FORMAT", { TORCH_LOGS_FORMAT: "short" }, []],
+    ["--log-format", {}, ["--log-format", "%(levelname)s:%(name)s:%(message)s"]],
+  ] as const)("reads TORCH_LOGS_FORMAT=short output (%s)", async (_how, env, args) => {
+    const { torch } = await ingest(short, { TORCH_LOGS: "graph_breaks", ...env }, args);
+    expect(torch.map(summary)).toStrictEqual([
+      [
+        "DEBUG",
+        "torch._dynamo.symbolic_convert",
+        "Graph break in user code at x.py:18\nGraph Break Reason: print\n\n  Explanation: Dynamo does not know how to trace print",
+      ],
+      ["WARN", "torch._dynamo.variables.tensor", "Graph break from `Tensor.item()`"],
+    ]);
+    expect(torch[0]?.attributes).toMatchObject({
+      "torch.artifact": "graph_breaks",
+      "torch.log.format": "custom",
+    });
+  });
+
+  it("a %-format with padding, time and path", async () => {
+    const { torch } = await ingest(
+      lines("2025-01-02 03:04:05,006 INFO     [torch._dynamo.eval_frame:42] hello"),
+      {},
+      ["--log-format", "%(asctime)s %(levelname)-8s [%(name)s:%(lineno)d] %(message)s"],
+    );
+    expect(torch.map(summary)).toStrictEqual([["INFO", "torch._dynamo.eval_frame", "hello"]]);
+    expect(torch[0]?.attributes).toMatchObject({ "code.line.number": 42 });
+  });
+
+  it("a format PyTorch would reject exits 1 naming the specifier", async () => {
+    const { code, stderr } = await ingest("", {}, ["--log-format", "%(levle)s %(message)s"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`%(levle)s at offset 0 names an unknown field "levle"`);
+  });
+});
