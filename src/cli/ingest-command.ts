@@ -6,12 +6,13 @@ import { basename, resolve } from "node:path";
 import type { Attributes } from "@opentelemetry/api";
 import { compileLogFormatMatcher, type LogFormatMatcher } from "../ingest/compile-log-format-matcher.ts";
 import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
+import { InputStream } from "../ingest/input-stream.ts";
 import { JsonLinesLogRecordExporter } from "../ingest/json-lines-log-record-exporter.ts";
 import { DEFAULT_CUSTOM_LEVELS } from "../ingest/parse-log-level.ts";
-import {
+import type {
   PytorchLogParser,
-  type PytorchLogParserOptions,
-  type PytorchLogRecord,
+  PytorchLogParserOptions,
+  PytorchLogRecord,
 } from "../ingest/pytorch-log-parser.ts";
 import { type InputEvent, NotFollowableError, readFile, readStream } from "../ingest/read-input.ts";
 import { INGEST_ATTRIBUTES, type ToLogRecordOptions, toLogRecord } from "../ingest/to-log-record.ts";
@@ -150,26 +151,6 @@ function createPipeline(
     onFirstLoss: (message) => io.stderr(`${PREFIX}: ${message}\n`),
   });
   return { pipeline, userModule: userModules.length === 1 ? userModules[0] : undefined };
-}
-
-/** Text decoding and record reassembly of one input (a file, stdin, or a followed file until it resets). */
-class InputStream {
-  readonly parser: PytorchLogParser;
-  // Not fatal: invalid UTF-8 becomes U+FFFD instead of an error, so no line is lost to an encoding slip.
-  readonly #decoder = new TextDecoder("utf-8");
-
-  constructor(options: PytorchLogParserOptions) {
-    this.parser = new PytorchLogParser(options);
-  }
-
-  push(bytes: Uint8Array): PytorchLogRecord[] {
-    return this.parser.push(this.#decoder.decode(bytes, { stream: true }));
-  }
-
-  end(): PytorchLogRecord[] {
-    const rest = this.#decoder.decode();
-    return [...this.parser.push(rest), ...this.parser.end()];
-  }
 }
 
 interface LineTotals {
