@@ -2,7 +2,7 @@
 // BatchLogRecordProcessor and the exporter, with the counts the summary reports and the backpressure that
 // keeps a slow exporter from overflowing the batch queue.
 
-import type { Logger } from "@opentelemetry/api";
+import type { Logger, LogRecord } from "@opentelemetry/api";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
 import {
   BatchLogRecordProcessor,
@@ -83,7 +83,7 @@ export class IngestPipeline {
    * Emits one record on its scope's logger; `timestamp` defaults to `observedTimestamp` (epoch ms), the
    * time the line was read. Returns `false` when the caller must `await whenReady()` before the next one.
    */
-  emit(record: MappedLogRecord, observedTimestamp: number): boolean {
+  emit(record: MappedLogRecord & { readonly eventName?: string }, observedTimestamp: number): boolean {
     let logger = this.#loggers.get(record.scope);
     if (logger === undefined) {
       logger = this.#provider.getLogger(record.scope);
@@ -93,11 +93,13 @@ export class IngestPipeline {
     const timestamp = record.timestamp ?? observedTimestamp;
     const { severityNumber, severityText, body, attributes } = record;
     // Two literals rather than a conditional spread: this runs once per record.
-    logger.emit(
+    const logRecord: LogRecord =
       severityText === undefined
         ? { timestamp, observedTimestamp, severityNumber, body, attributes }
-        : { timestamp, observedTimestamp, severityNumber, severityText, body, attributes },
-    );
+        : { timestamp, observedTimestamp, severityNumber, severityText, body, attributes };
+    // `trace` records carry an OTel event name (the trace event key).
+    if (record.eventName !== undefined) logRecord.eventName = record.eventName;
+    logger.emit(logRecord);
     return this.#unsettled() < this.#capacity;
   }
 
