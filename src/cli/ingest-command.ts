@@ -25,6 +25,7 @@ import {
 import { TorchLogs } from "../otel/torch-logs.ts";
 import type { CliIo } from "./cli-io.ts";
 import { INGEST_USAGE, type IngestOptions, IngestUsageError, parseIngestArgs } from "./parse-ingest-args.ts";
+import { TorchTraceHint } from "./torch-trace-hint.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
 export interface IngestDeps {
@@ -164,6 +165,7 @@ class IngestRun {
   readonly #stop = new AbortController();
   readonly #totals: LineTotals = { lines: 0, torch: 0, other: 0, skipped: 0, truncated: 0 };
   readonly #stdout: StdoutState;
+  readonly #traceHint = new TorchTraceHint();
 
   constructor(
     io: CliIo,
@@ -228,6 +230,8 @@ class IngestRun {
       if (next.done) break;
       const event = next.value;
       if (event.kind === "data") {
+        const hint = this.#traceHint.check(file, event.bytes);
+        if (hint !== undefined) this.#io.stderr(`${PREFIX}: ${hint}`);
         await this.#tee(event.bytes);
         await this.#deliver(stream.push(event.bytes), attributes);
       } else if (event.kind === "idle") {

@@ -11,6 +11,7 @@ import type { CliIo } from "./cli-io.ts";
 import { runIngest } from "./ingest-command.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
 import { runDemo } from "./run-demo.ts";
+import { runTrace } from "./trace-command.ts";
 
 export type { CliIo } from "./cli-io.ts";
 
@@ -23,6 +24,7 @@ Commands:
   collector-filter [VALUE] [--ungoverned pass|drop] [--legacy] [--name ID]
                              print an OpenTelemetry Collector filter processor enforcing VALUE
   ingest [FILE...] [options] send PyTorch's console output (stdin or FILEs) as OTel logs; ingest --help
+  trace [PATH...] [options]  send TORCH_TRACE files (default $TORCH_TRACE) as OTel logs, spans, metrics; trace --help
   help                       PyTorch's TORCH_LOGS help (visible artifacts)
   +help                      PyTorch's TORCH_LOGS help (all artifacts)
 
@@ -52,6 +54,8 @@ export async function runCli(io: CliIo): Promise<number> {
         return collectorFilter(io, rest);
       case "ingest":
         return runIngest(io, rest);
+      case "trace":
+        return runTrace(io, rest);
       default:
         return usage(io, `unknown command "${command}"`);
     }

@@ -71,8 +71,10 @@ export class TraceFileMapper {
     return out;
   }
 
-  end(): TraceOutput {
-    const out = this.#map(this.reader.end(), true);
+  /** The end of the file; `rest` is the decoder's last text. */
+  end(rest = ""): TraceOutput {
+    const envelopes = rest === "" ? [] : this.reader.push(rest);
+    const out = this.#map([...envelopes, ...this.reader.end()], true);
     out.spans.push(...this.spans.end());
     return out;
   }
