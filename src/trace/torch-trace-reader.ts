@@ -37,7 +37,8 @@ const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
 interface PendingEnvelope {
   readonly envelope: Omit<TraceEnvelope, "payload" | "md5">;
   readonly declaredMd5: string | undefined;
-  readonly lines: string[];
+  /** Payload lines as read: each with its tab and its `\n`. */
+  readonly raw: string[];
   /** Blank lines seen inside the payload: kept as empty payload lines if more payload lines follow. */
   blanks: number;
   readonly crlf: boolean;
@@ -73,6 +74,25 @@ export class TorchTraceReader {
     for (;;) {
       const newline = data.indexOf("\n", start);
       if (newline === -1) break;
+      const pending = this.#pending;
+      if (pending !== undefined && pending.blanks === 0 && data.charCodeAt(start) === TAB) {
+        // The hot path: a run of payload lines, kept as one slice (tabs and newlines included).
+        const runStart = start;
+        let end = newline;
+        let lines = 0;
+        for (;;) {
+          lines++;
+          start = end + 1;
+          if (data.charCodeAt(start) !== TAB) break;
+          const next = data.indexOf("\n", start);
+          if (next === -1) break;
+          end = next;
+        }
+        this.#lineNumber += lines;
+        this.stats.lines += lines;
+        pending.raw.push(data.slice(runStart, start));
+        continue;
+      }
       this.#line(data.slice(start, newline), out);
       start = newline + 1;
     }
@@ -95,7 +115,7 @@ export class TorchTraceReader {
   flush(force = false): TraceEnvelope[] {
     if (this.#carry !== "" || this.#pending === undefined) return [];
     const pending = this.#pending;
-    if (!force && pending.declaredMd5 !== undefined && md5Of(pending.lines) !== pending.declaredMd5)
+    if (!force && pending.declaredMd5 !== undefined && md5Hex(payloadOf(pending.raw)) !== pending.declaredMd5)
       return [];
     const out: TraceEnvelope[] = [];
     this.#complete(out);
@@ -123,8 +143,8 @@ export class TorchTraceReader {
         this.stats.strayPayloadLines++;
         return;
       }
-      for (; pending.blanks > 0; pending.blanks--) pending.lines.push("");
-      pending.lines.push(line.slice(1));
+      for (; pending.blanks > 0; pending.blanks--) pending.raw.push("\t\n");
+      pending.raw.push(`${line}\n`);
       return;
     }
     if (line === "" || line === "\r") {
@@ -188,17 +208,18 @@ export class TorchTraceReader {
       out.push(envelope);
       return;
     }
-    this.#pending = { envelope, declaredMd5: declaredMd5 ?? "", lines: [], blanks: 0, crlf };
+    this.#pending = { envelope, declaredMd5: declaredMd5 ?? "", raw: [], blanks: 0, crlf };
   }
 
   #complete(out: TraceEnvelope[]): void {
     const pending = this.#pending;
     if (pending === undefined) return;
     this.#pending = undefined;
-    let payload = pending.lines.join("\n");
+    let payload = payloadOf(pending.raw);
     let md5: PayloadMd5Status = md5Hex(payload) === pending.declaredMd5 ? "ok" : "mismatch";
     if (md5 === "mismatch" && (pending.crlf || payload.includes("\r"))) {
-      const stripped = pending.lines.map(stripCr).join("\n");
+      // Each line's trailing `\r` removed (a CRLF copy of the file): §4.3's retry.
+      const stripped = payload.replaceAll("\r\n", "\n").replace(/\r$/, "");
       if (md5Hex(stripped) === pending.declaredMd5) {
         md5 = "ok-crlf";
         this.stats.crlfPayloads++;
@@ -217,12 +238,10 @@ function eventKeyOf(fields: object): string | undefined {
   return undefined;
 }
 
-function stripCr(line: string): string {
-  return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
-}
-
-function md5Of(lines: readonly string[]): string {
-  return md5Hex(lines.join("\n"));
+/** The payload of raw payload lines: the first tab of each line and the last newline removed. */
+function payloadOf(raw: readonly string[]): string {
+  const text = raw.length === 1 ? (raw[0] as string) : raw.join("");
+  return text === "" ? "" : text.slice(1, -1).replaceAll("\n\t", "\n");
 }
 
 function md5Hex(text: string): string {

@@ -12,6 +12,7 @@ import {
   type ReceivedLogRecord,
 } from "./otlp-logs-normalize.ts";
 import { decodeExportLogsServiceRequest, encodeRpcStatus } from "./otlp-logs-schema.ts";
+import { decodeExportTraceServiceRequest } from "./otlp-traces-schema.ts";
 
 export type {
   OtlpAttributes,
@@ -91,6 +92,14 @@ export interface OtlpReceiver {
   waitForRecords(count: number, timeoutMs?: number): Promise<readonly ReceivedLogRecord[]>;
   /** Resolves once at least `count` requests have arrived (answered or not). */
   waitForRequests(count: number, timeoutMs?: number): Promise<readonly ReceivedRequest[]>;
+  /**
+   * Decoded bodies of accepted `/v1/traces` and `/v1/metrics` requests (OTLP/JSON shape; traces also from
+   * protobuf, ids in hex; metrics protobuf bodies are counted in `requests` but not decoded).
+   */
+  readonly signals: {
+    readonly traces: Record<string, unknown>[];
+    readonly metrics: Record<string, unknown>[];
+  };
   /** Forgets records, requests and counters; keeps the behaviour. */
   clear(): void;
   /** Stops listening and destroys every socket, including hanging requests. Idempotent. */
@@ -127,6 +136,7 @@ class LogsReceiver implements OtlpReceiver {
   #behaviour: ReceiverBehaviour;
   #remainingTimes: number | undefined;
   #records: ReceivedLogRecord[] = [];
+  readonly signals = { traces: [] as Record<string, unknown>[], metrics: [] as Record<string, unknown>[] };
   #requests: Mutable<ReceivedRequest>[] = [];
   #rejected = 0;
   #malformed = 0;
@@ -241,6 +251,8 @@ class LogsReceiver implements OtlpReceiver {
     this.#requests.push(entry);
     this.#notify();
 
+    if (entry.path === "/v1/traces" || entry.path === "/v1/metrics")
+      return this.#other(request, response, entry);
     if (entry.path !== LOGS_PATH) return this.#malformedReply(entry, response, 404, `no route ${entry.path}`);
     if (entry.method !== "POST") return this.#malformedReply(entry, response, 405, `method ${entry.method}`);
     entry.encoding = encodingOf(entry.contentType);
@@ -283,6 +295,30 @@ class LogsReceiver implements OtlpReceiver {
       entry.error = "client closed the connection before the answer";
     });
     this.#dispatch(exchange);
+  }
+
+  /** Traces and metrics: decoded and accepted (no fault injection). */
+  async #other(
+    request: IncomingMessage,
+    response: ServerResponse,
+    entry: Mutable<ReceivedRequest>,
+  ): Promise<void> {
+    entry.encoding = encodingOf(entry.contentType);
+    try {
+      const payload = await decompress(await readBody(request), entry.contentEncoding);
+      const traces = entry.path === "/v1/traces";
+      if (entry.encoding === "json") {
+        (traces ? this.signals.traces : this.signals.metrics).push(JSON.parse(payload.toString("utf8")));
+      } else if (traces) {
+        this.signals.traces.push(decodeExportTraceServiceRequest(payload));
+      }
+    } catch (error) {
+      return this.#malformedReply(entry, response, 400, String(error));
+    }
+    entry.status = 200;
+    entry.outcome = "accepted";
+    reply(response, 200, entry.encoding, undefined, {});
+    this.#notify();
   }
 
   /** Applies the current behaviour to a decoded request: answer now, later, or not at all. */
