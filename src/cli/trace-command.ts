@@ -3,6 +3,7 @@
 // follows files, writes stdout/stderr, returns exit codes.
 import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
 import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
@@ -170,7 +171,6 @@ class TraceRun {
   readonly #pollMs: number;
   readonly #signal: AbortSignal | undefined;
   readonly #stop = new AbortController();
-  readonly #decoder = () => new TextDecoder("utf-8");
   readonly #totals: Totals = {
     files: 0,
     notTrace: 0,
@@ -265,7 +265,8 @@ class TraceRun {
         reference: this.#now(),
       }),
     });
-    const decoder = this.#decoder();
+    // Invalid UTF-8 becomes U+FFFD (and the payload's MD5 check says so) instead of failing the file.
+    const decoder = new StringDecoder("utf8");
     this.#totals.files++;
     let ok = true;
     const events = readFile(path, {
@@ -276,7 +277,7 @@ class TraceRun {
     try {
       for await (const event of events) {
         if (event.kind === "data") {
-          await this.#deliver(mapper.push(decoder.decode(event.bytes, { stream: true })));
+          await this.#deliver(mapper.push(decoder.write(event.bytes as Buffer)));
           if (isNotTrace(mapper)) break;
         } else if (event.kind === "idle") {
           await this.#deliver(mapper.flush());
@@ -297,7 +298,7 @@ class TraceRun {
       this.#totals.notTrace++;
       return false;
     }
-    await this.#deliver(mapper.end(decoder.decode()));
+    await this.#deliver(mapper.end(decoder.end()));
     this.#count(mapper);
     return ok;
   }

@@ -10,8 +10,9 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
+import { StringDecoder } from "node:string_decoder";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { measure } from "mitata";
 import { IngestPipeline } from "../../src/ingest/ingest-pipeline.ts";
 import { TraceFileMapper, type TraceOutput } from "../../src/trace/trace-file-mapper.ts";
@@ -35,6 +36,24 @@ const FILES = [
   "multi_rank_schedule/dedicated_log_torch_trace_rank_1_n8zycf07.log",
   "multi_rank_schedule/dedicated_log_torch_trace_rank_2.log",
 ];
+
+const MARK = "torch-logs-otel-bench-trace ";
+// Loaded into the child with --import: prints its CPU time (µs) and peak RSS (KiB, VmHWM) as it exits, so the
+// rate per CPU second shows what a shared machine's wall clock hides.
+const PRELOAD = `import { readFileSync, writeSync } from "node:fs";
+process.on("exit", () => {
+  let kib = "0";
+  try { kib = /^VmHWM:\\s*(\\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? "0"; } catch {}
+  const cpu = process.cpuUsage();
+  writeSync(2, ${JSON.stringify("torch-logs-otel-bench-trace ")} + (cpu.user + cpu.system) + " " + kib + "\\n");
+});
+`;
+
+interface ChildRun {
+  readonly stderr: string;
+  readonly cpuUs: number;
+  readonly rssKib: number;
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -60,11 +79,11 @@ async function buildInput(): Promise<Input> {
 
 /** The floor: decode, split into lines, JSON.parse each envelope line (after its `] `). */
 function floor(input: Input): number {
-  const decoder = new TextDecoder();
+  const decoder = new StringDecoder("utf8");
   let carry = "";
   let envelopes = 0;
   for (const chunk of input.chunks) {
-    const lines = (carry + decoder.decode(chunk, { stream: true })).split("\n");
+    const lines = (carry + decoder.write(chunk)).split("\n");
     carry = lines.pop() ?? "";
     for (const line of lines) {
       if (line.charCodeAt(0) === 9 || line === "") continue;
@@ -92,7 +111,7 @@ async function mapToJsonLines(input: Input): Promise<number> {
     file: { fileName: "dedicated_log_torch_trace_rank_0_bench.log", rank: 0 },
     fallback: () => ({ utcOffsetMinutes: 0, reference: Date.now() }),
   });
-  const decoder = new TextDecoder();
+  const decoder = new StringDecoder("utf8");
   const deliver = async (out: TraceOutput) => {
     for (const record of out.logs) if (!logs.emit(record, 0)) await logs.whenReady();
     let text = "";
@@ -100,22 +119,17 @@ async function mapToJsonLines(input: Input): Promise<number> {
     for (const point of out.metrics) text += formatMetricJsonLine(point);
     write(text);
   };
-  for (const chunk of input.chunks) await deliver(mapper.push(decoder.decode(chunk, { stream: true })));
-  await deliver(mapper.end(decoder.decode()));
+  for (const chunk of input.chunks) await deliver(mapper.push(decoder.write(chunk)));
+  await deliver(mapper.end(decoder.end()));
   await logs.shutdown();
   if (logs.stats.dropped !== 0) throw new Error(`scenario 7: ${logs.stats.dropped} records dropped`);
   return written;
 }
 
-function runTrace(file: string): Promise<string> {
+function runTrace(file: string, preload: string): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=development", CLI, "trace", "--format", "jsonl", file],
-      {
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
+    const args = ["--conditions=development", "--import", preload, CLI, "trace", "--format", "jsonl", file];
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (text: string) => {
@@ -123,8 +137,13 @@ function runTrace(file: string): Promise<string> {
     });
     child.on("error", reject);
     child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`scenario 7: trace exited with ${code}: ${stderr}`));
-      else resolve(stderr);
+      const mark = stderr.split("\n").find((line) => line.startsWith(MARK));
+      if (code !== 0 || mark === undefined) {
+        reject(new Error(`scenario 7: trace exited with ${code}: ${stderr}`));
+        return;
+      }
+      const [cpu, rss] = mark.slice(MARK.length).split(" ").map(Number);
+      resolve({ stderr, cpuUs: cpu ?? 0, rssKib: rss ?? 0 });
     });
   });
 }
@@ -171,6 +190,8 @@ export const scenario: CustomScenario = {
     let startup: number[];
     let full: number[];
     let summary = "";
+    const cpu = { startup: [] as number[], full: [] as number[] };
+    let peakRssKib = 0;
     try {
       const file = join(dir, "dedicated_log_torch_trace_rank_0_bench.log");
       const one = join(dir, "dedicated_log_torch_trace_rank_0_one.log");
@@ -182,9 +203,17 @@ export const scenario: CustomScenario = {
           .slice(0, 12)
           .join("\n"),
       );
-      startup = await wallOf(() => runTrace(one), CLI_SAMPLES);
+      const preload = join(dir, "usage.mjs");
+      await writeFile(preload, PRELOAD);
+      const preloadUrl = pathToFileURL(preload).href;
+      startup = await wallOf(async () => {
+        cpu.startup.push((await runTrace(one, preloadUrl)).cpuUs);
+      }, CLI_SAMPLES);
       full = await wallOf(async () => {
-        summary = await runTrace(file);
+        const run = await runTrace(file, preloadUrl);
+        summary = run.stderr;
+        cpu.full.push(run.cpuUs);
+        peakRssKib = Math.max(peakRssKib, run.rssKib);
       }, CLI_SAMPLES);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -222,7 +251,10 @@ export const scenario: CustomScenario = {
         ratio: fullSpread.p50 / mapSpread.p50,
         target: `≥ ${TARGET_MB_PER_SECOND} MB/s after start-up`,
         verdict: atLeast(Number(afterStartup), TARGET_MB_PER_SECOND),
-        detail: `${mbps(size, fullSpread.p50)} MB/s; ${afterStartup} MB/s after start-up (${(startupNs / 1e6).toFixed(0)} ms)`,
+        detail:
+          `${mbps(size, fullSpread.p50)} MB/s; ${afterStartup} MB/s after start-up (${(startupNs / 1e6).toFixed(0)} ms); ` +
+          `per CPU second after start-up ${mbps(size, (spreadOf(cpu.full).p50 - spreadOf(cpu.startup).p50) * 1000)} MB/s; ` +
+          `peak RSS ${(peakRssKib / 1024).toFixed(0)} MiB`,
       },
     ];
     return {
