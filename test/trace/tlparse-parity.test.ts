@@ -75,18 +75,21 @@ describe("parity with tlparse's tests", () => {
     expect(spanStats.badEvents).toBe(1);
     // The lost event is the first compile_file's E: its B stays open until the end, closed and marked.
     expect(spanStats.unclosed).toBe(1);
-    expect(spans.filter((s) => s.attributes["torch.trace.span.unclosed"] === true).map((s) => s.name)).toEqual([
-      "compile_file",
-    ]);
+    expect(
+      spans.filter((s) => s.attributes["torch.trace.span.unclosed"] === true).map((s) => s.name),
+    ).toEqual(["compile_file"]);
   });
 
   it("comp_metrics.log: restart reasons in the attempt-1 metrics, 12 records besides 14 str", () => {
     const { logs, stats } = readTrace("comp_metrics.log");
     expect(stats.envelopes.get("str")).toBe(14);
     expect(logs).toHaveLength(12);
-    const metrics = logs.filter((r) => r.eventName === "compilation_metrics" && r.attributes["torch.compile.attempt"] === 1);
+    const metrics = logs.filter(
+      (r) => r.eventName === "compilation_metrics" && r.attributes["torch.compile.attempt"] === 1,
+    );
     expect(metrics).toHaveLength(2);
-    for (const r of metrics) expect(String(r.attributes["torch.trace.metadata.restart_reasons"])).toContain("graph_break");
+    for (const r of metrics)
+      expect(String(r.attributes["torch.trace.metadata.restart_reasons"])).toContain("graph_break");
   });
 
   it("chromium_events.log (no final newline): 6 chromium events → 3 spans", () => {

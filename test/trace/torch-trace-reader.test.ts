@@ -39,7 +39,8 @@ describe("TorchTraceReader", () => {
   it("skips blank lines, and restores an editor-stripped empty payload line", () => {
     // The chromium payload of line 1 ends "}": a blank line between envelopes, and one inside a payload whose
     // `\t` line (an empty payload line) lost its tab.
-    const text = 'V1206 15:18:15.925000 1 a.py:1] {"x": {}, "has_payload": "HASH"}\n\tfirst\n\n\tthird\n\nV1206 15:18:15.925000 1 a.py:2] {"y": {}}\n';
+    const text =
+      'V1206 15:18:15.925000 1 a.py:1] {"x": {}, "has_payload": "HASH"}\n\tfirst\n\n\tthird\n\nV1206 15:18:15.925000 1 a.py:2] {"y": {}}\n';
     const md5 = createHash("md5").update("first\n\nthird").digest("hex");
     const { envelopes, stats } = read(text.replace("HASH", md5));
     expect(envelopes.map((e) => [e.key, e.payload, e.md5])).toEqual([

@@ -73,7 +73,9 @@ describe("spans", () => {
       }
     }
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(2);
-    expect(byId.get(spans.find((s) => s.name === "entire_frame_compile")?.parentSpanId ?? "")?.name).toBe("dynamo");
+    expect(byId.get(spans.find((s) => s.name === "entire_frame_compile")?.parentSpanId ?? "")?.name).toBe(
+      "dynamo",
+    );
   });
 
   it("put instant events on the innermost enclosing span", () => {
@@ -85,7 +87,7 @@ describe("spans", () => {
 });
 
 describe("compile metrics", () => {
-  const names = new Set(Object.values(COMPILE_METRICS).map((m) => m.name));
+  const names = new Set<string>(Object.values(COMPILE_METRICS).map((m) => m.name));
 
   it("emit only the contract's names, with torch.rank on every point", () => {
     const { metrics } = readTrace("multi_rank_schedule/dedicated_log_torch_trace_rank_2.log");

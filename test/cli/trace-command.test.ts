@@ -1,0 +1,213 @@
+// `torch-logs-otel trace`: JSON lines, OTLP (what a real receiver decodes), directories, --follow, bad inputs.
+import { appendFile, copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { runIngest } from "../../src/cli/ingest-command.ts";
+import { runTrace, type TraceDeps } from "../../src/cli/trace-command.ts";
+import { COMPILE_METRICS } from "../../src/trace/compile-metric-names.ts";
+import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
+import { FIXTURES } from "../trace/read-trace-fixture.ts";
+
+const SCHEDULE = join(FIXTURES, "multi_rank_schedule");
+const SIMPLE = join(FIXTURES, "simple.log");
+
+async function trace(args: string[], env: Record<string, string> = {}, deps: TraceDeps = {}) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runTrace(
+    { argv: [], env, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) },
+    args,
+    deps,
+  );
+  const lines = stdout
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as Record<string, unknown> & { attributes: Record<string, unknown> });
+  return { code, stdout, stderr, lines };
+}
+
+let dir: string | undefined;
+let receiver: OtlpReceiver | undefined;
+afterEach(async () => {
+  await receiver?.close();
+  receiver = undefined;
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+describe("trace --format jsonl", () => {
+  it("reads a TORCH_TRACE directory: one rank per file name, every line a log, span or metric", async () => {
+    const { code, lines, stderr } = await trace(["--format", "jsonl", SCHEDULE]);
+    expect(code).toBe(0);
+    expect(new Set(lines.map((l) => l.signal))).toEqual(new Set(["log", "span", "metric"]));
+    expect(new Set(lines.map((l) => l.attributes["torch.rank"]))).toEqual(new Set([0, 1, 2]));
+    const log = lines.find((l) => l.signal === "log" && l.eventName === "dynamo_output_graph");
+    expect(Object.keys(log ?? {})).toEqual([
+      "signal",
+      "timeUnixNano",
+      "severityNumber",
+      "severityText",
+      "scope",
+      "eventName",
+      "body",
+      "attributes",
+    ]);
+    const span = lines.find((l) => l.signal === "span");
+    expect(Object.keys(span ?? {})).toEqual([
+      "signal",
+      "name",
+      "traceId",
+      "spanId",
+      "parentSpanId",
+      "startTimeUnixNano",
+      "endTimeUnixNano",
+      "attributes",
+      "events",
+    ]);
+    expect(stderr).toMatch(/^trace: 3 files, \d+ lines, 483 envelopes \(chromium_event 354, /);
+    expect(stderr).toContain("1 MD5 mismatches");
+    expect(stderr).toContain("envelopes whose rank differs from the file name");
+  });
+
+  it("uses $TORCH_TRACE when no PATH is given; without either it is a usage error", async () => {
+    expect((await trace(["--format", "jsonl"], { TORCH_TRACE: SCHEDULE })).code).toBe(0);
+    const none = await trace(["--format", "jsonl"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("set TORCH_TRACE");
+  });
+
+  it("reports a file that is not a trace and goes on with the others (exit 1)", async () => {
+    dir = await mkdtemp(join(os.tmpdir(), "trace-cli-"));
+    const console = join(dir, "console.log");
+    await writeFile(console, "hello\n".repeat(100));
+    const { code, lines, stderr } = await trace(["--format", "jsonl", console, SIMPLE]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${console} is not a TORCH_TRACE file`);
+    expect(lines.filter((l) => l.signal === "log")).toHaveLength(14);
+  });
+
+  it("--torch-logs filters the log records by component level and artifact", async () => {
+    const all = await trace(["--format", "jsonl", SIMPLE]);
+    const some = await trace(["--format", "jsonl", "--torch-logs=+dynamo", SIMPLE]);
+    const code = await trace(["--format", "jsonl", "--torch-logs=+dynamo,output_code", SIMPLE]);
+    const names = (r: typeof all) => r.lines.filter((l) => l.signal === "log").map((l) => l.eventName);
+    expect(names(all)).toContain("inductor_output_code");
+    expect(names(some)).toEqual(expect.arrayContaining(["dynamo_start", "dynamo_output_graph"]));
+    // inductor (torch._inductor.graph) stays at WARNING: its DEBUG record passes only as the named artifact.
+    expect(names(some)).not.toContain("inductor_output_code");
+    expect(names(code)).toContain("inductor_output_code");
+    expect(some.stderr).toMatch(/logs [1-9]\d* filtered/);
+  });
+
+  it("reads seven ranks, CRLF copies among them", async () => {
+    dir = await mkdtemp(join(os.tmpdir(), "trace-cli-"));
+    const rank0 = join(SCHEDULE, "dedicated_log_torch_trace_rank_0_6u3fubwl.log");
+    for (let rank = 0; rank < 7; rank++) {
+      const target = join(dir, `dedicated_log_torch_trace_rank_${rank}_abc${rank}.log`);
+      if (rank % 2 === 0) await copyFile(rank0, target);
+      else await writeFile(target, (await readFile(rank0, "utf8")).replaceAll("\n", "\r\n"));
+    }
+    const { lines, stderr } = await trace(["--format", "jsonl", dir]);
+    expect(new Set(lines.map((l) => l.attributes["torch.rank"]))).toEqual(new Set([0, 1, 2, 3, 4, 5, 6]));
+    expect(stderr).toContain("0 MD5 mismatches");
+    const bodies = (rank: number) =>
+      lines.filter((l) => l.signal === "log" && l.attributes["torch.rank"] === rank).map((l) => l.body);
+    expect(bodies(1)).toEqual(bodies(0));
+  });
+});
+
+describe("trace over OTLP", () => {
+  it.each(["http/json", "http/protobuf"])("sends logs, spans and metrics (%s)", async (protocol) => {
+    receiver = await startOtlpReceiver();
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: protocol };
+    const jsonl = await trace(["--format", "jsonl", SIMPLE]);
+    const { code, stderr } = await trace([SIMPLE], env);
+    expect(code).toBe(0);
+    expect(stderr).toContain("14 exported, 0 failed");
+    expect(stderr).toContain("spans 24 exported, 0 failed");
+    const records = receiver.records;
+    expect(records.map((r) => r.eventName).sort()).toEqual(
+      jsonl.lines
+        .filter((l) => l.signal === "log")
+        .map((l) => l.eventName)
+        .sort(),
+    );
+    expect(records.find((r) => r.eventName === "dynamo_output_graph")?.attributes["torch.compile_id"]).toBe(
+      "0/0",
+    );
+    const spans = receiver.signals.traces.flatMap((request) =>
+      (request.resourceSpans as { scopeSpans: { spans: Record<string, unknown>[] }[] }[]).flatMap((rs) =>
+        rs.scopeSpans.flatMap((ss) => ss.spans),
+      ),
+    );
+    const expected = jsonl.lines.filter((l) => l.signal === "span");
+    expect(
+      spans.map((s) => [s.name, s.traceId, s.spanId, s.parentSpanId ?? null, String(s.startTimeUnixNano)]),
+    ).toEqual(expected.map((s) => [s.name, s.traceId, s.spanId, s.parentSpanId, s.startTimeUnixNano]));
+    if (protocol === "http/json") {
+      const metrics = receiver.signals.metrics.flatMap((request) =>
+        (
+          request.resourceMetrics as { scopeMetrics: { metrics: { name: string; unit: string }[] }[] }[]
+        ).flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics)),
+      );
+      const contract = Object.values(COMPILE_METRICS);
+      expect(metrics.map((m) => m.name).sort()).toEqual(
+        [
+          "torch.compile.cache.requests",
+          "torch.compile.duration",
+          "torch.compile.frames",
+          "torch.compile.graph_breaks",
+          "torch.compile.recompiles",
+        ].sort(),
+      );
+      for (const m of metrics) expect(m.unit).toBe(contract.find((c) => c.name === m.name)?.unit);
+    } else {
+      expect(receiver.requests.some((r) => r.path === "/v1/metrics" && r.outcome === "accepted")).toBe(true);
+    }
+  });
+});
+
+describe("trace --follow", () => {
+  it("picks up new rank files, reads growing files, and waits for a torn last line", async () => {
+    dir = await mkdtemp(join(os.tmpdir(), "trace-follow-"));
+    const text = await readFile(SIMPLE, "utf8");
+    const cut = text.indexOf("\nV1206 15:18:20.253000");
+    const rank0 = join(dir, "dedicated_log_torch_trace_rank_0_x.log");
+    await writeFile(rank0, text.slice(0, cut + 30)); // ends inside an envelope line
+    const stop = new AbortController();
+    let seenRank1 = false;
+    const run = trace(
+      ["--format", "jsonl", "--follow", dir],
+      {},
+      { signal: stop.signal, pollIntervalMs: 20 },
+    );
+    await sleep(150);
+    await writeFile(join(dir, "dedicated_log_torch_trace_rank_1_y.log"), text);
+    await sleep(150);
+    await appendFile(rank0, text.slice(cut + 30));
+    await sleep(300);
+    stop.abort();
+    const { code, lines } = await run;
+    expect(code).toBe(0);
+    for (const rank of [0, 1]) {
+      const logs = lines.filter((l) => l.signal === "log" && l.attributes["torch.rank"] === rank);
+      expect(logs).toHaveLength(14);
+      if (rank === 1) seenRank1 = true;
+    }
+    expect(seenRank1).toBe(true);
+  });
+});
+
+describe("ingest on a trace file", () => {
+  it("says once to use `trace`", async () => {
+    let stderr = "";
+    await runIngest(
+      { argv: [], env: {}, stdout: () => {}, stderr: (t) => void (stderr += t) },
+      ["--format", "jsonl", SIMPLE, SIMPLE],
+      { signal: AbortSignal.timeout(60_000) },
+    );
+    expect(stderr.match(/run `torch-logs-otel trace/g)).toHaveLength(1);
+  });
+});
