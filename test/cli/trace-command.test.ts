@@ -1,4 +1,5 @@
 // `torch-logs-otel trace`: JSON lines, OTLP (what a real receiver decodes), directories, --follow, bad inputs.
+import { readFileSync } from "node:fs";
 import { appendFile, copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
@@ -210,4 +211,23 @@ describe("ingest on a trace file", () => {
     );
     expect(stderr.match(/run `torch-logs-otel trace/g)).toHaveLength(1);
   });
+});
+
+describe("README: the trace section", () => {
+  const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
+
+  it("lists every metric of the contract", () => {
+    for (const metric of Object.values(COMPILE_METRICS)) expect(readme).toContain(`| \`${metric.name}\` |`);
+  });
+
+  it.each(readme.split("\n").filter((line) => line.startsWith("torch-logs-otel trace test/")))(
+    "%s runs",
+    async (line) => {
+      const args = line.split(" ").slice(2);
+      const cwd = join(import.meta.dirname, "..", "..");
+      const { code, lines } = await trace(args.map((a) => (a.startsWith("test/") ? join(cwd, a) : a)));
+      expect(code).toBe(0);
+      expect(lines.length).toBeGreaterThan(100);
+    },
+  );
 });
