@@ -1,5 +1,5 @@
 // Attribute keys of what `trace` emits, and the bounded flattening of PyTorch's metadata objects into them.
-import type { AttributeValue, Attributes } from "@opentelemetry/api";
+import type { Attributes, AttributeValue } from "@opentelemetry/api";
 import { INGEST_ATTRIBUTES } from "../ingest/to-log-record.ts";
 import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../otel/attributes.ts";
 

@@ -8,10 +8,10 @@ import { ChromiumSpanBuilder, type TraceSpan } from "./chromium-span-builder.ts"
 import { StringTable } from "./string-table.ts";
 import { type CompileMetricPoint, toCompileMetricPoints } from "./to-compile-metric-points.ts";
 import { type TraceFileInfo, type TraceLogRecord, toTraceLogRecord } from "./to-trace-log-record.ts";
+import { TorchTraceReader } from "./torch-trace-reader.ts";
 import { TRACE_ATTRIBUTES } from "./trace-attributes.ts";
 import { TraceClock, type TraceClockFallback } from "./trace-clock.ts";
 import { type TraceEnvelope, traceContextOf } from "./trace-envelope.ts";
-import { TorchTraceReader } from "./torch-trace-reader.ts";
 
 /** A metric point and the instant of the envelope it came from. */
 export interface TimedMetricPoint extends CompileMetricPoint {

@@ -4,18 +4,18 @@
 // through a MeterProvider: counters and a histogram with buckets in seconds, exported periodically.
 import {
   type Attributes,
+  type Counter,
   type Histogram,
   SpanKind,
   SpanStatusCode,
   TraceFlags,
-  type Counter,
 } from "@opentelemetry/api";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type { Resource } from "@opentelemetry/resources";
 import {
   MeterProvider,
-  type PushMetricExporter,
   PeriodicExportingMetricReader,
+  type PushMetricExporter,
 } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import type { TraceSpan } from "./chromium-span-builder.ts";

@@ -10,8 +10,8 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
-import { StringDecoder } from "node:string_decoder";
 import { dirname, join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { measure } from "mitata";
 import { IngestPipeline } from "../../src/ingest/ingest-pipeline.ts";

@@ -71,6 +71,8 @@ export interface ReceivedRequest {
 
 export interface OtlpReceiverOptions {
   readonly behaviour?: ReceiverBehaviour;
+  /** Also accept `/v1/traces` and `/v1/metrics` (decoded into `signals`). Default: logs only, others 404. */
+  readonly tracesAndMetrics?: boolean;
 }
 
 export interface OtlpReceiver {
@@ -108,7 +110,7 @@ export interface OtlpReceiver {
 
 /** Starts a receiver on 127.0.0.1 with an ephemeral port. Always `close()` it (afterEach/finally). */
 export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
-  const receiver = new LogsReceiver(options.behaviour ?? {});
+  const receiver = new LogsReceiver(options.behaviour ?? {}, options.tracesAndMetrics ?? false);
   await receiver.listen();
   return receiver;
 }
@@ -145,7 +147,10 @@ class LogsReceiver implements OtlpReceiver {
   #closing: Promise<void> | undefined;
   #endpoint = "";
 
-  constructor(behaviour: ReceiverBehaviour) {
+  readonly #tracesAndMetrics: boolean;
+
+  constructor(behaviour: ReceiverBehaviour, tracesAndMetrics: boolean) {
+    this.#tracesAndMetrics = tracesAndMetrics;
     this.#behaviour = behaviour;
     this.#remainingTimes = behaviour.times;
   }
@@ -251,7 +256,7 @@ class LogsReceiver implements OtlpReceiver {
     this.#requests.push(entry);
     this.#notify();
 
-    if (entry.path === "/v1/traces" || entry.path === "/v1/metrics")
+    if (this.#tracesAndMetrics && (entry.path === "/v1/traces" || entry.path === "/v1/metrics"))
       return this.#other(request, response, entry);
     if (entry.path !== LOGS_PATH) return this.#malformedReply(entry, response, 404, `no route ${entry.path}`);
     if (entry.method !== "POST") return this.#malformedReply(entry, response, 405, `method ${entry.method}`);
