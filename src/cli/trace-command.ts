@@ -7,6 +7,7 @@ import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
 import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
+import { JsonLinesLogRecordExporter } from "../ingest/json-lines-log-record-exporter.ts";
 import { readFile } from "../ingest/read-input.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
@@ -23,11 +24,7 @@ import {
 } from "../trace/otlp-trace-exporters-from-env.ts";
 import { rankFromFileName } from "../trace/to-trace-log-record.ts";
 import { TraceFileMapper, type TraceOutput } from "../trace/trace-file-mapper.ts";
-import {
-  formatMetricJsonLine,
-  formatSpanJsonLine,
-  TraceJsonLinesLogRecordExporter,
-} from "../trace/trace-json-lines.ts";
+import { formatLogJsonLine, formatMetricJsonLine, formatSpanJsonLine } from "../trace/trace-json-lines.ts";
 import { CompileMetricsRecorder, SpanBatchExporter } from "../trace/trace-otlp-export.ts";
 import type { CliIo } from "./cli-io.ts";
 import { UsageError } from "./parse-command-args.ts";
@@ -112,7 +109,9 @@ function createSinks(options: TraceOptions, io: CliIo): Sinks {
   const onFirstLoss = (message: string) => io.stderr(`${PREFIX}: ${message}\n`);
   const jsonl = options.format === "jsonl";
   const logs = new IngestPipeline({
-    exporter: jsonl ? new TraceJsonLinesLogRecordExporter(io.stdout) : otlpLogExporterFromEnv(io.env),
+    exporter: jsonl
+      ? new JsonLinesLogRecordExporter(io.stdout, formatLogJsonLine)
+      : otlpLogExporterFromEnv(io.env),
     ...(torchLogs !== undefined && { torchLogs }),
     serviceName,
     batch: batchOptionsFromEnv(io.env),

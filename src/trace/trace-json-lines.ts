@@ -1,8 +1,8 @@
 // `torch-logs-otel trace --format jsonl`: one JSON object per line, `"signal": "log" | "span" | "metric"`.
-// Log lines are shaped like `ingest --format jsonl` plus `eventName`.
-import type { HrTime } from "@opentelemetry/api";
-import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
-import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
+// Log lines are shaped like `ingest --format jsonl` plus `eventName`; a JsonLinesLogRecordExporter given
+// formatLogJsonLine writes them.
+import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
+import { hrTimeToNanos } from "../ingest/json-lines-log-record-exporter.ts";
 import type { TraceSpan } from "./chromium-span-builder.ts";
 import type { TimedMetricPoint } from "./trace-file-mapper.ts";
 
@@ -47,44 +47,4 @@ export function formatMetricJsonLine(point: TimedMetricPoint): string {
     timeUnixNano: point.time === undefined ? null : hrTimeToNanos(point.time),
     attributes: point.attributes,
   })}\n`;
-}
-
-/** Nanoseconds since the epoch as a decimal string (OTLP/JSON's form; they overflow a double). */
-export function hrTimeToNanos([seconds, nanos]: HrTime): string {
-  if (Number.isSafeInteger(seconds) && seconds > 0 && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9) {
-    return `${seconds}${String(nanos).padStart(9, "0")}`;
-  }
-  return (BigInt(seconds) * 1_000_000_000n + BigInt(Math.round(nanos))).toString();
-}
-
-/** The log records as {@link formatLogJsonLine} lines, one `write` per batch. */
-export class TraceJsonLinesLogRecordExporter implements LogRecordExporter {
-  readonly #write: (text: string) => void;
-
-  constructor(write: (text: string) => void) {
-    this.#write = write;
-  }
-
-  export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    try {
-      let text = "";
-      for (const record of records) text += formatLogJsonLine(record);
-      this.#write(text);
-    } catch (error) {
-      resultCallback({
-        code: ExportResultCode.FAILED,
-        error: error instanceof Error ? error : new Error(String(error)),
-      });
-      return;
-    }
-    resultCallback({ code: ExportResultCode.SUCCESS });
-  }
-
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
 }

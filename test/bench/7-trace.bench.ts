@@ -15,11 +15,12 @@ import { StringDecoder } from "node:string_decoder";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { measure } from "mitata";
 import { IngestPipeline } from "../../src/ingest/ingest-pipeline.ts";
+import { JsonLinesLogRecordExporter } from "../../src/ingest/json-lines-log-record-exporter.ts";
 import { TraceFileMapper, type TraceOutput } from "../../src/trace/trace-file-mapper.ts";
 import {
+  formatLogJsonLine,
   formatMetricJsonLine,
   formatSpanJsonLine,
-  TraceJsonLinesLogRecordExporter,
 } from "../../src/trace/trace-json-lines.ts";
 import { atLeast, type CustomScenario, type Row, spreadOf } from "./harness.ts";
 
@@ -101,7 +102,7 @@ async function mapToJsonLines(input: Input): Promise<number> {
     written += text.length;
   };
   const logs = new IngestPipeline({
-    exporter: new TraceJsonLinesLogRecordExporter(write),
+    exporter: new JsonLinesLogRecordExporter(write, formatLogJsonLine),
     serviceName: "bench",
     onFirstLoss: (message) => {
       throw new Error(message);

@@ -88,6 +88,25 @@ describe("trace --format jsonl", () => {
     expect(none.stderr).toContain("set TORCH_TRACE");
   });
 
+  it.each([
+    [["--format", "xml", SIMPLE], '--format must be "otlp" or "jsonl", got "xml"'],
+    [["--year", "24", SIMPLE], '--year must be a 4-digit year, got "24"'],
+    [["--utc-offset", "+25:00", SIMPLE], "--utc-offset must look like"],
+    [["--bogus", SIMPLE], "Unknown option '--bogus'"],
+  ])("rejects %j with a usage error (exit 2)", async (args, message) => {
+    const { code, stderr } = await trace(args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stderr).toContain("Usage: torch-logs-otel trace");
+  });
+
+  it("exits 1 for a bad OTEL_* setting or TORCH_LOGS value, before reading", async () => {
+    expect((await trace([SIMPLE], { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" })).code).toBe(1);
+    const bad = await trace(["--torch-logs", "dynamoo", SIMPLE]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('did you mean "dynamo"');
+  });
+
   it("reports a file that is not a trace and goes on with the others (exit 1)", async () => {
     dir = await mkdtemp(join(os.tmpdir(), "trace-cli-"));
     const console = join(dir, "console.log");
