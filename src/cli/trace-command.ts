@@ -18,11 +18,13 @@ import {
   otlpLogExporterFromEnv,
 } from "../otel/otlp-config-from-env.ts";
 import { TorchLogs } from "../otel/torch-logs.ts";
+import { ChromiumSpanBuilder, type ChromiumSpanStats } from "../trace/chromium-span-builder.ts";
 import {
   otlpMetricExporterFromEnv,
   otlpSpanExporterFromEnv,
 } from "../trace/otlp-trace-exporters-from-env.ts";
 import { rankFromFileName } from "../trace/to-trace-log-record.ts";
+import { TorchTraceReader, type TraceReaderStats } from "../trace/torch-trace-reader.ts";
 import { TraceFileMapper, type TraceOutput } from "../trace/trace-file-mapper.ts";
 import { formatLogJsonLine, formatMetricJsonLine, formatSpanJsonLine } from "../trace/trace-json-lines.ts";
 import { CompileMetricsRecorder, SpanBatchExporter } from "../trace/trace-otlp-export.ts";
@@ -58,16 +60,10 @@ interface Sinks {
 interface Totals {
   files: number;
   notTrace: number;
-  lines: number;
-  readonly envelopes: Map<string, number>;
-  badJson: number;
-  badLines: number;
-  strayPayloadLines: number;
-  md5Mismatches: number;
-  badChromium: number;
-  unmatchedEnds: number;
-  unclosed: number;
   rankMismatches: number;
+  /** The readers' and span builders' counts, summed over the files. */
+  readonly reader: TraceReaderStats;
+  readonly spans: ChromiumSpanStats;
 }
 
 /** Runs `torch-logs-otel trace`; resolves with the exit code. */
@@ -173,16 +169,9 @@ class TraceRun {
   readonly #totals: Totals = {
     files: 0,
     notTrace: 0,
-    lines: 0,
-    envelopes: new Map(),
-    badJson: 0,
-    badLines: 0,
-    strayPayloadLines: 0,
-    md5Mismatches: 0,
-    badChromium: 0,
-    unmatchedEnds: 0,
-    unclosed: 0,
     rankMismatches: 0,
+    reader: new TorchTraceReader().stats,
+    spans: new ChromiumSpanBuilder({ fileKey: "", attributes: {} }).stats,
   };
 
   constructor(io: CliIo, options: TraceOptions, deps: TraceDeps, sinks: Sinks) {
@@ -313,21 +302,16 @@ class TraceRun {
 
   #count(mapper: TraceFileMapper): void {
     const t = this.#totals;
-    const r = mapper.reader.stats;
-    t.lines += r.lines;
-    for (const [key, count] of r.envelopes) t.envelopes.set(key, (t.envelopes.get(key) ?? 0) + count);
-    t.badJson += r.badJson;
-    t.badLines += r.badLines;
-    t.strayPayloadLines += r.strayPayloadLines;
-    t.md5Mismatches += r.md5Mismatches;
-    t.badChromium += mapper.spans.stats.badEvents;
-    t.unmatchedEnds += mapper.spans.stats.unmatchedEnds;
-    t.unclosed += mapper.spans.stats.unclosed;
+    const { envelopes, ...counts } = mapper.reader.stats;
+    for (const [key, count] of envelopes)
+      t.reader.envelopes.set(key, (t.reader.envelopes.get(key) ?? 0) + count);
+    addCounts(t.reader, counts);
+    addCounts(t.spans, mapper.spans.stats);
     t.rankMismatches += mapper.rankMismatches;
   }
 
   #summary(): string {
-    const t = this.#totals;
+    const t = { ...this.#totals, ...this.#totals.reader, ...this.#totals.spans };
     const s = this.#sinks.logs.stats;
     const total = [...t.envelopes.values()].reduce((a, b) => a + b, 0);
     const kinds = [...t.envelopes].sort((a, b) => b[1] - a[1]).map(([key, n]) => `${key} ${n}`);
@@ -335,7 +319,7 @@ class TraceRun {
       `${t.md5Mismatches} MD5 mismatches`,
       `${t.badJson} bad JSON lines`,
       `${t.badLines + t.strayPayloadLines} other lines skipped`,
-      `${t.badChromium} unreadable chromium events`,
+      `${t.badEvents} unreadable chromium events`,
       `${t.unmatchedEnds + t.unclosed} unbalanced chromium events (${t.unmatchedEnds} E without B, ${t.unclosed} B without E)`,
     ];
     if (t.rankMismatches > 0)
@@ -364,6 +348,13 @@ class TraceRun {
     for (const name of ["SIGINT", "SIGTERM"] as const) process.on(name, onSignal);
     return remove;
   }
+}
+
+/** Adds each count of `add` to the same key of `into`. */
+function addCounts<T extends object>(into: T, add: Readonly<Partial<T>>): void {
+  const target = into as Record<string, number>;
+  for (const [key, value] of Object.entries(add))
+    if (typeof value === "number") target[key] = (target[key] ?? 0) + value;
 }
 
 function isNotTrace(mapper: TraceFileMapper): boolean {
