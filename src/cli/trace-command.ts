@@ -5,32 +5,17 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
-import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
-import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
-import { JsonLinesLogRecordExporter } from "../ingest/json-lines-log-record-exporter.ts";
 import { readFile } from "../ingest/read-input.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
-import { torchRegistry } from "../language/torch-registry.ts";
-import { readServiceName } from "../otel/env.ts";
-import {
-  batchOptionsFromEnv,
-  OtlpConfigError,
-  otlpLogExporterFromEnv,
-} from "../otel/otlp-config-from-env.ts";
-import { TorchLogs } from "../otel/torch-logs.ts";
+import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
 import { ChromiumSpanBuilder, type ChromiumSpanStats } from "../trace/chromium-span-builder.ts";
-import {
-  otlpMetricExporterFromEnv,
-  otlpSpanExporterFromEnv,
-} from "../trace/otlp-trace-exporters-from-env.ts";
 import { rankFromFileName } from "../trace/to-trace-log-record.ts";
 import { TorchTraceReader, type TraceReaderStats } from "../trace/torch-trace-reader.ts";
 import { TraceFileMapper, type TraceOutput } from "../trace/trace-file-mapper.ts";
-import { formatLogJsonLine, formatMetricJsonLine, formatSpanJsonLine } from "../trace/trace-json-lines.ts";
-import { CompileMetricsRecorder, SpanBatchExporter } from "../trace/trace-otlp-export.ts";
 import type { CliIo } from "./cli-io.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { parseTraceArgs, TRACE_USAGE, type TraceOptions } from "./parse-trace-args.ts";
+import { createSinks, type Sinks, type StdoutState } from "./trace-sinks.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
 export interface TraceDeps {
@@ -46,16 +31,6 @@ const PREFIX = "torch-logs-otel trace";
 const TRACE_FILE = /^dedicated_log_torch_trace_.*\.log$/;
 /** A file with this many lines and no envelope is not a trace file. */
 const NOT_A_TRACE_LINES = 50;
-
-/** Where the three signals go. */
-interface Sinks {
-  readonly logs: IngestPipeline;
-  spans(output: TraceOutput): Promise<void>;
-  metrics(output: TraceOutput): void;
-  flush(): Promise<void>;
-  shutdown(): Promise<void>;
-  summary(): string;
-}
 
 interface Totals {
   files: number;
@@ -80,82 +55,17 @@ export async function runTrace(io: CliIo, args: readonly string[], deps: TraceDe
     io.stdout(TRACE_USAGE);
     return 0;
   }
+  // Once stdout is broken (EPIPE: `trace --format jsonl | head`), nothing more is written to it.
+  const stdout: StdoutState = { broken: false };
   let sinks: Sinks;
   try {
-    sinks = createSinks(options, io);
+    sinks = createSinks(options, io, stdout);
   } catch (error) {
     if (!isTorchLogsError(error) && !(error instanceof OtlpConfigError)) throw error;
     io.stderr(`${error.message}\n`);
     return 1;
   }
-  return new TraceRun(io, options, deps, sinks).run();
-}
-
-function createSinks(options: TraceOptions, io: CliIo): Sinks {
-  const torchLogs =
-    options.torchLogs === undefined
-      ? undefined
-      : new TorchLogs({
-          registry: torchRegistry(),
-          settings: options.torchLogs,
-          mode: options.lossy ? "lossy" : "strict",
-          onWarning: (message) => io.stderr(`${PREFIX}: ${message}\n`),
-        });
-  const serviceName = options.serviceName ?? readServiceName(io.env) ?? "pytorch";
-  const onFirstLoss = (message: string) => io.stderr(`${PREFIX}: ${message}\n`);
-  const jsonl = options.format === "jsonl";
-  const logs = new IngestPipeline({
-    exporter: jsonl
-      ? new JsonLinesLogRecordExporter(io.stdout, formatLogJsonLine)
-      : otlpLogExporterFromEnv(io.env),
-    ...(torchLogs !== undefined && { torchLogs }),
-    serviceName,
-    batch: batchOptionsFromEnv(io.env),
-    onFirstLoss,
-  });
-  if (jsonl) {
-    let spans = 0;
-    let points = 0;
-    return {
-      logs,
-      spans: async (output) => {
-        if (output.spans.length === 0) return;
-        let text = "";
-        for (const span of output.spans) text += formatSpanJsonLine(span);
-        io.stdout(text);
-        spans += output.spans.length;
-      },
-      metrics: (output) => {
-        if (output.metrics.length === 0) return;
-        let text = "";
-        for (const point of output.metrics) text += formatMetricJsonLine(point);
-        io.stdout(text);
-        points += output.metrics.length;
-      },
-      flush: () => logs.forceFlush(),
-      shutdown: () => logs.shutdown(),
-      summary: () => `${spans} spans, ${points} metric points printed`,
-    };
-  }
-  const resource = defaultResource().merge(resourceFromAttributes({ "service.name": serviceName }));
-  const spanExporter = new SpanBatchExporter(otlpSpanExporterFromEnv(io.env), resource, onFirstLoss);
-  const metrics = new CompileMetricsRecorder(otlpMetricExporterFromEnv(io.env), resource);
-  return {
-    logs,
-    spans: (output) => spanExporter.add(output.spans),
-    metrics: (output) => {
-      for (const point of output.metrics) metrics.record(point);
-    },
-    flush: async () => {
-      await Promise.all([logs.forceFlush(), spanExporter.flush(), metrics.forceFlush()]);
-    },
-    shutdown: async () => {
-      await Promise.all([logs.shutdown(), spanExporter.shutdown(), metrics.shutdown()]);
-    },
-    summary: () =>
-      `spans ${spanExporter.stats.exported} exported, ${spanExporter.stats.failed} failed; ` +
-      `${metrics.recorded} metric points recorded`,
-  };
+  return new TraceRun(io, options, deps, sinks, stdout).run();
 }
 
 class TraceRun {
@@ -174,7 +84,10 @@ class TraceRun {
     spans: new ChromiumSpanBuilder({ fileKey: "", attributes: {} }).stats,
   };
 
-  constructor(io: CliIo, options: TraceOptions, deps: TraceDeps, sinks: Sinks) {
+  readonly #stdout: StdoutState;
+
+  constructor(io: CliIo, options: TraceOptions, deps: TraceDeps, sinks: Sinks, stdout: StdoutState) {
+    this.#stdout = stdout;
     this.#io = io;
     this.#options = options;
     this.#sinks = sinks;
@@ -331,26 +244,43 @@ class TraceRun {
     );
   }
 
+  /** The stop signal (the injected one, or SIGINT/SIGTERM), and a broken stdout in jsonl mode. */
   #listenForStop(): () => void {
     const stop = () => this.#stop.abort();
+    const cleanups: (() => void)[] = [];
     if (this.#signal !== undefined) {
-      if (this.#signal.aborted) stop();
-      this.#signal.addEventListener("abort", stop, { once: true });
-      return () => this.#signal?.removeEventListener("abort", stop);
+      const signal = this.#signal;
+      if (signal.aborted) stop();
+      signal.addEventListener("abort", stop, { once: true });
+      cleanups.push(() => signal.removeEventListener("abort", stop));
+    } else {
+      const onSignal = () => {
+        remove();
+        stop();
+      };
+      const remove = () => {
+        for (const name of ["SIGINT", "SIGTERM"] as const) process.off(name, onSignal);
+      };
+      for (const name of ["SIGINT", "SIGTERM"] as const) process.on(name, onSignal);
+      cleanups.push(remove);
     }
-    const onSignal = () => {
-      remove();
-      stop();
+    if (this.#options.format === "jsonl") {
+      const onError = () => {
+        this.#stdout.broken = true;
+        stop();
+      };
+      process.stdout.on("error", onError);
+      // A broken stdout may still report writes in flight: keep listening then, or they would crash.
+      cleanups.push(() => {
+        if (!this.#stdout.broken) process.stdout.off("error", onError);
+      });
+    }
+    return () => {
+      for (const cleanup of cleanups) cleanup();
     };
-    const remove = () => {
-      for (const name of ["SIGINT", "SIGTERM"] as const) process.off(name, onSignal);
-    };
-    for (const name of ["SIGINT", "SIGTERM"] as const) process.on(name, onSignal);
-    return remove;
   }
 }
 
-/** Adds each count of `add` to the same key of `into`. */
 function addCounts<T extends object>(into: T, add: Readonly<Partial<T>>): void {
   const target = into as Record<string, number>;
   for (const [key, value] of Object.entries(add))

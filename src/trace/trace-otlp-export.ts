@@ -145,11 +145,27 @@ export class CompileMetricsRecorder {
   readonly #counters = new Map<string, Counter>();
   readonly #histograms = new Map<string, Histogram>();
   recorded = 0;
+  /** Export requests that succeeded and failed (each carries every metric recorded so far, cumulative). */
+  readonly exports = { succeeded: 0, failed: 0 };
 
   constructor(exporter: PushMetricExporter, resource: Resource, exportIntervalMillis = 60_000) {
+    const counting: PushMetricExporter = {
+      export: (metrics, done) =>
+        exporter.export(metrics, (result) => {
+          if (result.code === ExportResultCode.SUCCESS) this.exports.succeeded++;
+          else this.exports.failed++;
+          done(result);
+        }),
+      forceFlush: () => exporter.forceFlush(),
+      shutdown: () => exporter.shutdown(),
+      ...(exporter.selectAggregationTemporality && {
+        selectAggregationTemporality: exporter.selectAggregationTemporality.bind(exporter),
+      }),
+      ...(exporter.selectAggregation && { selectAggregation: exporter.selectAggregation.bind(exporter) }),
+    };
     this.#provider = new MeterProvider({
       resource,
-      readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis })],
+      readers: [new PeriodicExportingMetricReader({ exporter: counting, exportIntervalMillis })],
     });
     const meter = this.#provider.getMeter(TRACE_SCOPE.name);
     for (const metric of Object.values(COMPILE_METRICS)) {

@@ -156,6 +156,7 @@ describe("trace over OTLP", () => {
     expect(code).toBe(0);
     expect(stderr).toContain("14 exported, 0 failed");
     expect(stderr).toContain("spans 24 exported, 0 failed");
+    expect(stderr).toContain("12 metric points recorded, 1 metric exports succeeded, 0 failed");
     const records = receiver.records;
     expect(records.map((r) => r.eventName).sort()).toEqual(
       jsonl.lines
