@@ -76,8 +76,16 @@ interface Instant {
 }
 
 interface Group {
+  /** Fixed by the group's first `B`: hash(file, its compile id), else hash(file, its span id). */
+  readonly traceId: string;
   readonly spans: SpanDraft[];
   readonly instants: Instant[];
+}
+
+/** The trace of a compile and the span that started it: what a log record of that compile links to. */
+export interface CompileTraceContext {
+  readonly traceId: string;
+  readonly spanId: string;
 }
 
 export class ChromiumSpanBuilder {
@@ -89,6 +97,8 @@ export class ChromiumSpanBuilder {
   /** A group that closed and waits for late instant events. */
   #held: Group | undefined;
   #latestTs = 0;
+  /** The first group of each compile id. */
+  readonly #compiles = new Map<string, CompileTraceContext>();
 
   constructor(options: ChromiumSpanBuilderOptions) {
     this.#fileKey = options.fileKey;
@@ -123,18 +133,26 @@ export class ChromiumSpanBuilder {
     const released: TraceSpan[] = [];
     switch (event.ph) {
       case "B": {
+        const compileId = compileIdOf(event);
+        const spanId = hashHex(`${this.#fileKey}\0${lineNumber}`, 16);
         if (this.#group === undefined) {
           if (this.#held !== undefined) released.push(...this.#release(this.#held));
           this.#held = undefined;
-          this.#group = { spans: [], instants: [] };
+          const traceId = this.#traceIdOf(compileId, spanId);
+          this.#group = { traceId, spans: [], instants: [] };
+          if (compileId !== undefined && !this.#compiles.has(compileId)) {
+            this.#compiles.set(compileId, { traceId, spanId });
+            // Bounded: a process compiles a few thousand frames at most; beyond, the oldest are forgotten.
+            if (this.#compiles.size > MAX_COMPILES)
+              this.#compiles.delete(this.#compiles.keys().next().value as string);
+          }
         }
         const attributes: Attributes = { ...this.#attributes, ...context };
-        const compileId = compileIdOf(event);
         if (compileId !== undefined) attributes[TRACE_ATTRIBUTES.compileId] = compileId;
         flattenFields(attributes, TRACE_ATTRIBUTES.argsPrefix, event.args, "compile_id");
         const draft: SpanDraft = {
           name: event.name,
-          spanId: hashHex(`${this.#fileKey}\0${lineNumber}`, 16),
+          spanId,
           start: event.ts,
           end: event.ts,
           attributes,
@@ -181,6 +199,22 @@ export class ChromiumSpanBuilder {
     return released;
   }
 
+  /**
+   * The trace a log record of compile `compileId` (PyTorch's form; an attempt suffix `_N` is ignored) belongs
+   * to: the trace of the compile's spans and the span that started it, once its first `B` has been read.
+   */
+  compileTrace(compileId: string): CompileTraceContext | undefined {
+    const underscore = compileId.lastIndexOf("_");
+    return this.#compiles.get(underscore === -1 ? compileId : compileId.slice(0, underscore));
+  }
+
+  #traceIdOf(compileId: string | undefined, spanId: string): string {
+    return hashHex(
+      compileId === undefined ? `${this.#fileKey}\0span ${spanId}` : `${this.#fileKey}\0compile ${compileId}`,
+      32,
+    );
+  }
+
   /** Releases a closed group (the file is quiet: late instants are not coming). */
   flush(): TraceSpan[] {
     const held = this.#held;
@@ -208,12 +242,7 @@ export class ChromiumSpanBuilder {
     const spans = [...group.spans].sort((x, y) => x.start - y.start || y.end - x.end);
     const root = spans[0];
     if (root === undefined) return [];
-    const traceId = hashHex(
-      root.compileId === undefined
-        ? `${this.#fileKey}\0span ${root.spanId}`
-        : `${this.#fileKey}\0compile ${root.compileId}`,
-      32,
-    );
+    const traceId = group.traceId;
     const parents = new Map<SpanDraft, SpanDraft | undefined>();
     const ancestors: SpanDraft[] = [];
     for (const span of spans) {
@@ -252,12 +281,7 @@ export class ChromiumSpanBuilder {
     this.stats.spans++;
     return {
       name: instant.event.name,
-      traceId: hashHex(
-        instant.compileId === undefined
-          ? `${this.#fileKey}\0span ${spanId}`
-          : `${this.#fileKey}\0compile ${instant.compileId}`,
-        32,
-      ),
+      traceId: this.#traceIdOf(instant.compileId, spanId),
       spanId,
       parentSpanId: undefined,
       startTime: instant.event.time,
@@ -267,6 +291,8 @@ export class ChromiumSpanBuilder {
     };
   }
 }
+
+const MAX_COMPILES = 10_000;
 
 function compileIdOf(event: ChromiumEvent): string | undefined {
   const id = event.args?.compile_id;

@@ -5,13 +5,16 @@ import type { HrTime } from "../ingest/resolve-log-time.ts";
 import { scopeFromPath } from "../ingest/scope-from-path.ts";
 import { FALLBACK_TORCH_SCOPE, type MappedLogRecord } from "../ingest/to-log-record.ts";
 import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "../language/severity.ts";
+import type { CompileTraceContext } from "./chromium-span-builder.ts";
 import type { StringTable } from "./string-table.ts";
 import { flattenFields, TRACE_ATTRIBUTES } from "./trace-attributes.ts";
 import { formatCompileId, type TraceEnvelope, traceContextOf } from "./trace-envelope.ts";
 
-/** A mapped log record plus its OTel event name. */
+/** A mapped log record plus its OTel event name and, for a compile with spans, their trace. */
 export interface TraceLogRecord extends MappedLogRecord {
   readonly eventName: string;
+  /** The trace of the record's compile and the span that started it (ChromiumSpanBuilder.compileTrace). */
+  readonly spanContext?: CompileTraceContext;
 }
 
 /** What the file tells about every record in it. */
@@ -28,6 +31,8 @@ export interface ToTraceLogRecordOptions {
   readonly strings: StringTable;
   /** The record's instant (see TraceClock); absent when the prefix is not a valid date. */
   readonly timestamp: HrTime | undefined;
+  /** Links the record to its compile's trace, given the compile id. Default: no link. */
+  readonly compileTrace?: (compileId: string) => CompileTraceContext | undefined;
 }
 
 const LEVELS: Readonly<Record<string, number>> = { V: 10, I: 20, W: 30, E: 40, C: 50 };
@@ -106,6 +111,7 @@ export function toTraceLogRecord(envelope: TraceEnvelope, options: ToTraceLogRec
   if (stack !== undefined) attributes[a.stacktrace] = stack;
   if (envelope.md5 !== undefined) attributes[a.payloadMd5] = envelope.md5;
   const levelno = LEVELS[envelope.level] ?? 10;
+  const spanContext = compileId === undefined ? undefined : options.compileTrace?.(compileId);
   return {
     scope: scopeFromPath(envelope.path) ?? FALLBACK_TORCH_SCOPE,
     ...(options.timestamp !== undefined && { timestamp: options.timestamp }),
@@ -114,5 +120,6 @@ export function toTraceLogRecord(envelope: TraceEnvelope, options: ToTraceLogRec
     eventName,
     body: envelope.payload ?? JSON.stringify(metadata),
     attributes,
+    ...(spanContext !== undefined && { spanContext }),
   };
 }

@@ -122,9 +122,12 @@ export class TraceFileMapper {
     const fallback = this.clock.inferred ? undefined : this.#options.fallback();
     const rankOfFile = this.#options.file.rank;
     const strings = this.#strings;
+    const compileTrace = (compileId: string) => this.spans.compileTrace(compileId);
     for (const { envelope, time } of this.#held) {
       const timestamp = this.clock.resolve(time, fallback ?? { utcOffsetMinutes: 0, reference: 0 });
-      out.logs.push(toTraceLogRecord(envelope, { file: this.#options.file, strings, timestamp }));
+      out.logs.push(
+        toTraceLogRecord(envelope, { file: this.#options.file, strings, timestamp, compileTrace }),
+      );
       const rank = rankOfFile ?? traceContextOf(envelope).rank;
       for (const point of toCompileMetricPoints(envelope, rank))
         out.metrics.push({ ...point, time: timestamp });

@@ -173,6 +173,11 @@ describe("trace over OTLP", () => {
       ),
     );
     const expected = jsonl.lines.filter((l) => l.signal === "span");
+    // A compile's log records carry its trace: the trace id of its spans, the span id of its `dynamo` span.
+    const dynamo = expected.find((s) => s.name === "dynamo");
+    const compiled = records.filter((r) => r.attributes["torch.compile_id"] === "0/0");
+    expect(compiled.length).toBe(14);
+    for (const r of compiled) expect([r.traceId, r.spanId]).toEqual([dynamo?.traceId, dynamo?.spanId]);
     expect(
       spans.map((s) => [s.name, s.traceId, s.spanId, s.parentSpanId ?? null, String(s.startTimeUnixNano)]),
     ).toEqual(expected.map((s) => [s.name, s.traceId, s.spanId, s.parentSpanId, s.startTimeUnixNano]));
