@@ -1,7 +1,7 @@
 // A streaming reader of TORCH_TRACE files: text in (any chunking), typed envelopes out, never failing on
 // what real files contain (torch-trace-format.md §2, §4): CRLF copies, blank lines, a missing final newline,
 // MD5 mismatches, lines that are not JSON, payload lines without an envelope. Each is counted instead.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { PytorchLogTime } from "../ingest/pytorch-log-line.ts";
 import { type PayloadMd5Status, TRACE_CONTEXT_KEYS, type TraceEnvelope } from "./trace-envelope.ts";
 
@@ -245,5 +245,6 @@ function payloadOf(raw: readonly string[]): string {
 }
 
 function md5Hex(text: string): string {
-  return createHash("md5").update(text, "utf8").digest("hex");
+  // One-shot (no Hash object per payload): most payloads are small chromium events.
+  return hash("md5", text, "hex");
 }
