@@ -182,7 +182,7 @@ class TraceRun {
           if (isNotTrace(mapper)) break;
         } else if (event.kind === "idle") {
           await this.#deliver(mapper.flush());
-          if (this.#options.format === "jsonl") await this.#sinks.flush();
+          await this.#sinks.flush();
         }
         // A truncated or rotated trace file is not something PyTorch does; reading goes on from the start.
       }

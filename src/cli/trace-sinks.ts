@@ -29,6 +29,10 @@ interface Sinks {
   readonly logs: IngestPipeline;
   spans(output: TraceOutput): Promise<void>;
   metrics(output: TraceOutput): void;
+  /**
+   * A file went quiet: send what waits in batches now (live view). Metrics keep their own period (60 s) and
+   * are sent at the end.
+   */
   flush(): Promise<void>;
   shutdown(): Promise<void>;
   summary(): string;
@@ -98,7 +102,7 @@ export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutStat
       for (const point of output.metrics) metrics.record(point);
     },
     flush: async () => {
-      await Promise.all([logs.forceFlush(), spanExporter.flush(), metrics.forceFlush()]);
+      await Promise.all([logs.forceFlush(), spanExporter.flush()]);
     },
     shutdown: async () => {
       await Promise.all([logs.shutdown(), spanExporter.shutdown(), metrics.shutdown()]);

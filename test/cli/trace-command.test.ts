@@ -235,6 +235,27 @@ describe("trace --follow", () => {
   });
 });
 
+describe("trace --follow over OTLP", () => {
+  it("sends a quiet file's logs and spans while it runs, not only at the end", async () => {
+    receiver = await startOtlpReceiver({ tracesAndMetrics: true });
+    dir = await mkdtemp(join(os.tmpdir(), "trace-follow-otlp-"));
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint };
+    const stop = new AbortController();
+    const run = trace(["--follow", dir], env, { signal: stop.signal, pollIntervalMs: 20 });
+    await copyFile(SIMPLE, join(dir, "dedicated_log_torch_trace_rank_3_live.log"));
+    const live = receiver;
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && (live.signals.traces.length === 0 || live.records.length < 14))
+      await sleep(20);
+    const seenBeforeStop = [live.signals.traces.length, live.records.length];
+    stop.abort();
+    expect((await run).code).toBe(0);
+    expect(seenBeforeStop[0]).toBeGreaterThan(0);
+    expect(seenBeforeStop[1]).toBe(14);
+    expect(new Set(live.records.map((r) => r.attributes["torch.rank"]))).toEqual(new Set([3]));
+  });
+});
+
 describe("ingest on a trace file", () => {
   it("says once to use `trace`", async () => {
     let stderr = "";
