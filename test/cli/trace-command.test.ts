@@ -117,6 +117,36 @@ describe("trace --format jsonl", () => {
     expect(lines.filter((l) => l.signal === "log")).toHaveLength(14);
   });
 
+  it("uses --year and --utc-offset for a file without chromium events", async () => {
+    const { lines } = await trace([
+      "--format",
+      "jsonl",
+      "--year",
+      "2023",
+      "--utc-offset",
+      "+02:00",
+      join(FIXTURES, "comp_metrics.log"),
+    ]);
+    const first = lines.find((l) => l.signal === "log");
+    // Prefix V0403 07:28:48.052000 (dynamo_start) at UTC+2 in 2023.
+    expect(first?.timeUnixNano).toBe(`${Date.UTC(2023, 3, 3, 5, 28, 48) / 1000}052000000`);
+  });
+
+  it("reads bytes that are not UTF-8: U+FFFD in the body, an MD5 mismatch counted, nothing fails", async () => {
+    dir = await mkdtemp(join(os.tmpdir(), "trace-cli-"));
+    const file = join(dir, "dedicated_log_torch_trace_latin1.log");
+    const envelope =
+      'V0101 00:00:00.000000 1 torch/_dynamo/utils.py:1] {"artifact": {"name": "x", "encoding": "string"}, "has_payload": "00000000000000000000000000000000"}\n\t';
+    await writeFile(
+      file,
+      Buffer.concat([Buffer.from(envelope), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a])]),
+    );
+    const { code, lines, stderr } = await trace(["--format", "jsonl", file]);
+    expect(code).toBe(0);
+    expect(lines.map((l) => [l.eventName, l.body])).toEqual([["x", "caf\uFFFD"]]);
+    expect(stderr).toContain("1 MD5 mismatches");
+  });
+
   it("--torch-logs filters the log records by component level and artifact", async () => {
     const all = await trace(["--format", "jsonl", SIMPLE]);
     const some = await trace(["--format", "jsonl", "--torch-logs=+dynamo", SIMPLE]);
