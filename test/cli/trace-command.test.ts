@@ -234,6 +234,19 @@ describe("trace over OTLP", () => {
   });
 });
 
+describe("trace to a backend that is down", () => {
+  it("counts every record, span and metric export as failed, and exits 0", async () => {
+    receiver = await startOtlpReceiver({ tracesAndMetrics: true });
+    const endpoint = receiver.endpoint;
+    await receiver.close();
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: "300" };
+    const { code, stderr } = await trace([SIMPLE], env);
+    expect(code).toBe(0);
+    expect(stderr).toContain("logs 0 filtered, 0 exported, 14 failed; spans 0 exported, 24 failed;");
+    expect(stderr).toContain("0 metric exports succeeded, 1 failed");
+  }, 30_000);
+});
+
 describe("trace --follow", () => {
   it("picks up new rank files, reads growing files, and waits for a torn last line", async () => {
     dir = await mkdtemp(join(os.tmpdir(), "trace-follow-"));
