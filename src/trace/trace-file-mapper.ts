@@ -39,6 +39,7 @@ interface Held {
 }
 
 const DEFAULT_MAX_HELD = 1000;
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
 export class TraceFileMapper {
   readonly reader = new TorchTraceReader();
@@ -98,7 +99,10 @@ export class TraceFileMapper {
         const event = this.spans.parse(envelope.payload);
         if (event === undefined) continue;
         this.clock.observe(envelope.time, event.ts);
-        out.spans.push(...this.spans.add(event, envelope.lineNumber, this.#spanContext(envelope, context)));
+        // An E only closes a span: its envelope adds nothing.
+        const spanContext = event.ph === "E" ? NO_ATTRIBUTES : this.#spanContext(envelope, context);
+        const released = this.spans.add(event, envelope.lineNumber, spanContext);
+        if (released.length > 0) out.spans.push(...released);
         continue;
       }
       this.#held.push({ envelope, time: envelope.time });
