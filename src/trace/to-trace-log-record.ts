@@ -56,6 +56,20 @@ const ARTIFACT_OF_EVENT: Readonly<Record<string, string>> = {
   dynamo_graph_break_reason: "graph_breaks",
 };
 
+// A file logs from a few dozen source paths: their scopes are computed once (a bounded memo of a pure function).
+const SCOPES = new Map<string, string>();
+const MAX_SCOPES = 4096;
+
+function scopeOf(path: string): string {
+  let scope = SCOPES.get(path);
+  if (scope === undefined) {
+    scope = scopeFromPath(path) ?? FALLBACK_TORCH_SCOPE;
+    if (SCOPES.size >= MAX_SCOPES) SCOPES.clear();
+    SCOPES.set(path, scope);
+  }
+  return scope;
+}
+
 /** The rank of a TORCH_TRACE file name (`dedicated_log_torch_trace_rank_3_x1y2.log` → 3). */
 export function rankFromFileName(fileName: string): number | undefined {
   const m = /^dedicated_log_torch_trace_rank_(\d+)(?:[_.]|$)/.exec(fileName);
@@ -113,7 +127,7 @@ export function toTraceLogRecord(envelope: TraceEnvelope, options: ToTraceLogRec
   const levelno = LEVELS[envelope.level] ?? 10;
   const spanContext = compileId === undefined ? undefined : options.compileTrace?.(compileId);
   return {
-    scope: scopeFromPath(envelope.path) ?? FALLBACK_TORCH_SCOPE,
+    scope: scopeOf(envelope.path),
     ...(options.timestamp !== undefined && { timestamp: options.timestamp }),
     severityNumber: pythonLevelToSeverityNumber(levelno),
     severityText: pythonLevelToSeverityText(levelno),
