@@ -21,6 +21,7 @@ import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import type { TraceSpan } from "./chromium-span-builder.ts";
 import { COMPILE_METRICS } from "./compile-metric-names.ts";
 import type { CompileMetricPoint } from "./to-compile-metric-points.ts";
+import { TRACE_ATTRIBUTES } from "./trace-attributes.ts";
 
 /** The instrumentation scope of everything `trace` sends. */
 export const TRACE_SCOPE = { name: "torch_logs_otel.trace" } as const;
@@ -43,7 +44,7 @@ export function toReadableSpan(span: TraceSpan, resource: Resource): ReadableSpa
     }),
     startTime: span.startTime,
     endTime: span.endTime,
-    status: { code: SpanStatusCode.UNSET },
+    status: statusOf(span),
     attributes: span.attributes,
     links: [],
     events: span.events.map((event) => ({
@@ -58,6 +59,20 @@ export function toReadableSpan(span: TraceSpan, resource: Resource): ReadableSpa
     droppedAttributesCount: 0,
     droppedEventsCount: 0,
     droppedLinksCount: 0,
+  };
+}
+
+/**
+ * ERROR when the span recorded a failed compile (PyTorch adds `fail_type`/`fail_reason` to the `dynamo` span's
+ * end event), so Jaeger and Tempo show failed compiles in red; UNSET otherwise.
+ */
+function statusOf(span: TraceSpan): { code: SpanStatusCode; message?: string } {
+  const failType = span.attributes[`${TRACE_ATTRIBUTES.argsPrefix}fail_type`];
+  if (typeof failType !== "string" || failType === "") return { code: SpanStatusCode.UNSET };
+  const reason = span.attributes[`${TRACE_ATTRIBUTES.argsPrefix}fail_reason`];
+  return {
+    code: SpanStatusCode.ERROR,
+    message: typeof reason === "string" ? `${failType}: ${reason}` : failType,
   };
 }
 
