@@ -36,6 +36,7 @@ interface Totals {
   files: number;
   notTrace: number;
   rankMismatches: number;
+  withoutCompileId: number;
   /** The readers' and span builders' counts, summed over the files. */
   readonly reader: TraceReaderStats;
   readonly spans: ChromiumSpanStats;
@@ -80,6 +81,7 @@ class TraceRun {
     files: 0,
     notTrace: 0,
     rankMismatches: 0,
+    withoutCompileId: 0,
     reader: new TorchTraceReader().stats,
     spans: new ChromiumSpanBuilder({ fileKey: "", attributes: {} }).stats,
   };
@@ -221,6 +223,7 @@ class TraceRun {
     addCounts(t.reader, counts);
     addCounts(t.spans, mapper.spans.stats);
     t.rankMismatches += mapper.rankMismatches;
+    t.withoutCompileId += mapper.withoutCompileId;
   }
 
   #summary(): string {
@@ -235,6 +238,7 @@ class TraceRun {
       `${t.badEvents} unreadable chromium events`,
       `${t.unmatchedEnds + t.unclosed} unbalanced chromium events (${t.unmatchedEnds} E without B, ${t.unclosed} B without E)`,
     ];
+    if (t.withoutCompileId > 0) problems.push(`${t.withoutCompileId} records without a compile id`);
     if (t.rankMismatches > 0)
       problems.push(`${t.rankMismatches} envelopes whose rank differs from the file name`);
     if (t.notTrace > 0) problems.push(`${t.notTrace} files not a trace`);

@@ -51,6 +51,8 @@ export class TraceFileMapper {
   #held: Held[] = [];
   /** Ranks of envelopes that disagree with the file name. */
   rankMismatches = 0;
+  /** Log records without a compile id (outside a compile, e.g. export, AOT Inductor, `graph_execution`). */
+  withoutCompileId = 0;
 
   constructor(options: TraceFileMapperOptions) {
     this.#options = options;
@@ -105,6 +107,7 @@ export class TraceFileMapper {
         if (released.length > 0) out.spans.push(...released);
         continue;
       }
+      if (context.frameId === undefined && context.compiledAutogradId === undefined) this.withoutCompileId++;
       this.#held.push({ envelope, time: envelope.time });
     }
     if (release || this.clock.inferred || this.#held.length >= this.#maxHeld) this.#release(out);

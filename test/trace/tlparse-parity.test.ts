@@ -92,6 +92,14 @@ describe("parity with tlparse's tests", () => {
       expect(String(r.attributes["torch.trace.metadata.restart_reasons"])).toContain("graph_break");
   });
 
+  it("export_guard_added.log: no compile ids, counted; the editor-stripped payload reported as an MD5 mismatch", () => {
+    const { logs, mapper, stats } = readTrace("export_guard_added.log");
+    expect(logs.map((r) => r.eventName)).toEqual(["expression_created", "guard_added", "exported_program"]);
+    expect(mapper.withoutCompileId).toBe(3);
+    expect(stats.md5Mismatches).toBe(1);
+    for (const r of logs) expect(r.attributes).not.toHaveProperty("torch.compile_id");
+  });
+
   it("chromium_events.log (no final newline): 6 chromium events → 3 spans", () => {
     const { spans, stats } = readTrace("chromium_events.log");
     expect(stats.envelopes.get("chromium_event")).toBe(6);
