@@ -192,7 +192,9 @@ class TraceRun {
       this.#io.stderr(`${PREFIX}: cannot read ${path}: ${messageOf(error)}\n`);
       ok = false;
     }
-    if (isNotTrace(mapper) || (mapper.reader.stats.envelopes.size === 0 && mapper.reader.stats.lines > 0)) {
+    // The end first: a file whose one envelope is its unterminated last line is a trace.
+    const rest = isNotTrace(mapper) ? undefined : mapper.end(decoder.end());
+    if (rest === undefined || (mapper.reader.stats.envelopes.size === 0 && mapper.reader.stats.lines > 0)) {
       this.#io.stderr(
         `${PREFIX}: ${path} is not a TORCH_TRACE file (no line like ` +
           `'V1206 15:18:20.252000 1500233 torch/_dynamo/utils.py:1288] {"dynamo_start": …}'); ` +
@@ -201,7 +203,7 @@ class TraceRun {
       this.#totals.notTrace++;
       return false;
     }
-    await this.#deliver(mapper.end(decoder.end()));
+    await this.#deliver(rest);
     this.#count(mapper);
     return ok;
   }
