@@ -9,7 +9,7 @@
 // hash(file, compile id), so the forward compile and a lazily compiled backward of `0/0` share one trace;
 // groups outside a compile (`compile_file` with `"None"`) get a trace of their own. Ids are hashes of the
 // file and the envelope's line, so a re-read of the same file sends the same ids.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Attributes } from "@opentelemetry/api";
 import type { HrTime } from "../ingest/resolve-log-time.ts";
 import { flattenFields, TRACE_ATTRIBUTES } from "./trace-attributes.ts";
@@ -307,7 +307,7 @@ export function toHrTime(micros: number): HrTime {
 }
 
 function hashHex(text: string, digits: number): string {
-  const hex = createHash("md5").update(text).digest("hex").slice(0, digits);
+  const hex = hash("md5", text, "hex").slice(0, digits);
   // An all-zero id is invalid in OTLP.
   return /^0+$/.test(hex) ? `${"0".repeat(digits - 1)}1` : hex;
 }

@@ -35,7 +35,8 @@ const TAB = 9;
 const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
 
 interface PendingEnvelope {
-  readonly envelope: Omit<TraceEnvelope, "payload" | "md5">;
+  /** Completed in place (payload, md5) rather than copied: one object per record. */
+  readonly envelope: { -readonly [K in keyof TraceEnvelope]: TraceEnvelope[K] };
   readonly declaredMd5: string | undefined;
   /** Payload lines as read: each with its tab and its `\n`. */
   readonly raw: string[];
@@ -229,7 +230,10 @@ export class TorchTraceReader {
       }
     }
     if (md5 === "mismatch") this.stats.md5Mismatches++;
-    out.push({ ...pending.envelope, payload, md5 });
+    const envelope = pending.envelope;
+    envelope.payload = payload;
+    envelope.md5 = md5;
+    out.push(envelope);
   }
 }
 
