@@ -129,3 +129,36 @@ export type {
   TorchLogsPipelineStats,
 } from "./start/start-torch-logs.ts";
 export { startTorchLogs } from "./start/start-torch-logs.ts";
+// TORCH_TRACE in (`torch-logs-otel trace`): the streaming reader, and envelopes → log records, spans, metrics.
+export type {
+  ChromiumEvent,
+  ChromiumSpanBuilderOptions,
+  ChromiumSpanStats,
+  TraceSpan,
+  TraceSpanEvent,
+} from "./trace/chromium-span-builder.ts";
+export { ChromiumSpanBuilder } from "./trace/chromium-span-builder.ts";
+export type { CompileMetricName } from "./trace/compile-metric-names.ts";
+export {
+  COMPILE_CACHE_NAME_ATTRIBUTE,
+  COMPILE_CACHE_RESULT_ATTRIBUTE,
+  COMPILE_FAIL_TYPE_ATTRIBUTE,
+  COMPILE_METRIC_RANK_ATTRIBUTE,
+  COMPILE_METRICS,
+  COMPILE_PHASE_ATTRIBUTE,
+} from "./trace/compile-metric-names.ts";
+export { StringTable } from "./trace/string-table.ts";
+export type { CompileMetricPoint } from "./trace/to-compile-metric-points.ts";
+export { isCompilationMetrics, toCompileMetricPoints } from "./trace/to-compile-metric-points.ts";
+export type { ToTraceLogRecordOptions, TraceFileInfo, TraceLogRecord } from "./trace/to-trace-log-record.ts";
+export { eventNameOf, rankFromFileName, toTraceLogRecord } from "./trace/to-trace-log-record.ts";
+export type { TorchTraceReaderOptions, TraceReaderStats } from "./trace/torch-trace-reader.ts";
+export { TorchTraceReader } from "./trace/torch-trace-reader.ts";
+export { TRACE_ATTRIBUTES } from "./trace/trace-attributes.ts";
+export type { TraceClockFallback } from "./trace/trace-clock.ts";
+export { TraceClock } from "./trace/trace-clock.ts";
+export type { PayloadMd5Status, TraceContext, TraceEnvelope } from "./trace/trace-envelope.ts";
+export { formatCompileId, traceContextOf } from "./trace/trace-envelope.ts";
+export type { TimedMetricPoint, TraceFileMapperOptions, TraceOutput } from "./trace/trace-file-mapper.ts";
+export { TraceFileMapper } from "./trace/trace-file-mapper.ts";
+export { toReadableSpan } from "./trace/trace-otlp-export.ts";

@@ -31,6 +31,7 @@ import { TorchLogs } from "../otel/torch-logs.ts";
 import type { CliIo } from "./cli-io.ts";
 import { GracefulStop } from "./graceful-stop.ts";
 import { INGEST_USAGE, type IngestOptions, IngestUsageError, parseIngestArgs } from "./parse-ingest-args.ts";
+import { TorchTraceHint } from "./torch-trace-hint.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
 export interface IngestDeps {
@@ -174,6 +175,7 @@ class IngestRun {
   readonly #totals: LineTotals = { lines: 0, torch: 0, other: 0, skipped: 0, truncated: 0 };
   readonly #stdout: StdoutState;
   readonly #teeDecoder = new TextDecoder();
+  readonly #traceHint = new TorchTraceHint();
 
   constructor(
     io: CliIo,
@@ -257,6 +259,8 @@ class IngestRun {
       if (next.done) break;
       const event = next.value;
       if (event.kind === "data") {
+        const hint = this.#traceHint.check(file, event.bytes);
+        if (hint !== undefined) this.#io.stderr(`${PREFIX}: ${hint}`);
         await this.#tee(event.bytes);
         await this.#deliver(stream.push(event.bytes), attributes);
       } else if (event.kind === "idle") {

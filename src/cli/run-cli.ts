@@ -20,6 +20,7 @@ import { packageVersion } from "./package-version.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
 import { PythonProbeError, probePythonModules } from "./probe-python-modules.ts";
 import { formatDemoSummary, runDemo } from "./run-demo.ts";
+import { runTrace } from "./trace-command.ts";
 
 export type { CliIo } from "./cli-io.ts";
 
@@ -34,6 +35,7 @@ Commands:
   collector-filter [VALUE] [--ungoverned pass|drop] [--legacy] [--name ID]
                              print an OpenTelemetry Collector filter processor enforcing VALUE
   ingest [FILE...] [options] send PyTorch's console output (stdin or FILEs) as OTel logs; ingest --help
+  trace [PATH...] [options]  send TORCH_TRACE files (default $TORCH_TRACE) as OTel logs, spans, metrics; trace --help
   help                       PyTorch's TORCH_LOGS help (visible artifacts)
   +help                      PyTorch's TORCH_LOGS help (all artifacts)
 
@@ -68,6 +70,8 @@ export async function runCli(io: CliIo): Promise<number> {
         return collectorFilter(io, rest);
       case "ingest":
         return runIngest(io, rest);
+      case "trace":
+        return runTrace(io, rest);
       default:
         return usage(io, `unknown command "${command}"`);
     }

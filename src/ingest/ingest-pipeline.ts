@@ -2,7 +2,7 @@
 // BatchLogRecordProcessor and the exporter, with the counts the summary reports and the backpressure that
 // keeps a slow exporter from overflowing the batch queue.
 
-import type { Logger } from "@opentelemetry/api";
+import { type Logger, type LogRecord, ROOT_CONTEXT, TraceFlags, trace } from "@opentelemetry/api";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
 import {
   BatchLogRecordProcessor,
@@ -26,6 +26,12 @@ export interface IngestPipelineOptions {
   readonly batch?: Omit<BatchLogRecordProcessorOptions, "exporter">;
   /** Told once about the first record lost (failed export, full queue). */
   readonly onFirstLoss: (message: string) => void;
+}
+
+/** A span a record belongs to (ids in lowercase hex). */
+export interface LinkedSpan {
+  readonly traceId: string;
+  readonly spanId: string;
 }
 
 /** Counters since construction; `dropped` is final once `shutdown()` has resolved. */
@@ -90,7 +96,10 @@ export class IngestPipeline {
    * Emits one record on its scope's logger; `timestamp` defaults to `observedTimestamp` (epoch ms), the
    * time the line was read. Returns `false` when the caller must `await whenReady()` before the next one.
    */
-  emit(record: MappedLogRecord, observedTimestamp: number): boolean {
+  emit(
+    record: MappedLogRecord & { readonly eventName?: string; readonly spanContext?: LinkedSpan },
+    observedTimestamp: number,
+  ): boolean {
     let logger = this.#loggers.get(record.scope);
     if (logger === undefined) {
       logger = this.#provider.getLogger(record.scope);
@@ -100,11 +109,19 @@ export class IngestPipeline {
     const timestamp = record.timestamp ?? observedTimestamp;
     const { severityNumber, severityText, body, attributes } = record;
     // Two literals rather than a conditional spread: this runs once per record.
-    logger.emit(
+    const logRecord: LogRecord =
       severityText === undefined
         ? { timestamp, observedTimestamp, severityNumber, body, attributes }
-        : { timestamp, observedTimestamp, severityNumber, severityText, body, attributes },
-    );
+        : { timestamp, observedTimestamp, severityNumber, severityText, body, attributes };
+    // `trace` records carry an OTel event name (the trace event key) and the trace of their compile.
+    if (record.eventName !== undefined) logRecord.eventName = record.eventName;
+    if (record.spanContext !== undefined) {
+      logRecord.context = trace.setSpanContext(ROOT_CONTEXT, {
+        ...record.spanContext,
+        traceFlags: TraceFlags.SAMPLED,
+      });
+    }
+    logger.emit(logRecord);
     return this.#unsettled() < this.#capacity;
   }
 

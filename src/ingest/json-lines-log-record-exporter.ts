@@ -21,7 +21,8 @@ export function formatJsonLine(record: ReadableLogRecord): string {
   })}\n`;
 }
 
-function hrTimeToNanos([seconds, nanos]: HrTime): string {
+/** Nanoseconds since the epoch as a decimal string (OTLP/JSON's form). */
+export function hrTimeToNanos([seconds, nanos]: HrTime): string {
   // Whole seconds after the epoch and nanoseconds below one second, as every record has: the digits of
   // the seconds then the nanoseconds padded to nine, without a BigInt per record.
   if (Number.isSafeInteger(seconds) && seconds > 0 && Number.isInteger(nanos) && nanos >= 0 && nanos < 1e9) {
@@ -35,15 +36,18 @@ function hrTimeToNanos([seconds, nanos]: HrTime): string {
  */
 export class JsonLinesLogRecordExporter implements LogRecordExporter {
   readonly #write: (text: string) => void;
+  readonly #format: (record: ReadableLogRecord) => string;
 
-  constructor(write: (text: string) => void) {
+  /** `format` makes one line of a record. Default {@link formatJsonLine}. */
+  constructor(write: (text: string) => void, format: (record: ReadableLogRecord) => string = formatJsonLine) {
     this.#write = write;
+    this.#format = format;
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
     let text = "";
     try {
-      for (const record of records) text += formatJsonLine(record);
+      for (const record of records) text += this.#format(record);
       this.#write(text);
     } catch (error) {
       resultCallback({

@@ -19,7 +19,7 @@ export class OtlpConfigError extends Error {
  * `OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT` as is, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/<signal>`;
  * `undefined` when neither is set (the exporter's default, `http://localhost:4318/v1/<signal>`).
  */
-export function otlpUrlFromEnv(signal: "logs" | "traces", env: Environment): string | undefined {
+export function otlpUrlFromEnv(signal: "logs" | "traces" | "metrics", env: Environment): string | undefined {
   const name = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
   const specific = nonEmpty(env[name]);
   if (specific !== undefined)

@@ -4,7 +4,8 @@
 // is to check the exporters' bytes against an independent decoder.
 import protobuf from "protobufjs";
 
-const COMMON_PROTO = `
+/** opentelemetry-proto common/v1, shared with the traces schema. */
+export const COMMON_PROTO = `
 syntax = "proto3";
 package opentelemetry.proto.common.v1;
 
@@ -33,7 +34,8 @@ message InstrumentationScope {
 }
 `;
 
-const RESOURCE_PROTO = `
+/** opentelemetry-proto resource/v1. */
+export const RESOURCE_PROTO = `
 syntax = "proto3";
 package opentelemetry.proto.resource.v1;
 

@@ -16,6 +16,7 @@ import {
   encodePartialSuccessResponse,
   encodeRpcStatus,
 } from "./otlp-logs-schema.ts";
+import { decodeExportTraceServiceRequest } from "./otlp-traces-schema.ts";
 
 export type {
   OtlpAttributes,
@@ -81,6 +82,8 @@ export interface ReceivedRequest {
 
 export interface OtlpReceiverOptions {
   readonly behaviour?: ReceiverBehaviour;
+  /** Also accept `/v1/traces` and `/v1/metrics` (decoded into `signals`). Default: logs only, others 404. */
+  readonly tracesAndMetrics?: boolean;
 }
 
 export interface OtlpReceiver {
@@ -102,6 +105,14 @@ export interface OtlpReceiver {
   waitForRecords(count: number, timeoutMs?: number): Promise<readonly ReceivedLogRecord[]>;
   /** Resolves once at least `count` requests have arrived (answered or not). */
   waitForRequests(count: number, timeoutMs?: number): Promise<readonly ReceivedRequest[]>;
+  /**
+   * Decoded bodies of accepted `/v1/traces` and `/v1/metrics` requests (OTLP/JSON shape; traces also from
+   * protobuf, ids in hex; metrics protobuf bodies are counted in `requests` but not decoded).
+   */
+  readonly signals: {
+    readonly traces: Record<string, unknown>[];
+    readonly metrics: Record<string, unknown>[];
+  };
   /** Forgets records, requests and counters; keeps the behaviour. */
   clear(): void;
   /** Stops listening and destroys every socket, including hanging requests. Idempotent. */
@@ -110,7 +121,7 @@ export interface OtlpReceiver {
 
 /** Starts a receiver on 127.0.0.1 with an ephemeral port. Always `close()` it (afterEach/finally). */
 export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
-  const receiver = new LogsReceiver(options.behaviour ?? {});
+  const receiver = new LogsReceiver(options.behaviour ?? {}, options.tracesAndMetrics ?? false);
   await receiver.listen();
   return receiver;
 }
@@ -138,6 +149,7 @@ class LogsReceiver implements OtlpReceiver {
   #behaviour: ReceiverBehaviour;
   #remainingTimes: number | undefined;
   #records: ReceivedLogRecord[] = [];
+  readonly signals = { traces: [] as Record<string, unknown>[], metrics: [] as Record<string, unknown>[] };
   #requests: Mutable<ReceivedRequest>[] = [];
   #rejected = 0;
   #malformed = 0;
@@ -146,7 +158,10 @@ class LogsReceiver implements OtlpReceiver {
   #closing: Promise<void> | undefined;
   #endpoint = "";
 
-  constructor(behaviour: ReceiverBehaviour) {
+  readonly #tracesAndMetrics: boolean;
+
+  constructor(behaviour: ReceiverBehaviour, tracesAndMetrics: boolean) {
+    this.#tracesAndMetrics = tracesAndMetrics;
     this.#behaviour = behaviour;
     this.#remainingTimes = behaviour.times;
   }
@@ -253,6 +268,8 @@ class LogsReceiver implements OtlpReceiver {
     this.#requests.push(entry);
     this.#notify();
 
+    if (this.#tracesAndMetrics && (entry.path === "/v1/traces" || entry.path === "/v1/metrics"))
+      return this.#other(request, response, entry);
     if (entry.path !== LOGS_PATH) return this.#malformedReply(entry, response, 404, `no route ${entry.path}`);
     if (entry.method !== "POST") return this.#malformedReply(entry, response, 405, `method ${entry.method}`);
     entry.encoding = encodingOf(entry.contentType);
@@ -295,6 +312,30 @@ class LogsReceiver implements OtlpReceiver {
       entry.error = "client closed the connection before the answer";
     });
     this.#dispatch(exchange);
+  }
+
+  /** Traces and metrics: decoded and accepted (no fault injection). */
+  async #other(
+    request: IncomingMessage,
+    response: ServerResponse,
+    entry: Mutable<ReceivedRequest>,
+  ): Promise<void> {
+    entry.encoding = encodingOf(entry.contentType);
+    try {
+      const payload = await decompress(await readBody(request), entry.contentEncoding);
+      const traces = entry.path === "/v1/traces";
+      if (entry.encoding === "json") {
+        (traces ? this.signals.traces : this.signals.metrics).push(JSON.parse(payload.toString("utf8")));
+      } else if (traces) {
+        this.signals.traces.push(decodeExportTraceServiceRequest(payload));
+      }
+    } catch (error) {
+      return this.#malformedReply(entry, response, 400, String(error));
+    }
+    entry.status = 200;
+    entry.outcome = "accepted";
+    reply(response, 200, entry.encoding, undefined, {});
+    this.#notify();
   }
 
   /** Applies the current behaviour to a decoded request: answer now, later, or not at all. */

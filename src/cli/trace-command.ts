@@ -1,0 +1,309 @@
+// `torch-logs-otel trace [PATH...]`: TORCH_TRACE files → OpenTelemetry log records, spans and metrics,
+// exported over OTLP/HTTP or printed as JSON lines. The I/O edge of src/trace/: lists directories, reads and
+// follows files, writes stdout/stderr, returns exit codes.
+import { readdir, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
+import { setTimeout as sleep } from "node:timers/promises";
+import { readFile } from "../ingest/read-input.ts";
+import { isTorchLogsError } from "../language/torch-logs-error.ts";
+import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
+import { ChromiumSpanBuilder, type ChromiumSpanStats } from "../trace/chromium-span-builder.ts";
+import { rankFromFileName } from "../trace/to-trace-log-record.ts";
+import { TorchTraceReader, type TraceReaderStats } from "../trace/torch-trace-reader.ts";
+import { TraceFileMapper, type TraceOutput } from "../trace/trace-file-mapper.ts";
+import type { CliIo } from "./cli-io.ts";
+import { UsageError } from "./parse-command-args.ts";
+import { parseTraceArgs, TRACE_USAGE, type TraceOptions } from "./parse-trace-args.ts";
+import { createSinks, type Sinks, type StdoutState } from "./trace-sinks.ts";
+
+/** Hooks for tests and embedders; every field has a production default. */
+export interface TraceDeps {
+  /** Stops reading (as SIGINT/SIGTERM do); what was read is exported and summarized. */
+  readonly signal?: AbortSignal;
+  /** The clock, epoch ms. Default `Date.now`. */
+  readonly now?: () => number;
+  /** How often `--follow` checks files and directories. Default 250 ms. */
+  readonly pollIntervalMs?: number;
+}
+
+const PREFIX = "torch-logs-otel trace";
+const TRACE_FILE = /^dedicated_log_torch_trace_.*\.log$/;
+/** A file with this many lines and no envelope is not a trace file. */
+const NOT_A_TRACE_LINES = 50;
+
+interface Totals {
+  files: number;
+  notTrace: number;
+  rankMismatches: number;
+  withoutCompileId: number;
+  /** The readers' and span builders' counts, summed over the files. */
+  readonly reader: TraceReaderStats;
+  readonly spans: ChromiumSpanStats;
+}
+
+/** Runs `torch-logs-otel trace`; resolves with the exit code. */
+export async function runTrace(io: CliIo, args: readonly string[], deps: TraceDeps = {}): Promise<number> {
+  let options: TraceOptions | "help";
+  try {
+    options = parseTraceArgs(args, io.env.TORCH_TRACE);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`${PREFIX}: ${error.message}\n\n${TRACE_USAGE}`);
+    return 2;
+  }
+  if (options === "help") {
+    io.stdout(TRACE_USAGE);
+    return 0;
+  }
+  // Once stdout is broken (EPIPE: `trace --format jsonl | head`), nothing more is written to it.
+  const stdout: StdoutState = { broken: false };
+  let sinks: Sinks;
+  try {
+    sinks = createSinks(options, io, stdout);
+  } catch (error) {
+    if (!isTorchLogsError(error) && !(error instanceof OtlpConfigError)) throw error;
+    io.stderr(`${error.message}\n`);
+    return 1;
+  }
+  return new TraceRun(io, options, deps, sinks, stdout).run();
+}
+
+class TraceRun {
+  readonly #io: CliIo;
+  readonly #options: TraceOptions;
+  readonly #sinks: Sinks;
+  readonly #now: () => number;
+  readonly #pollMs: number;
+  readonly #signal: AbortSignal | undefined;
+  readonly #stop = new AbortController();
+  readonly #totals: Totals = {
+    files: 0,
+    notTrace: 0,
+    rankMismatches: 0,
+    withoutCompileId: 0,
+    reader: new TorchTraceReader().stats,
+    spans: new ChromiumSpanBuilder({ fileKey: "", attributes: {} }).stats,
+  };
+
+  readonly #stdout: StdoutState;
+
+  constructor(io: CliIo, options: TraceOptions, deps: TraceDeps, sinks: Sinks, stdout: StdoutState) {
+    this.#stdout = stdout;
+    this.#io = io;
+    this.#options = options;
+    this.#sinks = sinks;
+    this.#now = deps.now ?? Date.now;
+    this.#pollMs = deps.pollIntervalMs ?? 250;
+    this.#signal = deps.signal;
+  }
+
+  async run(): Promise<number> {
+    const release = this.#listenForStop();
+    let ok = true;
+    try {
+      const started = new Set<string>();
+      const followers: Promise<boolean>[] = [];
+      for (;;) {
+        const { files, failed } = await this.#listFiles();
+        if (failed) ok = false;
+        for (const file of files) {
+          if (started.has(file)) continue;
+          started.add(file);
+          if (this.#options.follow) followers.push(this.#readOne(file));
+          else if (!(await this.#readOne(file))) ok = false;
+          if (this.#stop.signal.aborted) break;
+        }
+        if (!this.#options.follow || this.#stop.signal.aborted) break;
+        try {
+          await sleep(this.#pollMs, undefined, { signal: this.#stop.signal });
+        } catch {
+          break;
+        }
+      }
+      for (const result of await Promise.all(followers)) if (!result) ok = false;
+    } finally {
+      release();
+      await this.#sinks.shutdown();
+    }
+    this.#io.stderr(this.#summary());
+    return ok ? 0 : 1;
+  }
+
+  /** The trace files of the PATHs: a directory's `dedicated_log_torch_trace_*.log`, or the file itself. */
+  async #listFiles(): Promise<{ files: string[]; failed: boolean }> {
+    const files: string[] = [];
+    let failed = false;
+    for (const path of this.#options.paths) {
+      try {
+        if ((await stat(path)).isDirectory()) {
+          const names = (await readdir(path)).filter((name) => TRACE_FILE.test(name)).sort();
+          if (names.length === 0 && !this.#options.follow) {
+            this.#io.stderr(`${PREFIX}: no dedicated_log_torch_trace_*.log files in ${path}\n`);
+            failed = true;
+          }
+          files.push(...names.map((name) => join(path, name)));
+        } else {
+          files.push(path);
+        }
+      } catch (error) {
+        // A directory given to --follow may not exist yet (TORCH_TRACE is created by the first record).
+        if (this.#options.follow && (error as NodeJS.ErrnoException).code === "ENOENT") continue;
+        this.#io.stderr(`${PREFIX}: cannot read ${path}: ${messageOf(error)}\n`);
+        failed = true;
+      }
+    }
+    return { files, failed };
+  }
+
+  /** Reads one file to its end (or, with --follow, until stopped); false when unreadable or not a trace. */
+  async #readOne(path: string): Promise<boolean> {
+    const fileName = basename(path);
+    const rank = rankFromFileName(fileName);
+    const mapper = new TraceFileMapper({
+      file: { fileName, ...(rank !== undefined && { rank }) },
+      fallback: () => ({
+        utcOffsetMinutes: this.#options.utcOffsetMinutes ?? hostUtcOffsetMinutes,
+        ...(this.#options.year !== undefined && { year: this.#options.year }),
+        reference: this.#now(),
+      }),
+    });
+    // Invalid UTF-8 becomes U+FFFD (and the payload's MD5 check says so) instead of failing the file.
+    const decoder = new StringDecoder("utf8");
+    this.#totals.files++;
+    let ok = true;
+    const events = readFile(path, {
+      signal: this.#stop.signal,
+      follow: this.#options.follow,
+      pollIntervalMs: this.#pollMs,
+      idleMs: this.#pollMs,
+    });
+    try {
+      for await (const event of events) {
+        if (event.kind === "data") {
+          await this.#deliver(mapper.push(decoder.write(event.bytes as Buffer)));
+          if (isNotTrace(mapper)) break;
+        } else if (event.kind === "idle") {
+          await this.#deliver(mapper.flush());
+          await this.#sinks.flush();
+        }
+        // A truncated or rotated trace file is not something PyTorch does; reading goes on from the start.
+      }
+    } catch (error) {
+      this.#io.stderr(`${PREFIX}: cannot read ${path}: ${messageOf(error)}\n`);
+      ok = false;
+    }
+    // The end first: a file whose one envelope is its unterminated last line is a trace.
+    const rest = isNotTrace(mapper) ? undefined : mapper.end(decoder.end());
+    if (rest === undefined || (mapper.reader.stats.envelopes.size === 0 && mapper.reader.stats.lines > 0)) {
+      this.#io.stderr(
+        `${PREFIX}: ${path} is not a TORCH_TRACE file (no line like ` +
+          `'V1206 15:18:20.252000 1500233 torch/_dynamo/utils.py:1288] {"dynamo_start": …}'); ` +
+          "console output goes to `torch-logs-otel ingest`\n",
+      );
+      this.#totals.notTrace++;
+      return false;
+    }
+    await this.#deliver(rest);
+    this.#count(mapper);
+    return ok;
+  }
+
+  async #deliver(output: TraceOutput): Promise<void> {
+    const now = this.#now();
+    for (const record of output.logs) {
+      if (!this.#sinks.logs.emit(record, now)) await this.#sinks.logs.whenReady();
+    }
+    await this.#sinks.spans(output);
+    this.#sinks.metrics(output);
+  }
+
+  #count(mapper: TraceFileMapper): void {
+    const t = this.#totals;
+    const { envelopes, ...counts } = mapper.reader.stats;
+    for (const [key, count] of envelopes)
+      t.reader.envelopes.set(key, (t.reader.envelopes.get(key) ?? 0) + count);
+    addCounts(t.reader, counts);
+    addCounts(t.spans, mapper.spans.stats);
+    t.rankMismatches += mapper.rankMismatches;
+    t.withoutCompileId += mapper.withoutCompileId;
+  }
+
+  #summary(): string {
+    const t = { ...this.#totals, ...this.#totals.reader, ...this.#totals.spans };
+    const s = this.#sinks.logs.stats;
+    const total = [...t.envelopes.values()].reduce((a, b) => a + b, 0);
+    const kinds = [...t.envelopes].sort((a, b) => b[1] - a[1]).map(([key, n]) => `${key} ${n}`);
+    const problems = [
+      `${t.md5Mismatches} MD5 mismatches`,
+      `${t.badJson} bad JSON lines`,
+      `${t.badLines + t.strayPayloadLines} other lines skipped`,
+      `${t.badEvents} unreadable chromium events`,
+      `${t.unmatchedEnds + t.unclosed} unbalanced chromium events (${t.unmatchedEnds} E without B, ${t.unclosed} B without E)`,
+    ];
+    if (t.withoutCompileId > 0) problems.push(`${t.withoutCompileId} records without a compile id`);
+    if (t.rankMismatches > 0)
+      problems.push(`${t.rankMismatches} envelopes whose rank differs from the file name`);
+    if (t.notTrace > 0) problems.push(`${t.notTrace} files not a trace`);
+    return (
+      `trace: ${t.files} files, ${t.lines} lines, ${total} envelopes (${kinds.join(", ")}); ${problems.join(", ")}\n` +
+      `trace: logs ${s.filtered} filtered, ${s.exported} exported, ${s.dropped} failed; ${this.#sinks.summary()}\n`
+    );
+  }
+
+  /** The stop signal (the injected one, or SIGINT/SIGTERM), and a broken stdout in jsonl mode. */
+  #listenForStop(): () => void {
+    const stop = () => this.#stop.abort();
+    const cleanups: (() => void)[] = [];
+    if (this.#signal !== undefined) {
+      const signal = this.#signal;
+      if (signal.aborted) stop();
+      signal.addEventListener("abort", stop, { once: true });
+      cleanups.push(() => signal.removeEventListener("abort", stop));
+    } else {
+      const onSignal = () => {
+        remove();
+        stop();
+      };
+      const remove = () => {
+        for (const name of ["SIGINT", "SIGTERM"] as const) process.off(name, onSignal);
+      };
+      for (const name of ["SIGINT", "SIGTERM"] as const) process.on(name, onSignal);
+      cleanups.push(remove);
+    }
+    if (this.#options.format === "jsonl") {
+      const onError = () => {
+        this.#stdout.broken = true;
+        stop();
+      };
+      process.stdout.on("error", onError);
+      // A broken stdout may still report writes in flight: keep listening then, or they would crash.
+      cleanups.push(() => {
+        if (!this.#stdout.broken) process.stdout.off("error", onError);
+      });
+    }
+    return () => {
+      for (const cleanup of cleanups) cleanup();
+    };
+  }
+}
+
+function addCounts<T extends object>(into: T, add: Readonly<Partial<T>>): void {
+  const target = into as Record<string, number>;
+  for (const [key, value] of Object.entries(add))
+    if (typeof value === "number") target[key] = (target[key] ?? 0) + value;
+}
+
+function isNotTrace(mapper: TraceFileMapper): boolean {
+  const stats = mapper.reader.stats;
+  return stats.envelopes.size === 0 && stats.lines >= NOT_A_TRACE_LINES;
+}
+
+function hostUtcOffsetMinutes(epochMs: number): number {
+  const minutes = -new Date(epochMs).getTimezoneOffset();
+  return minutes === 0 ? 0 : minutes;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

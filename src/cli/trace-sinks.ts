@@ -1,0 +1,115 @@
+// Where `torch-logs-otel trace` sends what it reads: log records through the ingest pipeline (TORCH_LOGS
+// filter, batch processor), spans and metric points to OTLP or as JSON lines on stdout.
+import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
+import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
+import { JsonLinesLogRecordExporter } from "../ingest/json-lines-log-record-exporter.ts";
+import { torchRegistry } from "../language/torch-registry.ts";
+import { readServiceName } from "../otel/env.ts";
+import { batchOptionsFromEnv, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
+import { TorchLogs } from "../otel/torch-logs.ts";
+import {
+  otlpMetricExporterFromEnv,
+  otlpSpanExporterFromEnv,
+} from "../trace/otlp-trace-exporters-from-env.ts";
+import type { TraceOutput } from "../trace/trace-file-mapper.ts";
+import { formatLogJsonLine, formatMetricJsonLine, formatSpanJsonLine } from "../trace/trace-json-lines.ts";
+import { CompileMetricsRecorder, SpanBatchExporter } from "../trace/trace-otlp-export.ts";
+import type { CliIo } from "./cli-io.ts";
+import type { TraceOptions } from "./parse-trace-args.ts";
+
+const PREFIX = "torch-logs-otel trace";
+
+/** Shared by the sinks and the run: once stdout is broken (EPIPE), nothing more is written to it. */
+export interface StdoutState {
+  broken: boolean;
+}
+
+export /** Where the three signals go. */
+interface Sinks {
+  readonly logs: IngestPipeline;
+  spans(output: TraceOutput): Promise<void>;
+  metrics(output: TraceOutput): void;
+  /**
+   * A file went quiet: send what waits in batches now (live view). Metrics keep their own period (60 s) and
+   * are sent at the end.
+   */
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+  summary(): string;
+}
+
+/** The sinks `options` ask for; throws TorchLogsError / OtlpConfigError for bad settings. */
+export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutState): Sinks {
+  const write = (text: string) => {
+    // Records that can no longer be printed count as failed, not as written.
+    if (stdout.broken) throw new Error("stdout is closed");
+    io.stdout(text);
+  };
+  const torchLogs =
+    options.torchLogs === undefined
+      ? undefined
+      : new TorchLogs({
+          registry: torchRegistry(),
+          settings: options.torchLogs,
+          mode: options.lossy ? "lossy" : "strict",
+          onWarning: (message) => io.stderr(`${PREFIX}: ${message}\n`),
+        });
+  const serviceName = options.serviceName ?? readServiceName(io.env) ?? "pytorch";
+  const onFirstLoss = (message: string) => io.stderr(`${PREFIX}: ${message}\n`);
+  const jsonl = options.format === "jsonl";
+  const logs = new IngestPipeline({
+    exporter: jsonl
+      ? new JsonLinesLogRecordExporter(write, formatLogJsonLine)
+      : otlpLogExporterFromEnv(io.env),
+    ...(torchLogs !== undefined && { torchLogs }),
+    serviceName,
+    batch: batchOptionsFromEnv(io.env),
+    onFirstLoss,
+  });
+  if (jsonl) {
+    let spans = 0;
+    let points = 0;
+    return {
+      logs,
+      spans: async (output) => {
+        if (output.spans.length === 0) return;
+        let text = "";
+        for (const span of output.spans) text += formatSpanJsonLine(span);
+        if (stdout.broken) return;
+        write(text);
+        spans += output.spans.length;
+      },
+      metrics: (output) => {
+        if (output.metrics.length === 0) return;
+        let text = "";
+        for (const point of output.metrics) text += formatMetricJsonLine(point);
+        if (stdout.broken) return;
+        write(text);
+        points += output.metrics.length;
+      },
+      flush: () => logs.forceFlush(),
+      shutdown: () => logs.shutdown(),
+      summary: () => `${spans} spans, ${points} metric points printed`,
+    };
+  }
+  const resource = defaultResource().merge(resourceFromAttributes({ "service.name": serviceName }));
+  const spanExporter = new SpanBatchExporter(otlpSpanExporterFromEnv(io.env), resource, onFirstLoss);
+  const metrics = new CompileMetricsRecorder(otlpMetricExporterFromEnv(io.env), resource);
+  return {
+    logs,
+    spans: (output) => spanExporter.add(output.spans),
+    metrics: (output) => {
+      for (const point of output.metrics) metrics.record(point);
+    },
+    flush: async () => {
+      await Promise.all([logs.forceFlush(), spanExporter.flush()]);
+    },
+    shutdown: async () => {
+      await Promise.all([logs.shutdown(), spanExporter.shutdown(), metrics.shutdown()]);
+    },
+    summary: () =>
+      `spans ${spanExporter.stats.exported} exported, ${spanExporter.stats.failed} failed; ` +
+      `${metrics.recorded} metric points recorded, ${metrics.exports.succeeded} metric exports succeeded, ` +
+      `${metrics.exports.failed} failed`,
+  };
+}

@@ -1,0 +1,139 @@
+// Maps one trace envelope to an OpenTelemetry log record (pure): event name, compile id, rank, code
+// location, bounded metadata, and the payload as the body exactly as PyTorch hashed it.
+import type { Attributes } from "@opentelemetry/api";
+import type { HrTime } from "../ingest/resolve-log-time.ts";
+import { scopeFromPath } from "../ingest/scope-from-path.ts";
+import { FALLBACK_TORCH_SCOPE, type MappedLogRecord } from "../ingest/to-log-record.ts";
+import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "../language/severity.ts";
+import type { CompileTraceContext } from "./chromium-span-builder.ts";
+import type { StringTable } from "./string-table.ts";
+import { flattenFields, TRACE_ATTRIBUTES } from "./trace-attributes.ts";
+import { formatCompileId, type TraceEnvelope, traceContextOf } from "./trace-envelope.ts";
+
+/** A mapped log record plus its OTel event name and, for a compile with spans, their trace. */
+export interface TraceLogRecord extends MappedLogRecord {
+  readonly eventName: string;
+  /** The trace of the record's compile and the span that started it (ChromiumSpanBuilder.compileTrace). */
+  readonly spanContext?: CompileTraceContext;
+}
+
+/** What the file tells about every record in it. */
+export interface TraceFileInfo {
+  /** Base name of the file (`log.file.name`). */
+  readonly fileName: string;
+  /** The rank in the file name, when it has one. */
+  readonly rank?: number;
+}
+
+export interface ToTraceLogRecordOptions {
+  readonly file: TraceFileInfo;
+  /** The file's string table so far (stacks are resolved through it). */
+  readonly strings: StringTable;
+  /** The record's instant (see TraceClock); absent when the prefix is not a valid date. */
+  readonly timestamp: HrTime | undefined;
+  /** Links the record to its compile's trace, given the compile id. Default: no link. */
+  readonly compileTrace?: (compileId: string) => CompileTraceContext | undefined;
+}
+
+const LEVELS: Readonly<Record<string, number>> = { V: 10, I: 20, W: 30, E: 40, C: 50 };
+
+/**
+ * The TORCH_LOGS artifact that prints the same thing to the console, so `--torch-logs` selects trace
+ * events as it selects console records (`+dynamo,graph_code`). Events without one are component records.
+ */
+const ARTIFACT_OF_EVENT: Readonly<Record<string, string>> = {
+  dynamo_output_graph: "graph_code",
+  dynamo_guards: "guards",
+  dynamo_cpp_guards_str: "guards",
+  aot_forward_graph: "aot_graphs",
+  aot_backward_graph: "aot_graphs",
+  aot_inference_graph: "aot_graphs",
+  aot_joint_graph: "aot_graphs",
+  inductor_post_grad_graph: "post_grad_graphs",
+  inductor_output_code: "output_code",
+  compiled_autograd_graph: "compiled_autograd",
+  recompile_reasons: "recompiles",
+  dynamo_graph_break_reason: "graph_breaks",
+};
+
+// A file logs from a few dozen source paths: their scopes are computed once (a bounded memo of a pure function).
+const SCOPES = new Map<string, string>();
+const MAX_SCOPES = 4096;
+
+function scopeOf(path: string): string {
+  let scope = SCOPES.get(path);
+  if (scope === undefined) {
+    scope = scopeFromPath(path) ?? FALLBACK_TORCH_SCOPE;
+    if (SCOPES.size >= MAX_SCOPES) SCOPES.clear();
+    SCOPES.set(path, scope);
+  }
+  return scope;
+}
+
+/** The rank of a TORCH_TRACE file name (`dedicated_log_torch_trace_rank_3_x1y2.log` → 3). */
+export function rankFromFileName(fileName: string): number | undefined {
+  const m = /^dedicated_log_torch_trace_rank_(\d+)(?:[_.]|$)/.exec(fileName);
+  return m === null ? undefined : Number(m[1]);
+}
+
+/** The event name: the event key, or for `artifact` envelopes the artifact's `name`. */
+export function eventNameOf(envelope: TraceEnvelope): string {
+  if (envelope.key === "artifact") {
+    const name = (envelope.metadata as { name?: unknown } | null)?.name;
+    if (typeof name === "string" && name !== "") return name;
+  }
+  return envelope.key;
+}
+
+/**
+ * - scope: the calling module (`torch/_dynamo/convert_frame.py` → `torch._dynamo.convert_frame`), else `torch`;
+ * - severity: the glog letter's Python level (`V` → DEBUG);
+ * - eventName: {@link eventNameOf}; the key also as `torch.trace.event`;
+ * - body: the payload (its MD5 is `has_payload` unless `torch.trace.payload.md5` says otherwise), or the
+ *   metadata as JSON when there is none;
+ * - attributes: see {@link TRACE_ATTRIBUTES}.
+ */
+export function toTraceLogRecord(envelope: TraceEnvelope, options: ToTraceLogRecordOptions): TraceLogRecord {
+  const a = TRACE_ATTRIBUTES;
+  const f = envelope.fields;
+  const eventName = eventNameOf(envelope);
+  const attributes: Attributes = { [a.event]: envelope.key };
+  // Each compile key exactly when present and not null (PyTorch wrote `compiled_autograd_id: null` in 2024-12).
+  if (f.frame_id != null) attributes[a.frameId] = f.frame_id as number;
+  if (f.frame_compile_id != null) attributes[a.frameCompileId] = f.frame_compile_id as number;
+  if (f.attempt != null) attributes[a.attempt] = f.attempt as number;
+  if (f.compiled_autograd_id != null) attributes[a.compiledAutogradId] = f.compiled_autograd_id as number;
+  const context = traceContextOf(envelope);
+  const compileId = formatCompileId(context);
+  if (compileId !== undefined) attributes[a.compileId] = compileId;
+  const rank = options.file.rank ?? context.rank;
+  if (rank !== undefined) attributes[a.rank] = rank;
+  if (options.file.rank !== undefined && context.rank !== undefined && context.rank !== options.file.rank) {
+    attributes[a.envelopeRank] = context.rank;
+  }
+  const artifact = ARTIFACT_OF_EVENT[eventName];
+  if (artifact !== undefined) attributes[a.artifact] = artifact;
+  attributes[a.processId] = envelope.pid;
+  attributes[a.filePath] = envelope.path;
+  attributes[a.lineNumber] = envelope.lineno;
+  attributes[a.logFileName] = options.file.fileName;
+  const metadata = envelope.metadata;
+  flattenFields(attributes, a.metadataPrefix, metadata, "stack");
+  const stack =
+    options.strings.formatStack((metadata as { stack?: unknown } | null)?.stack) ??
+    options.strings.formatStack(f.stack);
+  if (stack !== undefined) attributes[a.stacktrace] = stack;
+  if (envelope.md5 !== undefined) attributes[a.payloadMd5] = envelope.md5;
+  const levelno = LEVELS[envelope.level] ?? 10;
+  const spanContext = compileId === undefined ? undefined : options.compileTrace?.(compileId);
+  return {
+    scope: scopeOf(envelope.path),
+    ...(options.timestamp !== undefined && { timestamp: options.timestamp }),
+    severityNumber: pythonLevelToSeverityNumber(levelno),
+    severityText: pythonLevelToSeverityText(levelno),
+    eventName,
+    body: envelope.payload ?? JSON.stringify(metadata),
+    attributes,
+    ...(spanContext !== undefined && { spanContext }),
+  };
+}
