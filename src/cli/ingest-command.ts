@@ -30,7 +30,8 @@ import {
 import { TorchLogs } from "../otel/torch-logs.ts";
 import type { CliIo } from "./cli-io.ts";
 import { GracefulStop } from "./graceful-stop.ts";
-import { INGEST_USAGE, type IngestOptions, IngestUsageError, parseIngestArgs } from "./parse-ingest-args.ts";
+import { UsageError } from "./parse-command-args.ts";
+import { INGEST_USAGE, type IngestOptions, parseIngestArgs } from "./parse-ingest-args.ts";
 import { TorchTraceHint } from "./torch-trace-hint.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
@@ -73,7 +74,7 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
   try {
     options = parseIngestArgs(args);
   } catch (error) {
-    if (!(error instanceof IngestUsageError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     io.stderr(`${PREFIX}: ${error.message}\n\n${INGEST_USAGE}`);
     return 2;
   }

@@ -1,7 +1,8 @@
 // `torch-logs-otel ingest` arguments: the usage text and the parsed options, validated before anything runs.
 import { parseArgs } from "node:util";
-import { parseUtcOffset } from "../ingest/parse-utc-offset.ts";
 import { OTHER_LINES_SCOPE } from "../ingest/to-log-record.ts";
+import { UsageError } from "./parse-command-args.ts";
+import { parseLogTimeOptions } from "./parse-log-time-options.ts";
 
 export const INGEST_USAGE = `Usage: torch-logs-otel ingest [FILE...] [options]
 
@@ -48,51 +49,34 @@ export interface IngestOptions {
   readonly levels: ReadonlyMap<string, number>;
 }
 
-/** A bad `ingest` command line: printed with the usage text, exit 2. */
-export class IngestUsageError extends Error {}
-
 export function parseIngestArgs(args: readonly string[]): IngestOptions | "help" {
   let parsed: ReturnType<typeof parseOptions>;
   try {
     parsed = parseOptions(args);
   } catch (error) {
-    throw new IngestUsageError((error as Error).message);
+    throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
   const format = values.format ?? "otlp";
   if (format !== "otlp" && format !== "jsonl") {
-    throw new IngestUsageError(`--format must be "otlp" or "jsonl", got "${format}"`);
+    throw new UsageError(`--format must be "otlp" or "jsonl", got "${format}"`);
   }
   const tee = values.tee ?? false;
-  if (tee && format === "jsonl") throw new IngestUsageError("--tee and --format jsonl both write to stdout");
+  if (tee && format === "jsonl") throw new UsageError("--tee and --format jsonl both write to stdout");
   const follow = values.follow ?? false;
   if (follow && (positionals.length !== 1 || positionals[0] === "-")) {
-    throw new IngestUsageError("--follow needs exactly one FILE (not stdin)");
+    throw new UsageError("--follow needs exactly one FILE (not stdin)");
   }
-  let year: number | undefined;
-  if (values.year !== undefined) {
-    if (!/^\d{4}$/.test(values.year))
-      throw new IngestUsageError(`--year must be a 4-digit year, got "${values.year}"`);
-    year = Number(values.year);
-  }
-  let utcOffsetMinutes: number | undefined;
-  if (values["utc-offset"] !== undefined) {
-    utcOffsetMinutes = parseUtcOffset(values["utc-offset"]);
-    if (utcOffsetMinutes === undefined) {
-      throw new IngestUsageError(
-        `--utc-offset must look like +02:00, -0530, +09 or Z, got "${values["utc-offset"]}"`,
-      );
-    }
-  }
+  const { year, utcOffsetMinutes } = parseLogTimeOptions(values);
   const levels = new Map<string, number>();
   for (const item of values.level ?? []) {
     const m = /^([A-Za-z_][\w ]*)=(\d{1,3})$/.exec(item);
-    if (m === null) throw new IngestUsageError(`--level must look like NOTICE=25, got "${item}"`);
+    if (m === null) throw new UsageError(`--level must look like NOTICE=25, got "${item}"`);
     levels.set(m[1] ?? "", Number(m[2]));
   }
   for (const name of ["service-name", "other-scope"] as const) {
-    if (values[name]?.trim() === "") throw new IngestUsageError(`--${name} must not be empty`);
+    if (values[name]?.trim() === "") throw new UsageError(`--${name} must not be empty`);
   }
   return {
     files: positionals.length === 0 ? ["-"] : positionals,

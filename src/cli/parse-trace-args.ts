@@ -1,6 +1,7 @@
 // `torch-logs-otel trace` arguments: the usage text and the parsed options, validated before anything runs.
-import { parseUtcOffset } from "../ingest/parse-utc-offset.ts";
+
 import { parseCommandArgs, UsageError } from "./parse-command-args.ts";
+import { parseLogTimeOptions } from "./parse-log-time-options.ts";
 
 export const TRACE_USAGE = `Usage: torch-logs-otel trace [PATH...] [options]
 
@@ -63,21 +64,7 @@ export function parseTraceArgs(
     if (!dir) throw new UsageError("give a TORCH_TRACE directory or trace files (or set TORCH_TRACE)");
     paths = [dir];
   }
-  let year: number | undefined;
-  if (values.year !== undefined) {
-    if (!/^\d{4}$/.test(values.year))
-      throw new UsageError(`--year must be a 4-digit year, got "${values.year}"`);
-    year = Number(values.year);
-  }
-  let utcOffsetMinutes: number | undefined;
-  if (values["utc-offset"] !== undefined) {
-    utcOffsetMinutes = parseUtcOffset(values["utc-offset"]);
-    if (utcOffsetMinutes === undefined) {
-      throw new UsageError(
-        `--utc-offset must look like +02:00, -0530, +09 or Z, got "${values["utc-offset"]}"`,
-      );
-    }
-  }
+  const { year, utcOffsetMinutes } = parseLogTimeOptions(values);
   if (values["service-name"]?.trim() === "") throw new UsageError("--service-name must not be empty");
   return {
     paths,
