@@ -29,6 +29,7 @@ import {
 } from "../otel/otlp-config-from-env.ts";
 import { TorchLogs } from "../otel/torch-logs.ts";
 import type { CliIo } from "./cli-io.ts";
+import { countNoun } from "./count-noun.ts";
 import { GracefulStop } from "./graceful-stop.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { INGEST_USAGE, type IngestOptions, parseIngestArgs } from "./parse-ingest-args.ts";
@@ -339,11 +340,11 @@ class IngestRun {
     // jsonl records are printed, not exported.
     const delivered = this.#options.format === "jsonl" ? "printed" : "exported";
     let text =
-      `ingest: ${count(t.lines, "line")}, ${count(t.torch + t.other, "record")} (${t.torch} torch, ${t.other} other), ` +
+      `ingest: ${countNoun(t.lines, "line")}, ${countNoun(t.torch + t.other, "record")} (${t.torch} torch, ${t.other} other), ` +
       `${s.filtered} filtered, ${s.exported} ${delivered}, ${s.dropped} dropped` +
       (s.rejected > 0 ? ` (${s.rejected} refused by the backend)` : "");
-    if (t.skipped > 0) text += `; ${count(t.skipped, "other line")} skipped`;
-    if (t.truncated > 0) text += `; ${count(t.truncated, "line")} truncated`;
+    if (t.skipped > 0) text += `; ${countNoun(t.skipped, "other line")} skipped`;
+    if (t.truncated > 0) text += `; ${countNoun(t.truncated, "line")} truncated`;
     return `${text}\n`;
   }
 
@@ -383,6 +384,3 @@ function messageOf(error: unknown): string {
 }
 
 /** `1 line`, `2 lines`. */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}

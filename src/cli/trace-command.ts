@@ -13,6 +13,7 @@ import { rankFromFileName } from "../trace/to-trace-log-record.ts";
 import { TorchTraceReader, type TraceReaderStats } from "../trace/torch-trace-reader.ts";
 import { TraceFileMapper, type TraceOutput } from "../trace/trace-file-mapper.ts";
 import type { CliIo } from "./cli-io.ts";
+import { countNoun } from "./count-noun.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { parseTraceArgs, TRACE_USAGE, type TraceOptions } from "./parse-trace-args.ts";
 import { createSinks, type Sinks, type StdoutState } from "./trace-sinks.ts";
@@ -235,19 +236,21 @@ class TraceRun {
     const total = [...t.envelopes.values()].reduce((a, b) => a + b, 0);
     const kinds = [...t.envelopes].sort((a, b) => b[1] - a[1]).map(([key, n]) => `${key} ${n}`);
     const problems = [
-      `${t.md5Mismatches} MD5 mismatches`,
-      `${t.badJson} bad JSON lines`,
-      `${t.badLines + t.strayPayloadLines} other lines skipped`,
-      `${t.badEvents} unreadable chromium events`,
-      `${t.unmatchedEnds + t.unclosed} unbalanced chromium events (${t.unmatchedEnds} E without B, ${t.unclosed} B without E)`,
+      countNoun(t.md5Mismatches, "MD5 mismatch", "MD5 mismatches"),
+      countNoun(t.badJson, "bad JSON line"),
+      `${countNoun(t.badLines + t.strayPayloadLines, "other line")} skipped`,
+      countNoun(t.badEvents, "unreadable chromium event"),
+      `${countNoun(t.unmatchedEnds + t.unclosed, "unbalanced chromium event")} (${t.unmatchedEnds} E without B, ${t.unclosed} B without E)`,
     ];
-    if (t.withoutCompileId > 0) problems.push(`${t.withoutCompileId} records without a compile id`);
+    if (t.withoutCompileId > 0)
+      problems.push(`${countNoun(t.withoutCompileId, "record")} without a compile id`);
     if (t.rankMismatches > 0)
-      problems.push(`${t.rankMismatches} envelopes whose rank differs from the file name`);
-    if (t.notTrace > 0) problems.push(`${t.notTrace} files not a trace`);
+      problems.push(`${countNoun(t.rankMismatches, "envelope")} whose rank differs from the file name`);
+    if (t.notTrace > 0) problems.push(`${countNoun(t.notTrace, "file")} not a trace`);
+    const delivered = this.#options.format === "jsonl" ? "printed" : "exported";
     return (
-      `trace: ${t.files} files, ${t.lines} lines, ${total} envelopes (${kinds.join(", ")}); ${problems.join(", ")}\n` +
-      `trace: logs ${s.filtered} filtered, ${s.exported} exported, ${s.dropped} failed; ${this.#sinks.summary()}\n`
+      `trace: ${countNoun(t.files, "file")}, ${countNoun(t.lines, "line")}, ${countNoun(total, "envelope")} (${kinds.join(", ")}); ${problems.join(", ")}\n` +
+      `trace: logs ${s.filtered} filtered, ${s.exported} ${delivered}, ${s.dropped} failed; ${this.#sinks.summary()}\n`
     );
   }
 

@@ -15,6 +15,7 @@ import type { TraceOutput } from "../trace/trace-file-mapper.ts";
 import { formatLogJsonLine, formatMetricJsonLine, formatSpanJsonLine } from "../trace/trace-json-lines.ts";
 import { CompileMetricsRecorder, SpanBatchExporter } from "../trace/trace-otlp-export.ts";
 import type { CliIo } from "./cli-io.ts";
+import { countNoun } from "./count-noun.ts";
 import type { TraceOptions } from "./parse-trace-args.ts";
 
 const PREFIX = "torch-logs-otel trace";
@@ -89,7 +90,7 @@ export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutStat
       },
       flush: () => logs.forceFlush(),
       shutdown: () => logs.shutdown(),
-      summary: () => `${spans} spans, ${points} metric points printed`,
+      summary: () => `${countNoun(spans, "span")}, ${countNoun(points, "metric point")} printed`,
     };
   }
   const resource = defaultResource().merge(resourceFromAttributes({ "service.name": serviceName }));
@@ -109,7 +110,7 @@ export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutStat
     },
     summary: () =>
       `spans ${spanExporter.stats.exported} exported, ${spanExporter.stats.failed} failed; ` +
-      `${metrics.recorded} metric points recorded, ${metrics.exports.succeeded} metric exports succeeded, ` +
+      `${countNoun(metrics.recorded, "metric point")} recorded, ${countNoun(metrics.exports.succeeded, "metric export")} succeeded, ` +
       `${metrics.exports.failed} failed`,
   };
 }

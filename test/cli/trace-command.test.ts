@@ -77,7 +77,7 @@ describe("trace --format jsonl", () => {
       "events",
     ]);
     expect(stderr).toMatch(/^trace: 3 files, \d+ lines, 483 envelopes \(chromium_event 354, /);
-    expect(stderr).toContain("1 MD5 mismatches");
+    expect(stderr).toContain("1 MD5 mismatch,");
     expect(stderr).toContain("envelopes whose rank differs from the file name");
   });
 
@@ -144,7 +144,7 @@ describe("trace --format jsonl", () => {
     const { code, lines, stderr } = await trace(["--format", "jsonl", file]);
     expect(code).toBe(0);
     expect(lines.map((l) => [l.eventName, l.body])).toEqual([["x", "caf\uFFFD"]]);
-    expect(stderr).toContain("1 MD5 mismatches");
+    expect(stderr).toContain("1 MD5 mismatch,");
   });
 
   it("--torch-logs filters the log records by component level and artifact", async () => {
@@ -186,7 +186,7 @@ describe("trace over OTLP", () => {
     expect(code).toBe(0);
     expect(stderr).toContain("14 exported, 0 failed");
     expect(stderr).toContain("spans 24 exported, 0 failed");
-    expect(stderr).toContain("12 metric points recorded, 1 metric exports succeeded, 0 failed");
+    expect(stderr).toContain("12 metric points recorded, 1 metric export succeeded, 0 failed");
     const records = receiver.records;
     expect(records.map((r) => r.eventName).sort()).toEqual(
       jsonl.lines
