@@ -11,6 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    reporters: ["default", "./test/support/closing-line-reporter.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
