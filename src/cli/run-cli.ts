@@ -6,11 +6,9 @@ import { parseTorchLogs } from "../language/parse-torch-logs.ts";
 import { TorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar } from "../otel/env.ts";
-import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
+import { OtlpConfigError } from "../otel/otlp-config-error.ts";
 import type { CliIo } from "./cli-io.ts";
-import { runIngest } from "./ingest-command.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
-import { runDemo } from "./run-demo.ts";
 
 export type { CliIo } from "./cli-io.ts";
 
@@ -51,7 +49,8 @@ export async function runCli(io: CliIo): Promise<number> {
       case "collector-filter":
         return collectorFilter(io, rest);
       case "ingest":
-        return runIngest(io, rest);
+        // Commands that export load the OTel SDK and exporters when run, so `explain`/`help` start fast.
+        return await (await import("./ingest-command.ts")).runIngest(io, rest);
       default:
         return usage(io, `unknown command "${command}"`);
     }
@@ -107,6 +106,7 @@ async function demo(io: CliIo, args: readonly string[]): Promise<number> {
   if (!Number.isInteger(frames) || frames < 1 || frames > 1000) {
     throw new UsageError(`--frames must be an integer from 1 to 1000, got "${values.frames}"`);
   }
+  const { runDemo } = await import("./run-demo.ts");
   const { stats, exporter, tracesError } = await runDemo({
     env: io.env,
     frames,

@@ -9,11 +9,9 @@ import { OTLPLogExporter as OTLPHttpJsonLogExporter } from "@opentelemetry/expor
 import { OTLPLogExporter as OTLPHttpProtobufLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import type { BatchLogRecordProcessorOptions, LogRecordExporter } from "@opentelemetry/sdk-logs";
 import { type Environment, readOtlpLogsProtocol } from "./env.ts";
+import { OtlpConfigError } from "./otlp-config-error.ts";
 
-/** A variable holds a value the command cannot use (exit code 1, as for a bad TORCH_LOGS). */
-export class OtlpConfigError extends Error {
-  override name = "OtlpConfigError";
-}
+export { OtlpConfigError } from "./otlp-config-error.ts";
 
 /**
  * The URL the OTLP/HTTP exporter specification derives from the environment for `signal`:
