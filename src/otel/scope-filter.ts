@@ -5,7 +5,8 @@ import type { ArtifactDecision, ScopeDecision, TorchLogsSettings } from "../lang
 /** What to do with scopes TORCH_LOGS does not govern. */
 export type UngovernedScopes = "pass" | "drop";
 
-const NEVER = Number.POSITIVE_INFINITY;
+/** A threshold no severity reaches. */
+export const NEVER = Number.POSITIVE_INFINITY;
 const DEBUG_SEVERITY = pythonLevelToSeverityNumber(PythonLevel.DEBUG);
 
 /**
@@ -14,6 +15,8 @@ const DEBUG_SEVERITY = pythonLevelToSeverityNumber(PythonLevel.DEBUG);
  */
 export interface ScopeFilter {
   readonly decision: ScopeDecision;
+  /** An ungoverned scope under `"pass"`: every record passes, whatever its severity (even a NaN one). */
+  readonly passesAll: boolean;
   /** Set when the scope is a PyTorch artifact logger name, `<module>.__<artifact>`. */
   readonly scopeArtifact: ArtifactDecision | undefined;
   /** Records without an artifact attribute pass at or above this severity; `Infinity` = never. */
@@ -35,8 +38,15 @@ export function compileScopeFilter(
   const split = splitArtifactScope(scope, settings);
   const decision = settings.scope(split ? split.module : scope);
   if (!decision.governed) {
-    const threshold = ungoverned === "pass" ? 0 : NEVER;
-    return { decision, scopeArtifact: undefined, minimumSeverity: threshold, enabledSeverity: threshold };
+    const passesAll = ungoverned === "pass";
+    const threshold = passesAll ? 0 : NEVER;
+    return {
+      decision,
+      passesAll,
+      scopeArtifact: undefined,
+      minimumSeverity: threshold,
+      enabledSeverity: threshold,
+    };
   }
   if (split) {
     const artifact = split.artifact;
@@ -45,12 +55,19 @@ export function compileScopeFilter(
       : artifact.offByDefault
         ? NEVER
         : decision.minimumSeverity;
-    return { decision, scopeArtifact: artifact, minimumSeverity, enabledSeverity: minimumSeverity };
+    return {
+      decision,
+      passesAll: false,
+      scopeArtifact: artifact,
+      minimumSeverity,
+      enabledSeverity: minimumSeverity,
+    };
   }
   // An enabled artifact passes at DEBUG from any governed scope, and enabled() cannot see the attribute.
   const anyArtifactEnabled = attributeArtifacts && settings.enabledArtifacts.size > 0;
   return {
     decision,
+    passesAll: false,
     scopeArtifact: undefined,
     minimumSeverity: decision.minimumSeverity,
     enabledSeverity: anyArtifactEnabled
@@ -58,6 +75,22 @@ export function compileScopeFilter(
       : decision.minimumSeverity,
   };
 }
+
+/** What a processor applies when compiling a scope's filter failed (a bug): pass everything, govern nothing. */
+export const UNFILTERED: ScopeFilter = Object.freeze({
+  decision: Object.freeze({
+    scope: "",
+    governed: false,
+    qualifiedName: undefined,
+    aliases: [],
+    level: 0,
+    minimumSeverity: 0,
+  }),
+  passesAll: true,
+  scopeArtifact: undefined,
+  minimumSeverity: 0,
+  enabledSeverity: 0,
+});
 
 /** `torch._dynamo.guards.__guards` → module `torch._dynamo.guards`, artifact `guards` (PyTorch's artifact logger names). */
 function splitArtifactScope(

@@ -9,7 +9,13 @@ import {
   type TorchLogsSettings,
 } from "../language/torch-logs-settings.ts";
 import { ARTIFACT_ATTRIBUTE } from "./attributes.ts";
-import { compileScopeFilter, type ScopeFilter, type UngovernedScopes } from "./scope-filter.ts";
+import {
+  compileScopeFilter,
+  NEVER,
+  type ScopeFilter,
+  UNFILTERED,
+  type UngovernedScopes,
+} from "./scope-filter.ts";
 import { TorchLogs, type TorchLogsOptions } from "./torch-logs.ts";
 
 export interface TorchLogsLogRecordProcessorOptions extends TorchLogsOptions {
@@ -39,21 +45,42 @@ export interface TorchLogsLogRecordProcessorOptions extends TorchLogsOptions {
 export interface TorchLogsProcessorStats {
   /** Records handed to the delegate. */
   readonly passed: number;
-  /** Records TORCH_LOGS rejected (never reached the delegate). */
+  /**
+   * Records TORCH_LOGS rejected in `onEmit` (never reached the delegate). Records rejected earlier, when the
+   * SDK's `Logger.emit` asks `enabled()`, are not counted: `enabled()` cannot tell an emit from an explicit
+   * `logger.enabled()` check.
+   */
   readonly filtered: number;
 }
 
-interface CacheEntry {
-  generation: number;
-  filter: ScopeFilter;
-}
+/** Scopes whose compiled filter is kept; past it the oldest is forgotten (recompiled if seen again). */
+export const SCOPE_FILTER_CACHE_SIZE = 1024;
 
 const MAX_WARNINGS = 20;
+
+/** A severity as the filter compares it: a number that is not one (NaN, a string) is UNSPECIFIED (0). */
+function severityOf(severity: unknown): number {
+  return typeof severity === "number" && !Number.isNaN(severity) ? severity : 0;
+}
+
+/** The Python level of a severity; UNSPECIFIED is above every threshold, as the SDK's minimumSeverity treats it. */
+function levelOf(severity: number): number {
+  return severity === 0 ? Number.POSITIVE_INFINITY : severityNumberToPythonLevel(severity);
+}
+
+/** A plain record (no artifact) of severity `severity` against a threshold; UNSPECIFIED passes unless `NEVER`. */
+function reaches(severity: number, threshold: number): boolean {
+  return severity >= threshold || (severity === 0 && threshold !== NEVER);
+}
 
 /**
  * A LogRecordProcessor that applies TORCH_LOGS before its delegate(s): records from a component's scope below
  * its level, and artifact records that are off, never reach the delegate (e.g. a BatchLogRecordProcessor with
  * an OTLP exporter). Wrap the exporting processor with it — a filter registered beside it cannot stop it.
+ *
+ * A record's artifact is, first, its `eventName` when that names an artifact; else the artifact of a
+ * PyTorch-style scope name (`module.__artifact`); else the artifact attribute. `enabled()` sees the first two,
+ * so it never answers false for a record `onEmit` would pass.
  */
 export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   readonly torchLogs: TorchLogs;
@@ -65,14 +92,14 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   readonly #delegatesAlwaysEnabled: boolean;
   readonly #ungoverned: UngovernedScopes;
   readonly #componentAttribute: string | undefined;
-  readonly #cache = new WeakMap<InstrumentationScope, CacheEntry>();
+  /** Compiled filters by scope, for the settings in force (cleared when they change), at most the cache size. */
+  readonly #filters = new Map<InstrumentationScope, ScopeFilter>();
   // enabled() and onEmit() of one record ask for the same scope back to back: remember the last one.
   #lastScope: InstrumentationScope | undefined;
-  #lastEntry: CacheEntry | undefined;
+  #lastFilter: ScopeFilter = UNFILTERED;
   readonly #warned = new Set<string>();
   #valueWarnings = 0;
   #settings: TorchLogsSettings;
-  #generation: number;
   #passed = 0;
   #filtered = 0;
   #shutdown: Promise<void> | undefined;
@@ -96,10 +123,10 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
         onWarning: options.onWarning ?? ((message) => diag.warn(`TorchLogsLogRecordProcessor: ${message}`)),
       });
     this.#settings = this.torchLogs.settings;
-    this.#generation = this.torchLogs.generation;
-    this.#unsubscribe = this.torchLogs.subscribe((settings, generation) => {
+    this.#unsubscribe = this.torchLogs.subscribe((settings) => {
       this.#settings = settings;
-      this.#generation = generation;
+      this.#filters.clear();
+      this.#lastScope = undefined;
     });
   }
 
@@ -123,34 +150,37 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   }
 
   onEmit(logRecord: ReadWriteLogRecord, context?: Context): void {
-    let pass = true;
-    try {
-      pass = this.#passes(logRecord);
-    } catch (error) {
-      // Never lose a record, nor throw into the caller, because of a bug in the filter.
-      this.#warnOnce("internal", `filter failed, record passed unfiltered: ${String(error)}`);
-    }
-    if (!pass) {
-      this.#filtered++;
-      return;
+    const filter = this.#filterOf(logRecord.instrumentationScope);
+    if (!filter.passesAll) {
+      // The common case stays small enough for V8 to inline: a plain record with a positive severity.
+      const severity = logRecord.severityNumber;
+      const attribute = this.#artifactAttribute;
+      if (
+        logRecord.eventName === undefined &&
+        (attribute === undefined || logRecord.attributes[attribute] === undefined) &&
+        typeof severity === "number" &&
+        severity > 0
+      ) {
+        if (severity < filter.minimumSeverity) {
+          this.#filtered++;
+          return;
+        }
+      } else if (!this.#passes(logRecord, filter)) {
+        this.#filtered++;
+        return;
+      }
     }
     this.#passed++;
-    if (this.#componentAttribute !== undefined) this.#enrich(logRecord);
+    if (this.#componentAttribute !== undefined) this.#enrich(logRecord, filter);
     const single = this.#single;
-    if (single !== undefined) {
-      try {
-        single.onEmit(logRecord, context);
-      } catch (error) {
-        this.#warnOnce("delegate", `delegate onEmit threw: ${String(error)}`);
-      }
+    if (single === undefined) {
+      this.#emitToAll(logRecord, context);
       return;
     }
-    for (const delegate of this.#delegates) {
-      try {
-        delegate.onEmit(logRecord, context);
-      } catch (error) {
-        this.#warnOnce("delegate", `delegate onEmit threw: ${String(error)}`);
-      }
+    try {
+      single.onEmit(logRecord, context);
+    } catch (error) {
+      this.#warnOnce("delegate onEmit", `delegate onEmit threw: ${String(error)}`);
     }
   }
 
@@ -160,30 +190,13 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     severityNumber?: number;
     eventName?: string;
   }): boolean {
-    try {
-      const severity = options.severityNumber ?? 0;
-      const filter = this.#filter(options.instrumentationScope);
-      const event = options.eventName === undefined ? undefined : this.#eventArtifact(options.eventName);
-      if (event !== undefined && filter.decision.governed) {
-        const level = severity === 0 ? Number.POSITIVE_INFINITY : severityNumberToPythonLevel(severity);
-        if (!decideEmission(filter.decision, level, event)) return false;
-      } else {
-        const threshold = filter.enabledSeverity;
-        if (severity < threshold && !(severity === 0 && threshold !== Number.POSITIVE_INFINITY)) return false;
-      }
-    } catch (error) {
-      this.#warnOnce("internal", `enabled() failed, answered true: ${String(error)}`);
+    // The common case stays small enough for V8 to inline into the SDK's Logger.enabled().
+    const severity = options.severityNumber;
+    if (options.eventName === undefined && typeof severity === "number" && severity > 0) {
+      if (severity < this.#filterOf(options.instrumentationScope).enabledSeverity) return false;
+      if (this.#delegatesAlwaysEnabled) return true;
     }
-    if (this.#delegatesAlwaysEnabled) return true;
-    for (const delegate of this.#delegates) {
-      try {
-        if (delegate.enabled?.(options)) return true;
-      } catch (error) {
-        this.#warnOnce("delegate", `delegate enabled() threw, answered true: ${String(error)}`);
-        return true;
-      }
-    }
-    return false;
+    return this.#enabledSlow(options);
   }
 
   forceFlush(): Promise<void> {
@@ -204,47 +217,96 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     return this.#shutdown;
   }
 
-  #filter(scope: InstrumentationScope): ScopeFilter {
-    const generation = this.#generation;
-    const last = this.#lastEntry;
-    if (this.#lastScope === scope && last !== undefined && last.generation === generation) return last.filter;
-    let entry = this.#cache.get(scope);
-    if (entry === undefined || entry.generation !== generation) {
-      entry = {
-        generation,
-        filter: compileScopeFilter(
+  #filterOf(scope: InstrumentationScope): ScopeFilter {
+    return scope === this.#lastScope ? this.#lastFilter : this.#lookup(scope);
+  }
+
+  #lookup(scope: InstrumentationScope): ScopeFilter {
+    let filter = this.#filters.get(scope);
+    if (filter === undefined) {
+      try {
+        filter = compileScopeFilter(
           this.#settings,
           scope.name,
           this.#ungoverned,
           this.#artifactAttribute !== undefined,
-        ),
-      };
-      this.#cache.set(scope, entry);
+        );
+      } catch (error) {
+        // Never lose a record, nor throw into the caller, because of a bug in the filter.
+        this.#warnOnce("internal", `filter failed, record passed unfiltered: ${String(error)}`);
+        return UNFILTERED;
+      }
+      // Scope names can be as many as an application makes up: keep the cache bounded.
+      if (this.#filters.size >= SCOPE_FILTER_CACHE_SIZE) {
+        const oldest = this.#filters.keys().next().value;
+        if (oldest !== undefined) this.#filters.delete(oldest);
+      }
+      this.#filters.set(scope, filter);
     }
     this.#lastScope = scope;
-    this.#lastEntry = entry;
-    return entry.filter;
+    this.#lastFilter = filter;
+    return filter;
   }
 
-  #passes(record: ReadWriteLogRecord): boolean {
-    const filter = this.#filter(record.instrumentationScope);
-    const severity = record.severityNumber ?? 0;
-    const raw =
-      this.#artifactAttribute === undefined ? undefined : record.attributes[this.#artifactAttribute];
-    const eventName = record.eventName;
-    if ((raw === undefined && eventName === undefined) || !filter.decision.governed) {
-      return (
-        severity >= filter.minimumSeverity ||
-        (severity === 0 && filter.minimumSeverity !== Number.POSITIVE_INFINITY)
-      );
+  #enabledSlow(options: {
+    context: Context;
+    instrumentationScope: InstrumentationScope;
+    severityNumber?: number;
+    eventName?: string;
+  }): boolean {
+    try {
+      const filter = this.#filterOf(options.instrumentationScope);
+      const severity = severityOf(options.severityNumber);
+      const event = options.eventName === undefined ? undefined : this.#eventArtifact(options.eventName);
+      if (event !== undefined && filter.decision.governed) {
+        if (!decideEmission(filter.decision, levelOf(severity), event)) return false;
+      } else if (!filter.passesAll && !reaches(severity, filter.enabledSeverity)) {
+        return false;
+      }
+    } catch (error) {
+      this.#warnOnce("internal", `enabled() failed, answered true: ${String(error)}`);
     }
-    // An eventName that names an artifact decides first: enabled() sees it (and only it), so both agree.
-    const artifact =
-      (eventName === undefined ? undefined : this.#eventArtifact(eventName)) ??
-      (raw === undefined ? undefined : this.#artifact(raw, record)) ??
-      filter.scopeArtifact;
-    const level = severity === 0 ? Number.POSITIVE_INFINITY : severityNumberToPythonLevel(severity);
-    return decideEmission(filter.decision, level, artifact);
+    if (this.#delegatesAlwaysEnabled) return true;
+    for (const delegate of this.#delegates) {
+      try {
+        if (delegate.enabled?.(options)) return true;
+      } catch (error) {
+        this.#warnOnce("delegate enabled", `delegate enabled() threw, answered true: ${String(error)}`);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The full decision for a record of a filtered scope: eventName, scope-name artifact, then the attribute. */
+  #passes(record: ReadWriteLogRecord, filter: ScopeFilter): boolean {
+    try {
+      const severity = severityOf(record.severityNumber);
+      if (!filter.decision.governed) return reaches(severity, filter.minimumSeverity);
+      const eventName = record.eventName;
+      const raw =
+        this.#artifactAttribute === undefined ? undefined : record.attributes[this.#artifactAttribute];
+      // eventName and the scope name decide before the attribute: enabled() sees them (and only them).
+      const artifact =
+        (eventName === undefined ? undefined : this.#eventArtifact(eventName)) ??
+        filter.scopeArtifact ??
+        (raw === undefined ? undefined : this.#artifact(raw, record));
+      if (artifact === undefined) return reaches(severity, filter.minimumSeverity);
+      return decideEmission(filter.decision, levelOf(severity), artifact);
+    } catch (error) {
+      this.#warnOnce("internal", `filter failed, record passed unfiltered: ${String(error)}`);
+      return true;
+    }
+  }
+
+  #emitToAll(logRecord: ReadWriteLogRecord, context: Context | undefined): void {
+    for (const delegate of this.#delegates) {
+      try {
+        delegate.onEmit(logRecord, context);
+      } catch (error) {
+        this.#warnOnce("delegate onEmit", `delegate onEmit threw: ${String(error)}`);
+      }
+    }
   }
 
   /** An `eventName` that is a registered artifact's name makes the record an artifact record. */
@@ -275,15 +337,16 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     return artifact;
   }
 
-  #enrich(record: ReadWriteLogRecord): void {
-    const alias = this.#filter(record.instrumentationScope).decision.aliases[0];
+  #enrich(record: ReadWriteLogRecord, filter: ScopeFilter): void {
+    const alias = filter.decision.aliases[0];
     if (alias !== undefined && this.#componentAttribute !== undefined)
       record.setAttribute(this.#componentAttribute, alias);
   }
 
   /**
    * Reports each kind of problem once. Per-value keys (`unknown:<name>`) share a budget so that arbitrary
-   * attribute values cannot flood diag; the fixed keys (`internal`, `delegate`) are always reported once.
+   * attribute values cannot flood diag; the fixed keys (`internal`, `delegate onEmit`, `delegate enabled`) are
+   * always reported once each.
    */
   #warnOnce(key: string, message: string): void {
     if (this.#warned.has(key)) return;
