@@ -150,38 +150,9 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   }
 
   onEmit(logRecord: ReadWriteLogRecord, context?: Context): void {
-    const filter = this.#filterOf(logRecord.instrumentationScope);
-    if (!filter.passesAll) {
-      // The common case stays small enough for V8 to inline: a plain record with a positive severity.
-      const severity = logRecord.severityNumber;
-      const attribute = this.#artifactAttribute;
-      if (
-        logRecord.eventName === undefined &&
-        (attribute === undefined || logRecord.attributes[attribute] === undefined) &&
-        typeof severity === "number" &&
-        severity > 0
-      ) {
-        if (severity < filter.minimumSeverity) {
-          this.#filtered++;
-          return;
-        }
-      } else if (!this.#passes(logRecord, filter)) {
-        this.#filtered++;
-        return;
-      }
-    }
-    this.#passed++;
-    if (this.#componentAttribute !== undefined) this.#enrich(logRecord, filter);
-    const single = this.#single;
-    if (single === undefined) {
-      this.#emitToAll(logRecord, context);
-      return;
-    }
-    try {
-      single.onEmit(logRecord, context);
-    } catch (error) {
-      this.#warnOnce("delegate onEmit", `delegate onEmit threw: ${String(error)}`);
-    }
+    // Kept tiny, so that V8 inlines it into the SDK's emit without spending that function's inlining budget.
+    if (this.#admits(logRecord)) this.#deliver(logRecord, context);
+    else this.#filtered++;
   }
 
   enabled(options: {
@@ -190,11 +161,16 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     severityNumber?: number;
     eventName?: string;
   }): boolean {
-    // The common case stays small enough for V8 to inline into the SDK's Logger.enabled().
+    // The common case (a positive severity, no eventName, a delegate without enabled()) stays small enough for V8
+    // to inline into the SDK's Logger.enabled().
     const severity = options.severityNumber;
-    if (options.eventName === undefined && typeof severity === "number" && severity > 0) {
-      if (severity < this.#filterOf(options.instrumentationScope).enabledSeverity) return false;
-      if (this.#delegatesAlwaysEnabled) return true;
+    if (
+      typeof severity === "number" &&
+      severity > 0 &&
+      options.eventName === undefined &&
+      this.#delegatesAlwaysEnabled
+    ) {
+      return severity >= this.#filterOf(options.instrumentationScope).enabledSeverity;
     }
     return this.#enabledSlow(options);
   }
@@ -246,6 +222,38 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     this.#lastScope = scope;
     this.#lastFilter = filter;
     return filter;
+  }
+
+  /** Whether a record reaches the delegates; the common case first: a plain record with a positive severity. */
+  #admits(logRecord: ReadWriteLogRecord): boolean {
+    const filter = this.#filterOf(logRecord.instrumentationScope);
+    if (filter.passesAll) return true;
+    const severity = logRecord.severityNumber;
+    const attribute = this.#artifactAttribute;
+    if (
+      logRecord.eventName === undefined &&
+      (attribute === undefined || logRecord.attributes[attribute] === undefined) &&
+      typeof severity === "number" &&
+      severity > 0
+    ) {
+      return severity >= filter.minimumSeverity;
+    }
+    return this.#passes(logRecord, filter);
+  }
+
+  #deliver(logRecord: ReadWriteLogRecord, context: Context | undefined): void {
+    this.#passed++;
+    if (this.#componentAttribute !== undefined) this.#enrich(logRecord);
+    const single = this.#single;
+    if (single === undefined) {
+      this.#emitToAll(logRecord, context);
+      return;
+    }
+    try {
+      single.onEmit(logRecord, context);
+    } catch (error) {
+      this.#warnOnce("delegate onEmit", `delegate onEmit threw: ${String(error)}`);
+    }
   }
 
   #enabledSlow(options: {
@@ -337,8 +345,8 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     return artifact;
   }
 
-  #enrich(record: ReadWriteLogRecord, filter: ScopeFilter): void {
-    const alias = filter.decision.aliases[0];
+  #enrich(record: ReadWriteLogRecord): void {
+    const alias = this.#filterOf(record.instrumentationScope).decision.aliases[0];
     if (alias !== undefined && this.#componentAttribute !== undefined)
       record.setAttribute(this.#componentAttribute, alias);
   }
