@@ -21,6 +21,11 @@ export interface ScopeFilter {
   readonly scopeArtifact: ArtifactDecision | undefined;
   /** Records without an artifact attribute pass at or above this severity; `Infinity` = never. */
   readonly minimumSeverity: number;
+  /**
+   * A record with no eventName and no artifact attribute whose severity is a number at or above this passes
+   * with no further check (the processor's fast path); any other record takes the full decision.
+   */
+  readonly passesFrom: number;
   /** The lowest severity any record of this scope could pass at (for `enabled()`, which sees no attributes). */
   readonly enabledSeverity: number;
 }
@@ -40,13 +45,7 @@ export function compileScopeFilter(
   if (!decision.governed) {
     const passesAll = ungoverned === "pass";
     const threshold = passesAll ? 0 : NEVER;
-    return {
-      decision,
-      passesAll,
-      scopeArtifact: undefined,
-      minimumSeverity: threshold,
-      enabledSeverity: threshold,
-    };
+    return scopeFilter(decision, passesAll, undefined, threshold, threshold);
   }
   if (split) {
     const artifact = split.artifact;
@@ -55,42 +54,52 @@ export function compileScopeFilter(
       : artifact.offByDefault
         ? NEVER
         : decision.minimumSeverity;
-    return {
-      decision,
-      passesAll: false,
-      scopeArtifact: artifact,
-      minimumSeverity,
-      enabledSeverity: minimumSeverity,
-    };
+    return scopeFilter(decision, false, artifact, minimumSeverity, minimumSeverity);
   }
   // An enabled artifact passes at DEBUG from any governed scope, and enabled() cannot see the attribute.
   const anyArtifactEnabled = attributeArtifacts && settings.enabledArtifacts.size > 0;
+  const enabledSeverity = anyArtifactEnabled
+    ? Math.min(DEBUG_SEVERITY, decision.minimumSeverity)
+    : decision.minimumSeverity;
+  return scopeFilter(decision, false, undefined, decision.minimumSeverity, enabledSeverity);
+}
+
+/** Every filter is built here, so all have one shape (property order) and the processor's loads stay monomorphic. */
+function scopeFilter(
+  decision: ScopeDecision,
+  passesAll: boolean,
+  scopeArtifact: ArtifactDecision | undefined,
+  minimumSeverity: number,
+  enabledSeverity: number,
+): ScopeFilter {
   return {
     decision,
-    passesAll: false,
-    scopeArtifact: undefined,
-    minimumSeverity: decision.minimumSeverity,
-    enabledSeverity: anyArtifactEnabled
-      ? Math.min(DEBUG_SEVERITY, decision.minimumSeverity)
-      : decision.minimumSeverity,
+    passesAll,
+    scopeArtifact,
+    minimumSeverity,
+    // UNSPECIFIED (0) and fractions below TRACE take the full path, which knows how they compare.
+    passesFrom: passesAll ? Number.NEGATIVE_INFINITY : Math.max(minimumSeverity, 1),
+    enabledSeverity,
   };
 }
 
 /** What a processor applies when compiling a scope's filter failed (a bug): pass everything, govern nothing. */
-export const UNFILTERED: ScopeFilter = Object.freeze({
-  decision: Object.freeze({
-    scope: "",
-    governed: false,
-    qualifiedName: undefined,
-    aliases: [],
-    level: 0,
-    minimumSeverity: 0,
-  }),
-  passesAll: true,
-  scopeArtifact: undefined,
-  minimumSeverity: 0,
-  enabledSeverity: 0,
-});
+export const UNFILTERED: ScopeFilter = Object.freeze(
+  scopeFilter(
+    Object.freeze({
+      scope: "",
+      governed: false,
+      qualifiedName: undefined,
+      aliases: [],
+      level: 0,
+      minimumSeverity: 0,
+    }),
+    true,
+    undefined,
+    0,
+    0,
+  ),
+);
 
 /** `torch._dynamo.guards.__guards` → module `torch._dynamo.guards`, artifact `guards` (PyTorch's artifact logger names). */
 function splitArtifactScope(

@@ -86,8 +86,10 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   readonly torchLogs: TorchLogs;
   readonly #delegates: readonly LogRecordProcessor[];
   readonly #artifactAttribute: string | undefined;
-  /** The only delegate, when there is one: called directly on the hot path. */
-  readonly #single: LogRecordProcessor | undefined;
+  /** The only delegate, when there is one and records are passed on unchanged: called directly. */
+  readonly #plainSingle: LogRecordProcessor | undefined;
+  /** The artifact attribute, or `""` when attribute artifacts are off (a record with it takes the full path). */
+  readonly #attributeToCheck: string;
   /** Some delegate has no `enabled()`: the SDK would treat it as always enabled. */
   readonly #delegatesAlwaysEnabled: boolean;
   readonly #ungoverned: UngovernedScopes;
@@ -110,10 +112,14 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     options: TorchLogsLogRecordProcessorOptions = {},
   ) {
     this.#delegates = Array.isArray(delegate) ? [...delegate] : [delegate as LogRecordProcessor];
-    this.#single = this.#delegates.length === 1 ? this.#delegates[0] : undefined;
+    this.#plainSingle =
+      this.#delegates.length === 1 && options.componentAttribute === undefined
+        ? this.#delegates[0]
+        : undefined;
     this.#delegatesAlwaysEnabled = this.#delegates.some((d) => d.enabled === undefined);
     this.#artifactAttribute =
       options.artifactAttribute === false ? undefined : (options.artifactAttribute ?? ARTIFACT_ATTRIBUTE);
+    this.#attributeToCheck = this.#artifactAttribute ?? "";
     this.#ungoverned = options.ungovernedScopes ?? "pass";
     this.#componentAttribute = options.componentAttribute;
     this.torchLogs =
@@ -149,10 +155,24 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     this.torchLogs.update(settings);
   }
 
+  // enabled() and onEmit, with what they call on the common path, are kept to few bytecodes: V8 inlines them into
+  // the SDK's emit within one budget per function, and what they take from it, the SDK's own code loses.
   onEmit(logRecord: ReadWriteLogRecord, context?: Context): void {
-    // Kept tiny, so that V8 inlines it into the SDK's emit without spending that function's inlining budget.
-    if (this.#admits(logRecord)) this.#deliver(logRecord, context);
-    else this.#filtered++;
+    if (!this.#admits(logRecord)) {
+      this.#filtered++;
+      return;
+    }
+    this.#passed++;
+    const single = this.#plainSingle;
+    if (single === undefined) {
+      this.#deliver(logRecord, context);
+      return;
+    }
+    try {
+      single.onEmit(logRecord, context);
+    } catch (error) {
+      this.#delegateFailed(error);
+    }
   }
 
   enabled(options: {
@@ -227,33 +247,32 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   /** Whether a record reaches the delegates; the common case first: a plain record with a positive severity. */
   #admits(logRecord: ReadWriteLogRecord): boolean {
     const filter = this.#filterOf(logRecord.instrumentationScope);
-    if (filter.passesAll) return true;
     const severity = logRecord.severityNumber;
-    const attribute = this.#artifactAttribute;
     if (
-      logRecord.eventName === undefined &&
-      (attribute === undefined || logRecord.attributes[attribute] === undefined) &&
       typeof severity === "number" &&
-      severity > 0
+      severity >= filter.passesFrom &&
+      logRecord.eventName === undefined &&
+      logRecord.attributes[this.#attributeToCheck] === undefined
     ) {
-      return severity >= filter.minimumSeverity;
+      return true;
     }
     return this.#passes(logRecord, filter);
   }
 
+  /** Hands a passing record to every delegate, after adding the component attribute if asked. */
   #deliver(logRecord: ReadWriteLogRecord, context: Context | undefined): void {
-    this.#passed++;
     if (this.#componentAttribute !== undefined) this.#enrich(logRecord);
-    const single = this.#single;
-    if (single === undefined) {
-      this.#emitToAll(logRecord, context);
-      return;
+    for (const delegate of this.#delegates) {
+      try {
+        delegate.onEmit(logRecord, context);
+      } catch (error) {
+        this.#delegateFailed(error);
+      }
     }
-    try {
-      single.onEmit(logRecord, context);
-    } catch (error) {
-      this.#warnOnce("delegate onEmit", `delegate onEmit threw: ${String(error)}`);
-    }
+  }
+
+  #delegateFailed(error: unknown): void {
+    this.#warnOnce("delegate onEmit", `delegate onEmit threw: ${String(error)}`);
   }
 
   #enabledSlow(options: {
@@ -289,6 +308,7 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   /** The full decision for a record of a filtered scope: eventName, scope-name artifact, then the attribute. */
   #passes(record: ReadWriteLogRecord, filter: ScopeFilter): boolean {
     try {
+      if (filter.passesAll) return true;
       const severity = severityOf(record.severityNumber);
       if (!filter.decision.governed) return reaches(severity, filter.minimumSeverity);
       const eventName = record.eventName;
@@ -304,16 +324,6 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     } catch (error) {
       this.#warnOnce("internal", `filter failed, record passed unfiltered: ${String(error)}`);
       return true;
-    }
-  }
-
-  #emitToAll(logRecord: ReadWriteLogRecord, context: Context | undefined): void {
-    for (const delegate of this.#delegates) {
-      try {
-        delegate.onEmit(logRecord, context);
-      } catch (error) {
-        this.#warnOnce("delegate onEmit", `delegate onEmit threw: ${String(error)}`);
-      }
     }
   }
 

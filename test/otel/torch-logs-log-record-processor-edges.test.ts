@@ -3,19 +3,12 @@
 
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { type DiagLogger, DiagLogLevel, diag, SeverityNumber } from "@opentelemetry/api";
+import { diag, SeverityNumber } from "@opentelemetry/api";
 import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import { afterEach, describe, expect, it } from "vitest";
 import { TorchLogs, TorchLogsLogRecordProcessor } from "../../src/index.ts";
+import { captureDiag } from "../support/capture-diag.ts";
 import { setup } from "../support/pipeline.ts";
-
-function captureDiag(): string[] {
-  const messages: string[] = [];
-  const push = (m: string) => messages.push(m);
-  const logger: DiagLogger = { error: push, warn: push, info: push, debug: push, verbose: push };
-  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
-  return messages;
-}
 
 afterEach(() => diag.disable());
 
