@@ -206,29 +206,32 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   }
 
   #lookup(scope: InstrumentationScope): ScopeFilter {
-    let filter = this.#filters.get(scope);
-    if (filter === undefined) {
-      try {
-        filter = compileScopeFilter(
-          this.#settings,
-          scope.name,
-          this.#ungoverned,
-          this.#artifactAttribute !== undefined,
-        );
-      } catch (error) {
-        // Never lose a record, nor throw into the caller, because of a bug in the filter.
-        this.#warnOnce("internal", `filter failed, record passed unfiltered: ${String(error)}`);
-        return UNFILTERED;
-      }
-      // Scope names can be as many as an application makes up: keep the cache bounded.
-      if (this.#filters.size >= SCOPE_FILTER_CACHE_SIZE) {
-        const oldest = this.#filters.keys().next().value;
-        if (oldest !== undefined) this.#filters.delete(oldest);
-      }
-      this.#filters.set(scope, filter);
-    }
+    const filter = this.#filters.get(scope) ?? this.#compile(scope);
     this.#lastScope = scope;
     this.#lastFilter = filter;
+    return filter;
+  }
+
+  #compile(scope: InstrumentationScope): ScopeFilter {
+    let filter: ScopeFilter;
+    try {
+      filter = compileScopeFilter(
+        this.#settings,
+        scope.name,
+        this.#ungoverned,
+        this.#artifactAttribute !== undefined,
+      );
+    } catch (error) {
+      // Never lose a record, nor throw into the caller, because of a bug in the filter.
+      this.#warnOnce("internal", `filter failed, record passed unfiltered: ${String(error)}`);
+      return UNFILTERED;
+    }
+    // Scope names can be as many as an application makes up: keep the cache bounded.
+    if (this.#filters.size >= SCOPE_FILTER_CACHE_SIZE) {
+      const oldest = this.#filters.keys().next().value;
+      if (oldest !== undefined) this.#filters.delete(oldest);
+    }
+    this.#filters.set(scope, filter);
     return filter;
   }
 
