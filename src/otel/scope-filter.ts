@@ -1,5 +1,5 @@
 import { PythonLevel } from "../language/levels.ts";
-import { pythonLevelToSeverityNumber } from "../language/severity.ts";
+import { pythonLevelToSeverityNumber, severityNumberToPythonLevel } from "../language/severity.ts";
 import type { ArtifactDecision, ScopeDecision, TorchLogsSettings } from "../language/torch-logs-settings.ts";
 
 /** What to do with scopes TORCH_LOGS does not govern. */
@@ -111,4 +111,19 @@ function splitArtifactScope(
   const name = scope.slice(at + 3);
   if (!settings.registry.artifacts.has(name)) return undefined;
   return { module: scope.slice(0, at), artifact: settings.artifact(name) };
+}
+
+/** A severity as the filter compares it: a number that is not one (NaN, a string) is UNSPECIFIED (0). */
+export function severityOf(severity: unknown): number {
+  return typeof severity === "number" && !Number.isNaN(severity) ? severity : 0;
+}
+
+/** The Python level of a severity; UNSPECIFIED is above every threshold, as the SDK's minimumSeverity treats it. */
+export function levelOf(severity: number): number {
+  return severity === 0 ? Number.POSITIVE_INFINITY : severityNumberToPythonLevel(severity);
+}
+
+/** A plain record (no artifact) of severity `severity` against a threshold; UNSPECIFIED passes unless `NEVER`. */
+export function reaches(severity: number, threshold: number): boolean {
+  return severity >= threshold || (severity === 0 && threshold !== NEVER);
 }

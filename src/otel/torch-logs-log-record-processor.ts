@@ -2,7 +2,6 @@ import { type Context, diag } from "@opentelemetry/api";
 import type { InstrumentationScope } from "@opentelemetry/core";
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import type { SetLogsOptions } from "../language/set-logs.ts";
-import { severityNumberToPythonLevel } from "../language/severity.ts";
 import {
   type ArtifactDecision,
   decideEmission,
@@ -11,8 +10,10 @@ import {
 import { ARTIFACT_ATTRIBUTE } from "./attributes.ts";
 import {
   compileScopeFilter,
-  NEVER,
+  levelOf,
+  reaches,
   type ScopeFilter,
+  severityOf,
   UNFILTERED,
   type UngovernedScopes,
 } from "./scope-filter.ts";
@@ -58,20 +59,7 @@ export const SCOPE_FILTER_CACHE_SIZE = 1024;
 
 const MAX_WARNINGS = 20;
 
-/** A severity as the filter compares it: a number that is not one (NaN, a string) is UNSPECIFIED (0). */
-function severityOf(severity: unknown): number {
-  return typeof severity === "number" && !Number.isNaN(severity) ? severity : 0;
-}
-
-/** The Python level of a severity; UNSPECIFIED is above every threshold, as the SDK's minimumSeverity treats it. */
-function levelOf(severity: number): number {
-  return severity === 0 ? Number.POSITIVE_INFINITY : severityNumberToPythonLevel(severity);
-}
-
-/** A plain record (no artifact) of severity `severity` against a threshold; UNSPECIFIED passes unless `NEVER`. */
-function reaches(severity: number, threshold: number): boolean {
-  return severity >= threshold || (severity === 0 && threshold !== NEVER);
-}
+type Tagged = InstrumentationScope & Record<symbol, ScopeFilter | undefined>;
 
 /**
  * A LogRecordProcessor that applies TORCH_LOGS before its delegate(s): records from a component's scope below
@@ -94,11 +82,15 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   readonly #delegatesAlwaysEnabled: boolean;
   readonly #ungoverned: UngovernedScopes;
   readonly #componentAttribute: string | undefined;
-  /** Compiled filters by scope, for the settings in force (cleared when they change), at most the cache size. */
+  /** Compiled filters of untagged scopes, for the settings in force, at most the cache size (oldest out first). */
   readonly #filters = new Map<InstrumentationScope, ScopeFilter>();
-  // enabled() and onEmit() of one record ask for the same scope back to back: remember the last one.
-  #lastScope: InstrumentationScope | undefined;
-  #lastFilter: ScopeFilter = UNFILTERED;
+  /**
+   * The first scopes seen (at most the cache size) carry their filter themselves, under this processor's own
+   * symbol, as a non-enumerable property: one property load per lookup, no map. Untagged when the settings
+   * change and at shutdown; frozen scopes, and scopes past the limit, are looked up in `#filters`.
+   */
+  readonly #tag: symbol = Symbol("TorchLogsLogRecordProcessor filter");
+  readonly #tagged: InstrumentationScope[] = [];
   readonly #warned = new Set<string>();
   #valueWarnings = 0;
   #settings: TorchLogsSettings;
@@ -131,8 +123,7 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     this.#settings = this.torchLogs.settings;
     this.#unsubscribe = this.torchLogs.subscribe((settings) => {
       this.#settings = settings;
-      this.#filters.clear();
-      this.#lastScope = undefined;
+      this.#forgetFilters();
     });
   }
 
@@ -194,6 +185,7 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   shutdown(): Promise<void> {
     if (this.#shutdown === undefined) {
       this.#unsubscribe();
+      this.#forgetFilters();
       this.#shutdown = Promise.all(
         this.#delegates.map((d) => Promise.resolve().then(() => d.shutdown())),
       ).then(() => {});
@@ -201,21 +193,38 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     return this.#shutdown;
   }
 
+  #forgetFilters(): void {
+    this.#filters.clear();
+    for (const scope of this.#tagged) (scope as Tagged)[this.#tag] = undefined;
+    this.#tagged.length = 0;
+  }
+
   #filterOf(scope: InstrumentationScope): ScopeFilter {
-    return scope === this.#lastScope ? this.#lastFilter : this.#lookup(scope);
+    return (scope as Tagged)[this.#tag] ?? this.#lookup(scope);
   }
 
   #lookup(scope: InstrumentationScope): ScopeFilter {
-    const filter = this.#filters.get(scope) ?? this.#compile(scope);
-    this.#lastScope = scope;
-    this.#lastFilter = filter;
+    const cached = this.#filters.get(scope);
+    if (cached !== undefined) return cached;
+    const filter = this.#compile(scope);
+    if (filter === UNFILTERED) return filter;
+    if (this.#tagged.length < SCOPE_FILTER_CACHE_SIZE && Object.isExtensible(scope)) {
+      Object.defineProperty(scope, this.#tag, { value: filter, writable: true, configurable: true });
+      this.#tagged.push(scope);
+    } else {
+      // Scope names can be as many as an application makes up: keep the cache bounded.
+      if (this.#filters.size >= SCOPE_FILTER_CACHE_SIZE) {
+        const oldest = this.#filters.keys().next().value;
+        if (oldest !== undefined) this.#filters.delete(oldest);
+      }
+      this.#filters.set(scope, filter);
+    }
     return filter;
   }
 
   #compile(scope: InstrumentationScope): ScopeFilter {
-    let filter: ScopeFilter;
     try {
-      filter = compileScopeFilter(
+      return compileScopeFilter(
         this.#settings,
         scope.name,
         this.#ungoverned,
@@ -226,13 +235,6 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
       this.#warnOnce("internal", `filter failed, record passed unfiltered: ${String(error)}`);
       return UNFILTERED;
     }
-    // Scope names can be as many as an application makes up: keep the cache bounded.
-    if (this.#filters.size >= SCOPE_FILTER_CACHE_SIZE) {
-      const oldest = this.#filters.keys().next().value;
-      if (oldest !== undefined) this.#filters.delete(oldest);
-    }
-    this.#filters.set(scope, filter);
-    return filter;
   }
 
   /** Whether a record reaches the delegates (counted as filtered if not); the common case first. */

@@ -1,12 +1,13 @@
 // Edge cases of TorchLogsLogRecordProcessor, each through a real LoggerProvider: severities that are not numbers,
 // artifacts named in several places at once, failing delegates, and many distinct scopes.
 
+import { inspect } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { diag, SeverityNumber } from "@opentelemetry/api";
+import { diag, ROOT_CONTEXT, SeverityNumber } from "@opentelemetry/api";
 import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import { afterEach, describe, expect, it } from "vitest";
-import { TorchLogs, TorchLogsLogRecordProcessor } from "../../src/index.ts";
+import { parseTorchLogs, TorchLogs, TorchLogsLogRecordProcessor } from "../../src/index.ts";
 import { captureDiag } from "../support/capture-diag.ts";
 import { setup } from "../support/pipeline.ts";
 
@@ -182,5 +183,34 @@ describe("many distinct scopes", () => {
     expect(delegate.count).toBe(count + 1);
     // Unbounded, the cache held ≈ 150 bytes per scope (14 MB here); bounded, a few hundred KB at most.
     expect(ours - floor).toBeLessThan(4 * 2 ** 20);
+  });
+
+  it("leave the SDK's scope objects as they serialize and print, and follow settings changes", async () => {
+    const { processor, provider, exporter } = setup({ settings: "-dynamo" });
+    const logger = provider.getLogger("torch._dynamo", "1.0");
+    expect(logger.enabled({ severityNumber: SeverityNumber.INFO })).toBe(false);
+    processor.update(parseTorchLogs("+dynamo"));
+    logger.emit({ severityNumber: SeverityNumber.DEBUG, body: "x" });
+    const scope = exporter.getFinishedLogRecords()[0]?.instrumentationScope;
+    expect(Object.keys(scope ?? {})).toEqual(["name", "version", "schemaUrl"]);
+    expect(JSON.stringify(scope)).toBe('{"name":"torch._dynamo","version":"1.0"}');
+    expect(inspect(scope)).not.toContain("Symbol");
+    await processor.shutdown();
+    // Shut down, the processor leaves nothing of its own on the scope (its property holds undefined).
+    const own = scope as unknown as Record<symbol, unknown>;
+    expect(Object.getOwnPropertySymbols(own).map((symbol) => own[symbol])).toEqual([undefined]);
+  });
+
+  it("filter frozen scope objects too", () => {
+    const processor = new TorchLogsLogRecordProcessor(new CountingProcessor(), {
+      settings: "-dynamo",
+      env: {},
+    });
+    const instrumentationScope = Object.freeze({ name: "torch._dynamo" });
+    const ask = (severityNumber: number) =>
+      processor.enabled({ context: ROOT_CONTEXT, instrumentationScope, severityNumber });
+    expect([ask(SeverityNumber.WARN), ask(SeverityNumber.ERROR)]).toEqual([false, true]);
+    processor.update(parseTorchLogs("+dynamo"));
+    expect(ask(SeverityNumber.DEBUG)).toBe(true);
   });
 });
