@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -60,6 +61,15 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// Preloaded into the installed CLI: prints the URL of every module loaded, as the process exits.
+const LOADED_MARK = "loaded-module ";
+const PRELOAD = `import { registerHooks } from "node:module";
+import { writeSync } from "node:fs";
+const loaded = [];
+registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });
+process.on("exit", () => { for (const url of loaded) writeSync(2, ${JSON.stringify(LOADED_MARK)} + url + "\\n"); });
+`;
 
 describe("package manifest", () => {
   it("is an ESM package with typed exports, a bin, and Node >= 22.15", () => {
@@ -214,5 +224,27 @@ export { settings, pipeline };
     expect((await node([bin, "--version"])).stdout).toBe(`${manifest.version}\n`);
     const { stdout } = await node([bin, "explain", "--json", "+dynamo,guards"]);
     expect(JSON.parse(stdout)).toMatchObject({ levels: { dynamo: "DEBUG" }, artifactsEnabled: ["guards"] });
+  });
+
+  // Start-up: the commands that only read TORCH_LOGS load the language layer, not the SDK and its exporters.
+  it.each([
+    [["explain", "+dynamo"], false],
+    [["help"], false],
+    [["collector-filter", "+dynamo"], false],
+    [["ingest", "--help"], true],
+    [["trace", "--help"], true],
+  ])("the installed bin, %j, loads OpenTelemetry's SDK: %s", async (argv, loadsSdk) => {
+    const preload = join(work, "list-loaded-modules.mjs");
+    writeFileSync(preload, PRELOAD);
+    const cli = join(app, "node_modules/torch-logs-otel/dist/cli.js");
+    const { stderr } = await node(["--import", pathToFileURL(preload).href, cli, ...argv]);
+    const loaded = stderr
+      .split("\n")
+      .filter((line) => line.startsWith(LOADED_MARK))
+      .map((line) => line.slice(LOADED_MARK.length));
+    expect(loaded.some((url) => url.endsWith("/torch-logs-otel/dist/cli.js"))).toBe(true);
+    const otel = loaded.filter((url) => url.includes("/node_modules/@opentelemetry/"));
+    if (loadsSdk) expect(otel.some((url) => url.includes("/sdk-logs/"))).toBe(true);
+    else expect(otel).toEqual([]);
   });
 });

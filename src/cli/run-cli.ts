@@ -13,14 +13,11 @@ import { isNearMiss } from "../language/suggest-names.ts";
 import { TorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar } from "../otel/env.ts";
-import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
+import { OtlpConfigError } from "../otel/otlp-config-error.ts";
 import type { CliIo } from "./cli-io.ts";
-import { runIngest } from "./ingest-command.ts";
 import { packageVersion } from "./package-version.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
 import { PythonProbeError, probePythonModules } from "./probe-python-modules.ts";
-import { formatDemoSummary, runDemo } from "./run-demo.ts";
-import { runTrace } from "./trace-command.ts";
 
 export type { CliIo } from "./cli-io.ts";
 
@@ -69,9 +66,10 @@ export async function runCli(io: CliIo): Promise<number> {
       case "collector-filter":
         return collectorFilter(io, rest);
       case "ingest":
-        return runIngest(io, rest);
+        // Commands that export load the OTel SDK and exporters when run, so `explain`/`help` start fast.
+        return await (await import("./ingest-command.ts")).runIngest(io, rest);
       case "trace":
-        return runTrace(io, rest);
+        return await (await import("./trace-command.ts")).runTrace(io, rest);
       default:
         return usage(io, `unknown command "${command}"`);
     }
@@ -151,6 +149,7 @@ async function demo(io: CliIo, args: readonly string[]): Promise<number> {
   if (!Number.isInteger(frames) || frames < 1 || frames > 1000) {
     throw new UsageError(`--frames must be an integer from 1 to 1000, got "${values.frames}"`);
   }
+  const { formatDemoSummary, runDemo } = await import("./run-demo.ts");
   const result = await runDemo({
     env: io.env,
     frames,

@@ -7,12 +7,10 @@
 
 import type { BatchLogRecordProcessorOptions, LogRecordExporter } from "@opentelemetry/sdk-logs";
 import { type Environment, readOtlpLogsProtocol } from "./env.ts";
+import { OtlpConfigError } from "./otlp-config-error.ts";
 import { OtlpLogExporter } from "./otlp-log-exporter.ts";
 
-/** A variable holds a value the command cannot use (exit code 1, as for a bad TORCH_LOGS). */
-export class OtlpConfigError extends Error {
-  override name = "OtlpConfigError";
-}
+export { OtlpConfigError } from "./otlp-config-error.ts";
 
 /**
  * The URL the OTLP/HTTP exporter specification derives from the environment for `signal`:

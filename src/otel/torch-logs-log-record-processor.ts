@@ -2,14 +2,21 @@ import type { Context } from "@opentelemetry/api";
 import type { InstrumentationScope } from "@opentelemetry/core";
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import type { SetLogsOptions } from "../language/set-logs.ts";
-import { severityNumberToPythonLevel } from "../language/severity.ts";
 import {
   type ArtifactDecision,
   decideEmission,
   type TorchLogsSettings,
 } from "../language/torch-logs-settings.ts";
 import { ARTIFACT_ATTRIBUTE } from "./attributes.ts";
-import { compileScopeFilter, type ScopeFilter, type UngovernedScopes } from "./scope-filter.ts";
+import {
+  compileScopeFilter,
+  levelOf,
+  reaches,
+  type ScopeFilter,
+  severityOf,
+  UNFILTERED,
+  type UngovernedScopes,
+} from "./scope-filter.ts";
 import { TorchLogs, type TorchLogsOptions } from "./torch-logs.ts";
 import { warnOnce } from "./warn-once.ts";
 
@@ -40,40 +47,54 @@ export interface TorchLogsLogRecordProcessorOptions extends TorchLogsOptions {
 export interface TorchLogsProcessorStats {
   /** Records handed to the delegate. */
   readonly passed: number;
-  /** Records TORCH_LOGS rejected (never reached the delegate). */
+  /**
+   * Records TORCH_LOGS rejected in `onEmit` (never reached the delegate). Records rejected earlier, when the
+   * SDK's `Logger.emit` asks `enabled()`, are not counted: `enabled()` cannot tell an emit from an explicit
+   * `logger.enabled()` check.
+   */
   readonly filtered: number;
 }
 
-interface CacheEntry {
-  generation: number;
-  filter: ScopeFilter;
-}
+/** Scopes whose compiled filter is kept; past it the oldest is forgotten (recompiled if seen again). */
+export const SCOPE_FILTER_CACHE_SIZE = 1024;
 
 const MAX_WARNINGS = 20;
+
+type Tagged = InstrumentationScope & Record<symbol, ScopeFilter | undefined>;
 
 /**
  * A LogRecordProcessor that applies TORCH_LOGS before its delegate(s): records from a component's scope below
  * its level, and artifact records that are off, never reach the delegate (e.g. a BatchLogRecordProcessor with
  * an OTLP exporter). Wrap the exporting processor with it — a filter registered beside it cannot stop it.
+ *
+ * A record's artifact is, first, its `eventName` when that names an artifact; else the artifact of a
+ * PyTorch-style scope name (`module.__artifact`); else the artifact attribute. `enabled()` sees the first two,
+ * so it never answers false for a record `onEmit` would pass.
  */
 export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   readonly torchLogs: TorchLogs;
   readonly #delegates: readonly LogRecordProcessor[];
   readonly #artifactAttribute: string | undefined;
-  /** The only delegate, when there is one: called directly on the hot path. */
-  readonly #single: LogRecordProcessor | undefined;
+  /** The only delegate, when there is one and records are passed on unchanged: called directly. */
+  readonly #plainSingle: LogRecordProcessor | undefined;
+  /** The artifact attribute, or `""` when attribute artifacts are off (a record with it takes the full path). */
+  readonly #attributeToCheck: string;
   /** Some delegate has no `enabled()`: the SDK would treat it as always enabled. */
   readonly #delegatesAlwaysEnabled: boolean;
   readonly #ungoverned: UngovernedScopes;
   readonly #componentAttribute: string | undefined;
-  readonly #cache = new WeakMap<InstrumentationScope, CacheEntry>();
-  // enabled() and onEmit() of one record ask for the same scope back to back: remember the last one.
-  #lastScope: InstrumentationScope | undefined;
-  #lastEntry: CacheEntry | undefined;
+  /** Compiled filters of untagged scopes, for the settings in force, at most the cache size (oldest out first). */
+  readonly #filters = new Map<InstrumentationScope, ScopeFilter>();
+  /**
+   * The first scopes seen (at most the cache size) carry their filter themselves, under this processor's own
+   * symbol, as a non-enumerable property: one property load per lookup, no map. Untagged when the settings
+   * change and at shutdown; frozen scopes, and scopes past the limit, are looked up in `#filters`.
+   */
+  readonly #tag: symbol = Symbol("TorchLogsLogRecordProcessor filter");
+  readonly #tagged: InstrumentationScope[] = [];
   readonly #warned = new Set<string>();
   #valueWarnings = 0;
   #settings: TorchLogsSettings;
-  #generation: number;
   #passed = 0;
   #filtered = 0;
   #shutdown: Promise<void> | undefined;
@@ -84,10 +105,14 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     options: TorchLogsLogRecordProcessorOptions = {},
   ) {
     this.#delegates = Array.isArray(delegate) ? [...delegate] : [delegate as LogRecordProcessor];
-    this.#single = this.#delegates.length === 1 ? this.#delegates[0] : undefined;
+    this.#plainSingle =
+      this.#delegates.length === 1 && options.componentAttribute === undefined
+        ? this.#delegates[0]
+        : undefined;
     this.#delegatesAlwaysEnabled = this.#delegates.some((d) => d.enabled === undefined);
     this.#artifactAttribute =
       options.artifactAttribute === false ? undefined : (options.artifactAttribute ?? ARTIFACT_ATTRIBUTE);
+    this.#attributeToCheck = this.#artifactAttribute ?? "";
     this.#ungoverned = options.ungovernedScopes ?? "pass";
     this.#componentAttribute = options.componentAttribute;
     this.torchLogs =
@@ -97,10 +122,9 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
         onWarning: options.onWarning ?? ((message) => warnOnce(`TorchLogsLogRecordProcessor: ${message}`)),
       });
     this.#settings = this.torchLogs.settings;
-    this.#generation = this.torchLogs.generation;
-    this.#unsubscribe = this.torchLogs.subscribe((settings, generation) => {
+    this.#unsubscribe = this.torchLogs.subscribe((settings) => {
       this.#settings = settings;
-      this.#generation = generation;
+      this.#forgetFilters();
     });
   }
 
@@ -123,36 +147,12 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     this.torchLogs.update(settings);
   }
 
+  // onEmit is kept under V8's small-function size (27 bytecodes), so it is inlined into the SDK's emit without
+  // taking from that function's inlining budget (what a processor takes from it, the SDK's own code loses). Its
+  // two steps are TypeScript-private methods rather than #private ones: a #private call adds a brand check,
+  // which alone would push onEmit over that size.
   onEmit(logRecord: ReadWriteLogRecord, context?: Context): void {
-    let pass = true;
-    try {
-      pass = this.#passes(logRecord);
-    } catch (error) {
-      // Never lose a record, nor throw into the caller, because of a bug in the filter.
-      this.#warnOnce("internal", `filter failed, record passed unfiltered: ${String(error)}`);
-    }
-    if (!pass) {
-      this.#filtered++;
-      return;
-    }
-    this.#passed++;
-    if (this.#componentAttribute !== undefined) this.#enrich(logRecord);
-    const single = this.#single;
-    if (single !== undefined) {
-      try {
-        single.onEmit(logRecord, context);
-      } catch (error) {
-        this.#warnOnce("delegate", `delegate onEmit threw: ${String(error)}`);
-      }
-      return;
-    }
-    for (const delegate of this.#delegates) {
-      try {
-        delegate.onEmit(logRecord, context);
-      } catch (error) {
-        this.#warnOnce("delegate", `delegate onEmit threw: ${String(error)}`);
-      }
-    }
+    if (this.admits(logRecord)) this.deliver(logRecord, context);
   }
 
   enabled(options: {
@@ -161,30 +161,18 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     severityNumber?: number;
     eventName?: string;
   }): boolean {
-    try {
-      const severity = options.severityNumber ?? 0;
-      const filter = this.#filter(options.instrumentationScope);
-      const event = options.eventName === undefined ? undefined : this.#eventArtifact(options.eventName);
-      if (event !== undefined && filter.decision.governed) {
-        const level = severity === 0 ? Number.POSITIVE_INFINITY : severityNumberToPythonLevel(severity);
-        if (!decideEmission(filter.decision, level, event)) return false;
-      } else {
-        const threshold = filter.enabledSeverity;
-        if (severity < threshold && !(severity === 0 && threshold !== Number.POSITIVE_INFINITY)) return false;
-      }
-    } catch (error) {
-      this.#warnOnce("internal", `enabled() failed, answered true: ${String(error)}`);
+    // The common case (a positive severity, no eventName, a delegate without enabled()) stays small enough for V8
+    // to inline into the SDK's Logger.enabled().
+    const severity = options.severityNumber;
+    if (
+      typeof severity === "number" &&
+      severity > 0 &&
+      options.eventName === undefined &&
+      this.#delegatesAlwaysEnabled
+    ) {
+      return severity >= this.#filterOf(options.instrumentationScope).enabledSeverity;
     }
-    if (this.#delegatesAlwaysEnabled) return true;
-    for (const delegate of this.#delegates) {
-      try {
-        if (delegate.enabled?.(options)) return true;
-      } catch (error) {
-        this.#warnOnce("delegate", `delegate enabled() threw, answered true: ${String(error)}`);
-        return true;
-      }
-    }
-    return false;
+    return this.#enabledSlow(options);
   }
 
   forceFlush(): Promise<void> {
@@ -198,6 +186,7 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   shutdown(): Promise<void> {
     if (this.#shutdown === undefined) {
       this.#unsubscribe();
+      this.#forgetFilters();
       this.#shutdown = Promise.all(
         this.#delegates.map((d) => Promise.resolve().then(() => d.shutdown())),
       ).then(() => {});
@@ -205,47 +194,148 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
     return this.#shutdown;
   }
 
-  #filter(scope: InstrumentationScope): ScopeFilter {
-    const generation = this.#generation;
-    const last = this.#lastEntry;
-    if (this.#lastScope === scope && last !== undefined && last.generation === generation) return last.filter;
-    let entry = this.#cache.get(scope);
-    if (entry === undefined || entry.generation !== generation) {
-      entry = {
-        generation,
-        filter: compileScopeFilter(
-          this.#settings,
-          scope.name,
-          this.#ungoverned,
-          this.#artifactAttribute !== undefined,
-        ),
-      };
-      this.#cache.set(scope, entry);
-    }
-    this.#lastScope = scope;
-    this.#lastEntry = entry;
-    return entry.filter;
+  #forgetFilters(): void {
+    this.#filters.clear();
+    for (const scope of this.#tagged) (scope as Tagged)[this.#tag] = undefined;
+    this.#tagged.length = 0;
   }
 
-  #passes(record: ReadWriteLogRecord): boolean {
-    const filter = this.#filter(record.instrumentationScope);
-    const severity = record.severityNumber ?? 0;
-    const raw =
-      this.#artifactAttribute === undefined ? undefined : record.attributes[this.#artifactAttribute];
-    const eventName = record.eventName;
-    if ((raw === undefined && eventName === undefined) || !filter.decision.governed) {
-      return (
-        severity >= filter.minimumSeverity ||
-        (severity === 0 && filter.minimumSeverity !== Number.POSITIVE_INFINITY)
-      );
+  #filterOf(scope: InstrumentationScope): ScopeFilter {
+    return (scope as Tagged)[this.#tag] ?? this.#lookup(scope);
+  }
+
+  #lookup(scope: InstrumentationScope): ScopeFilter {
+    const cached = this.#filters.get(scope);
+    if (cached !== undefined) return cached;
+    const filter = this.#compile(scope);
+    if (filter === UNFILTERED) return filter;
+    if (this.#tagged.length < SCOPE_FILTER_CACHE_SIZE && Object.isExtensible(scope)) {
+      Object.defineProperty(scope, this.#tag, { value: filter, writable: true, configurable: true });
+      this.#tagged.push(scope);
+    } else {
+      // Scope names can be as many as an application makes up: keep the cache bounded.
+      if (this.#filters.size >= SCOPE_FILTER_CACHE_SIZE) {
+        const oldest = this.#filters.keys().next().value;
+        if (oldest !== undefined) this.#filters.delete(oldest);
+      }
+      this.#filters.set(scope, filter);
     }
-    // An eventName that names an artifact decides first: enabled() sees it (and only it), so both agree.
-    const artifact =
-      (eventName === undefined ? undefined : this.#eventArtifact(eventName)) ??
-      (raw === undefined ? undefined : this.#artifact(raw, record)) ??
-      filter.scopeArtifact;
-    const level = severity === 0 ? Number.POSITIVE_INFINITY : severityNumberToPythonLevel(severity);
-    return decideEmission(filter.decision, level, artifact);
+    return filter;
+  }
+
+  #compile(scope: InstrumentationScope): ScopeFilter {
+    try {
+      return compileScopeFilter(
+        this.#settings,
+        scope.name,
+        this.#ungoverned,
+        this.#artifactAttribute !== undefined,
+      );
+    } catch (error) {
+      // Never lose a record, nor throw into the caller, because of a bug in the filter.
+      this.#warnOnce("internal", `filter failed, record passed unfiltered: ${String(error)}`);
+      return UNFILTERED;
+    }
+  }
+
+  /** Whether a record reaches the delegates (counted as filtered if not); the common case first. */
+  private admits(logRecord: ReadWriteLogRecord): boolean {
+    const filter = this.#filterOf(logRecord.instrumentationScope);
+    const severity = logRecord.severityNumber;
+    if (
+      typeof severity === "number" &&
+      severity >= filter.passesFrom &&
+      logRecord.eventName === undefined &&
+      logRecord.attributes[this.#attributeToCheck] === undefined
+    ) {
+      return true;
+    }
+    if (this.#passes(logRecord, filter)) return true;
+    this.#filtered++;
+    return false;
+  }
+
+  /** Counts a passing record and hands it on: straight to a single delegate, else through `#deliverToAll`. */
+  private deliver(logRecord: ReadWriteLogRecord, context: Context | undefined): void {
+    this.#passed++;
+    const single = this.#plainSingle;
+    if (single === undefined) {
+      this.#deliverToAll(logRecord, context);
+      return;
+    }
+    try {
+      single.onEmit(logRecord, context);
+    } catch (error) {
+      this.#delegateFailed(error);
+    }
+  }
+
+  /** Hands a passing record to every delegate, after adding the component attribute if asked. */
+  #deliverToAll(logRecord: ReadWriteLogRecord, context: Context | undefined): void {
+    if (this.#componentAttribute !== undefined) this.#enrich(logRecord);
+    for (const delegate of this.#delegates) {
+      try {
+        delegate.onEmit(logRecord, context);
+      } catch (error) {
+        this.#delegateFailed(error);
+      }
+    }
+  }
+
+  #delegateFailed(error: unknown): void {
+    this.#warnOnce("delegate onEmit", `delegate onEmit threw: ${String(error)}`);
+  }
+
+  #enabledSlow(options: {
+    context: Context;
+    instrumentationScope: InstrumentationScope;
+    severityNumber?: number;
+    eventName?: string;
+  }): boolean {
+    try {
+      const filter = this.#filterOf(options.instrumentationScope);
+      const severity = severityOf(options.severityNumber);
+      const event = options.eventName === undefined ? undefined : this.#eventArtifact(options.eventName);
+      if (event !== undefined && filter.decision.governed) {
+        if (!decideEmission(filter.decision, levelOf(severity), event)) return false;
+      } else if (!filter.passesAll && !reaches(severity, filter.enabledSeverity)) {
+        return false;
+      }
+    } catch (error) {
+      this.#warnOnce("internal", `enabled() failed, answered true: ${String(error)}`);
+    }
+    if (this.#delegatesAlwaysEnabled) return true;
+    for (const delegate of this.#delegates) {
+      try {
+        if (delegate.enabled?.(options)) return true;
+      } catch (error) {
+        this.#warnOnce("delegate enabled", `delegate enabled() threw, answered true: ${String(error)}`);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The full decision for a record of a filtered scope: eventName, scope-name artifact, then the attribute. */
+  #passes(record: ReadWriteLogRecord, filter: ScopeFilter): boolean {
+    try {
+      if (filter.passesAll) return true;
+      const severity = severityOf(record.severityNumber);
+      if (!filter.decision.governed) return reaches(severity, filter.minimumSeverity);
+      const eventName = record.eventName;
+      const raw =
+        this.#artifactAttribute === undefined ? undefined : record.attributes[this.#artifactAttribute];
+      // eventName and the scope name decide before the attribute: enabled() sees them (and only them).
+      const artifact =
+        (eventName === undefined ? undefined : this.#eventArtifact(eventName)) ??
+        filter.scopeArtifact ??
+        (raw === undefined ? undefined : this.#artifact(raw, record));
+      if (artifact === undefined) return reaches(severity, filter.minimumSeverity);
+      return decideEmission(filter.decision, levelOf(severity), artifact);
+    } catch (error) {
+      this.#warnOnce("internal", `filter failed, record passed unfiltered: ${String(error)}`);
+      return true;
+    }
   }
 
   /** An `eventName` that is a registered artifact's name makes the record an artifact record. */
@@ -277,14 +367,15 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   }
 
   #enrich(record: ReadWriteLogRecord): void {
-    const alias = this.#filter(record.instrumentationScope).decision.aliases[0];
+    const alias = this.#filterOf(record.instrumentationScope).decision.aliases[0];
     if (alias !== undefined && this.#componentAttribute !== undefined)
       record.setAttribute(this.#componentAttribute, alias);
   }
 
   /**
    * Reports each kind of problem once. Per-value keys (`unknown:<name>`) share a budget so that arbitrary
-   * attribute values cannot flood diag; the fixed keys (`internal`, `delegate`) are always reported once.
+   * attribute values cannot flood diag; the fixed keys (`internal`, `delegate onEmit`, `delegate enabled`) are
+   * always reported once each.
    */
   #warnOnce(key: string, message: string): void {
     if (this.#warned.has(key)) return;

@@ -9,11 +9,6 @@
 // scenarios; --rounds overrides every micro scenario's number of rounds. --write (full runs only) writes the
 // table to test/bench/results.md and the README's performance section; without it no tracked file changes.
 // BENCH_RECEIVER=inline runs scenario 5's OTLP receiver on the exporting thread instead of a worker thread.
-//
-// TODO(integrator): scenario 6 (ingest: lines/s of the PyTorch log-line parser in src/ingest/ over the real
-// samples repeated to ≥ 1M lines, target ≥ 500k lines/s; and `ingest --format jsonl` end to end) is not written
-// yet. Add it as test/bench/6-ingest.bench.ts exporting `scenario: Scenario` (see harness.ts); it is picked up
-// automatically and replaces the TODO row below.
 import { fork } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -190,20 +185,6 @@ async function runAll(): Promise<void> {
     console.error(`bench: ${file} …`);
     results.push(await runScenario(file));
     console.error(`bench: ${file} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  }
-  if (only === undefined && !results.some((r) => r.id === "6")) {
-    results.push({
-      id: "6",
-      title: "Ingest: PyTorch log lines/s (target ≥ 500k lines/s) and `ingest --format jsonl` end to end",
-      rows: [
-        {
-          label: "6",
-          case: "TODO: not measured yet — add test/bench/6-ingest.bench.ts once src/ingest/ is integrated",
-          verdict: "report",
-        },
-      ],
-      notes: [],
-    });
   }
 
   const totalSeconds = (performance.now() - started) / 1000;

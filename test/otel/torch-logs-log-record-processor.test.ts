@@ -1,4 +1,4 @@
-import { type DiagLogger, DiagLogLevel, diag, logs, SeverityNumber } from "@opentelemetry/api";
+import { diag, logs, SeverityNumber } from "@opentelemetry/api";
 import { logs as legacyLogs } from "@opentelemetry/api-logs";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -12,18 +12,11 @@ import {
   TorchLogs,
   TorchLogsLogRecordProcessor,
 } from "../../src/index.ts";
+import { captureDiag } from "../support/capture-diag.ts";
 import { referenceModuleResolver, torchLogsVectors } from "../support/conformance.ts";
 import { setup } from "../support/pipeline.ts";
 
 const severityOf = (levelName: string) => pythonLevelToSeverityNumber(parsePythonLevelName(levelName) ?? 0);
-
-function captureDiag(): string[] {
-  const messages: string[] = [];
-  const push = (m: string) => messages.push(m);
-  const logger: DiagLogger = { error: push, warn: push, info: push, debug: push, verbose: push };
-  diag.setLogger(logger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
-  return messages;
-}
 
 afterEach(() => diag.disable());
 

@@ -45,6 +45,20 @@ export class RejectAllProcessor implements LogRecordProcessor {
   }
 }
 
+/** A delegate that only counts what it is handed: the processor's own cost is then most of what is left. */
+export class CountingProcessor implements LogRecordProcessor {
+  count = 0;
+  onEmit(): void {
+    this.count++;
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 /** The least a wrapping processor can do: answer enabled() with true and hand every record to its delegate. */
 export class PassThroughProcessor implements LogRecordProcessor {
   readonly #delegate: LogRecordProcessor;

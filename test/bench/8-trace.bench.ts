@@ -1,11 +1,11 @@
-// Scenario 7: `trace`. MB/s of TORCH_TRACE input to JSON lines. Input: the real trace files in
+// Scenario 8: `trace`. MB/s of TORCH_TRACE input to JSON lines. Input: the real trace files in
 // test/fixtures/torch-trace/ that have chromium events (simple.log, inductor_provenance_jit_log.txt and the three
 // multi_rank_schedule ranks), concatenated and repeated to ≥ 50 MB. (a) Baseline in the same run: the floor of any
 // reader of this format — split the same 256 KiB chunks into lines and JSON.parse every envelope line. (b) In process:
 // TraceFileMapper (reader, MD5 of every payload, string table, clock, span pairing, metric points) with the log
 // records through the SDK's LoggerProvider and BatchLogRecordProcessor into the JSON-lines exporter, and the spans
 // and points formatted as JSON lines, all into a counting sink. (c) `torch-logs-otel trace --format jsonl FILE >
-// /dev/null` end to end in a child process, with start-up measured on a one-line file (d) and subtracted. Target:
+// /dev/null` end to end in a child process (the built bin, dist/cli.js, as a user runs it), with start-up measured on a one-line file (d) and subtracted. Target:
 // ≥ 50 MB/s of input for the command after start-up. Blocks alternate (a) and (b) so machine load hits both alike.
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -23,6 +23,7 @@ import {
   formatSpanJsonLine,
 } from "../../src/trace/trace-json-lines.ts";
 import { atLeast, type CustomScenario, type Row, spreadOf } from "./harness.ts";
+import { buildCli } from "./support/built-cli.ts";
 
 const TARGET_MB_PER_SECOND = 50;
 const MIN_BYTES = 50e6;
@@ -58,7 +59,6 @@ interface ChildRun {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const CLI = join(root, "src", "cli.ts");
 
 interface Input {
   readonly bytes: Buffer;
@@ -123,13 +123,13 @@ async function mapToJsonLines(input: Input): Promise<number> {
   for (const chunk of input.chunks) await deliver(mapper.push(decoder.write(chunk)));
   await deliver(mapper.end(decoder.end()));
   await logs.shutdown();
-  if (logs.stats.dropped !== 0) throw new Error(`scenario 7: ${logs.stats.dropped} records dropped`);
+  if (logs.stats.dropped !== 0) throw new Error(`scenario 8: ${logs.stats.dropped} records dropped`);
   return written;
 }
 
-function runTrace(file: string, preload: string): Promise<ChildRun> {
+function runTrace(cli: string, file: string, preload: string): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const args = ["--conditions=development", "--import", preload, CLI, "trace", "--format", "jsonl", file];
+    const args = ["--import", preload, cli, "trace", "--format", "jsonl", file];
     const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.setEncoding("utf8");
@@ -140,7 +140,7 @@ function runTrace(file: string, preload: string): Promise<ChildRun> {
     child.on("close", (code) => {
       const mark = stderr.split("\n").find((line) => line.startsWith(MARK));
       if (code !== 0 || mark === undefined) {
-        reject(new Error(`scenario 7: trace exited with ${code}: ${stderr}`));
+        reject(new Error(`scenario 8: trace exited with ${code}: ${stderr}`));
         return;
       }
       const [cpu, rss] = mark.slice(MARK.length).split(" ").map(Number);
@@ -158,7 +158,7 @@ const mbps = (bytes: number, ns: number) => (bytes / 1e6 / (ns / 1e9)).toFixed(1
 
 export const scenario: CustomScenario = {
   kind: "custom",
-  id: "7",
+  id: "8",
   title: "Trace: TORCH_TRACE MB/s to JSON lines (target ≥ 50 MB/s after start-up)",
   async run(_options) {
     const input = await buildInput();
@@ -185,7 +185,7 @@ export const scenario: CustomScenario = {
       }
       ratios.push((medians.map ?? Number.NaN) / (medians.floor ?? Number.NaN));
     }
-    if (envelopes === 0 || written === 0) throw new Error("scenario 7: nothing was read");
+    if (envelopes === 0 || written === 0) throw new Error("scenario 8: nothing was read");
 
     const dir = await mkdtemp(join(os.tmpdir(), "torch-logs-otel-bench-trace-"));
     let startup: number[];
@@ -207,11 +207,12 @@ export const scenario: CustomScenario = {
       const preload = join(dir, "usage.mjs");
       await writeFile(preload, PRELOAD);
       const preloadUrl = pathToFileURL(preload).href;
+      const cli = await buildCli();
       startup = await wallOf(async () => {
-        cpu.startup.push((await runTrace(one, preloadUrl)).cpuUs);
+        cpu.startup.push((await runTrace(cli, one, preloadUrl)).cpuUs);
       }, CLI_SAMPLES);
       full = await wallOf(async () => {
-        const run = await runTrace(file, preloadUrl);
+        const run = await runTrace(cli, file, preloadUrl);
         summary = run.stderr;
         cpu.full.push(run.cpuUs);
         peakRssKib = Math.max(peakRssKib, run.rssKib);
@@ -220,7 +221,7 @@ export const scenario: CustomScenario = {
       await rm(dir, { recursive: true, force: true });
     }
     if (!summary.includes(`${envelopes} envelopes`))
-      throw new Error(`scenario 7: unexpected summary ${summary}`);
+      throw new Error(`scenario 8: unexpected summary ${summary}`);
     const floorSpread = spreadOf(floorNs);
     const mapSpread = spreadOf(mapNs);
     const startupNs = spreadOf(startup).p50;
@@ -229,26 +230,26 @@ export const scenario: CustomScenario = {
     const mb = (size / 1e6).toFixed(1);
     const rows: Row[] = [
       {
-        label: "7a",
+        label: "8a",
         case: `baseline: split lines + JSON.parse of every envelope, ${mb} MB (${FILES.length} real files ×${input.repeats})`,
         ns: floorSpread,
         verdict: "baseline",
         detail: `${mbps(size, floorSpread.p50)} MB/s; ${envelopes.toLocaleString("en-US")} envelopes`,
       },
       {
-        label: "7b",
+        label: "8b",
         case: "TraceFileMapper + SDK logs pipeline + JSON lines (in process), the same input",
         ns: mapSpread,
-        baseline: "7a",
+        baseline: "8a",
         ratio: spreadOf(ratios).p50,
         verdict: "report",
         detail: `${mbps(size, mapSpread.p50)} MB/s; ${(written / 1e6).toFixed(0)} M chars out`,
       },
       {
-        label: "7c",
+        label: "8c",
         case: "`trace --format jsonl FILE > /dev/null` (child process), start-up included",
         ns: fullSpread,
-        baseline: "7b",
+        baseline: "8b",
         ratio: fullSpread.p50 / mapSpread.p50,
         target: `≥ ${TARGET_MB_PER_SECOND} MB/s after start-up`,
         verdict: atLeast(Number(afterStartup), TARGET_MB_PER_SECOND),
@@ -263,7 +264,7 @@ export const scenario: CustomScenario = {
       title: this.title,
       rows,
       notes: [
-        `Scenario 7: ns/op = ns per call over the whole ${mb} MB input. 7b's ratio = 7b ÷ 7a compared block by block (${BLOCKS} blocks of ${SAMPLES_PER_BLOCK} calls per side, alternating), median taken. 7c: median of ${CLI_SAMPLES} runs after a warm-up; start-up = the same command on a 12-line trace file, subtracted for "after start-up".`,
+        `Scenario 8: ns/op = ns per call over the whole ${mb} MB input. 8b's ratio = 8b ÷ 8a compared block by block (${BLOCKS} blocks of ${SAMPLES_PER_BLOCK} calls per side, alternating), median taken. 8c: median of ${CLI_SAMPLES} runs after a warm-up; start-up = the same command on a 12-line trace file, subtracted for "after start-up".`,
       ],
     };
   },
