@@ -4,7 +4,7 @@
 import { inspect } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { diag, ROOT_CONTEXT, SeverityNumber } from "@opentelemetry/api";
+import { DiagLogLevel, diag, ROOT_CONTEXT, SeverityNumber } from "@opentelemetry/api";
 import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseTorchLogs, TorchLogs, TorchLogsLogRecordProcessor } from "../../src/index.ts";
@@ -69,7 +69,7 @@ describe("enabled() never answers false for a record onEmit would pass", () => {
   ];
 
   it.each(settingsValues)("TORCH_LOGS=%j", (settings) => {
-    captureDiag(); // unknown artifact names warn
+    captureDiag(DiagLogLevel.WARN); // unknown artifact names warn
     const { provider, received } = setup({ settings });
     const disagreements: unknown[] = [];
     let body = 0;
@@ -119,7 +119,7 @@ describe("enabled() never answers false for a record onEmit would pass", () => {
 
 describe("failing delegates", () => {
   it("a delegate's enabled() failure does not hide its later onEmit failure", () => {
-    const warnings = captureDiag();
+    const warnings = captureDiag(DiagLogLevel.WARN);
     const failing: LogRecordProcessor = {
       enabled: () => {
         throw new Error("enabled boom");

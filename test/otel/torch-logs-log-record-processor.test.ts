@@ -1,4 +1,4 @@
-import { diag, logs, SeverityNumber } from "@opentelemetry/api";
+import { DiagLogLevel, diag, logs, SeverityNumber } from "@opentelemetry/api";
 import { logs as legacyLogs } from "@opentelemetry/api-logs";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -87,7 +87,7 @@ describe("TorchLogsLogRecordProcessor", () => {
     ["an unknown name", "no_such_artifact"],
     ["a list", ["guards"]],
   ])("treats %s in torch.artifact as a plain record of its scope and warns once", (_what, value) => {
-    const warnings = captureDiag();
+    const warnings = captureDiag(DiagLogLevel.WARN);
     const { provider, received } = setup({ settings: "inductor" });
     const logger = provider.getLogger("torch._inductor");
     for (const severityNumber of [SeverityNumber.DEBUG, SeverityNumber.INFO, SeverityNumber.INFO]) {
@@ -158,7 +158,7 @@ describe("TorchLogsLogRecordProcessor", () => {
   });
 
   it("in lossy mode keeps valid items and warns through diag", () => {
-    const warnings = captureDiag();
+    const warnings = captureDiag(DiagLogLevel.WARN);
     const { processor } = setup({ env: { TORCH_LOGS: "+dynamo,aot_grpahs" }, mode: "lossy" });
     expect(processor.settings.effectiveLevel("torch._dynamo")).toBe(PythonLevel.DEBUG);
     expect(warnings[0]).toMatch(/^TorchLogsLogRecordProcessor: TORCH_LOGS: unknown name "aot_grpahs"/);
@@ -202,7 +202,7 @@ describe("TorchLogsLogRecordProcessor", () => {
   });
 
   it("never throws from onEmit when a delegate does", () => {
-    const warnings = captureDiag();
+    const warnings = captureDiag(DiagLogLevel.WARN);
     const processor = new TorchLogsLogRecordProcessor(
       {
         onEmit: () => {
@@ -221,7 +221,7 @@ describe("TorchLogsLogRecordProcessor", () => {
   });
 
   it("survives delegates that throw from enabled(), forceFlush() and shutdown()", async () => {
-    const warnings = captureDiag();
+    const warnings = captureDiag(DiagLogLevel.WARN);
     const boom = () => {
       throw new Error("boom");
     };
