@@ -14,16 +14,11 @@ import {
 import type { TraceOutput } from "../trace/trace-file-mapper.ts";
 import { formatLogJsonLine, formatMetricJsonLine, formatSpanJsonLine } from "../trace/trace-json-lines.ts";
 import { CompileMetricsRecorder, SpanBatchExporter } from "../trace/trace-otlp-export.ts";
-import type { CliIo } from "./cli-io.ts";
+import type { CliIo, StdoutState } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
 import type { TraceOptions } from "./parse-trace-args.ts";
 
 const PREFIX = "torch-logs-otel trace";
-
-/** Shared by the sinks and the run: once stdout is broken (EPIPE), nothing more is written to it. */
-export interface StdoutState {
-  broken: boolean;
-}
 
 export /** Where the three signals go. */
 interface Sinks {
