@@ -83,6 +83,8 @@ class TraceRun {
   readonly #now: () => number;
   readonly #pollMs: number;
   readonly #stop: GracefulStop;
+  /** PATHs whose listing failed and was reported: `--follow` lists them again at every poll. */
+  readonly #unlisted = new Set<string>();
   readonly #totals: Totals = {
     files: 0,
     notTrace: 0,
@@ -164,10 +166,13 @@ class TraceRun {
         } else {
           files.push(path);
         }
+        this.#unlisted.delete(path);
       } catch (error) {
         // A directory given to --follow may not exist yet (TORCH_TRACE is created by the first record).
         if (this.#options.follow && (error as NodeJS.ErrnoException).code === "ENOENT") continue;
-        this.#io.stderr(`${PREFIX}: cannot read ${path}: ${messageOf(error)}\n`);
+        if (!this.#unlisted.has(path))
+          this.#io.stderr(`${PREFIX}: cannot read ${path}: ${messageOf(error)}\n`);
+        this.#unlisted.add(path);
         failed = true;
       }
     }

@@ -149,3 +149,16 @@ describe("trace --follow on a pipe", () => {
     expect(stderr()).not.toContain("cannot read");
   });
 });
+
+describe("trace --follow on a PATH that cannot be read", () => {
+  it("says so once, not at every poll (exit 1)", async () => {
+    const bad = join(SIMPLE, "not-a-directory");
+    const { io, stderr } = capture();
+    const code = await runTrace(io, ["--format", "jsonl", "--follow", bad], {
+      signal: AbortSignal.timeout(400),
+      pollIntervalMs: 20,
+    });
+    expect(code).toBe(1);
+    expect(stderr().match(/cannot read .*not-a-directory/g)).toHaveLength(1);
+  });
+});
