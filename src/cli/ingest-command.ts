@@ -33,6 +33,7 @@ import { countNoun } from "./count-noun.ts";
 import { GracefulStop } from "./graceful-stop.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { INGEST_USAGE, type IngestOptions, parseIngestArgs } from "./parse-ingest-args.ts";
+import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
 import { TorchTraceHint } from "./torch-trace-hint.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
@@ -346,14 +347,6 @@ class IngestRun {
   }
 }
 
-/** This machine's UTC offset at an instant, from its time zone rules. */
-function hostUtcOffsetMinutes(epochMs: number): number {
-  const minutes = -new Date(epochMs).getTimezoneOffset();
-  return minutes === 0 ? 0 : minutes;
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-/** `1 line`, `2 lines`. */

@@ -16,6 +16,7 @@ import { type CliIo, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
 import { GracefulStop } from "./graceful-stop.ts";
 import { UsageError } from "./parse-command-args.ts";
+import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
 import { parseTraceArgs, TRACE_USAGE, type TraceOptions } from "./parse-trace-args.ts";
 import { createSinks, type Sinks } from "./trace-sinks.ts";
 
@@ -291,11 +292,6 @@ function addCounts<T extends object>(into: T, add: Readonly<Partial<T>>): void {
 function isNotTrace(mapper: TraceFileMapper): boolean {
   const stats = mapper.reader.stats;
   return stats.envelopes.size === 0 && stats.lines >= NOT_A_TRACE_LINES;
-}
-
-function hostUtcOffsetMinutes(epochMs: number): number {
-  const minutes = -new Date(epochMs).getTimezoneOffset();
-  return minutes === 0 ? 0 : minutes;
 }
 
 function messageOf(error: unknown): string {
