@@ -51,7 +51,10 @@ export class TraceFileMapper {
   #held: Held[] = [];
   /** Ranks of envelopes that disagree with the file name. */
   rankMismatches = 0;
-  /** Log records without a compile id (outside a compile, e.g. export, AOT Inductor, `graph_execution`). */
+  /**
+   * Log records made without a compile id (outside a compile, e.g. export, AOT Inductor, `graph_execution`);
+   * the records still held back (see `maxHeld`) are counted when released.
+   */
   withoutCompileId = 0;
 
   constructor(options: TraceFileMapperOptions) {
@@ -107,7 +110,6 @@ export class TraceFileMapper {
         if (released.length > 0) out.spans.push(...released);
         continue;
       }
-      if (context.frameId === undefined && context.compiledAutogradId === undefined) this.withoutCompileId++;
       this.#held.push({ envelope, time: envelope.time });
     }
     if (release || this.clock.inferred || this.#held.length >= this.#maxHeld) this.#release(out);
@@ -132,9 +134,14 @@ export class TraceFileMapper {
     const compileTrace = (compileId: string) => this.spans.compileTrace(compileId);
     for (const { envelope, time } of this.#held) {
       const timestamp = this.clock.resolve(time, fallback ?? { utcOffsetMinutes: 0, reference: 0 });
-      out.logs.push(
-        toTraceLogRecord(envelope, { file: this.#options.file, strings, timestamp, compileTrace }),
-      );
+      const record = toTraceLogRecord(envelope, {
+        file: this.#options.file,
+        strings,
+        timestamp,
+        compileTrace,
+      });
+      if (record.attributes[TRACE_ATTRIBUTES.compileId] === undefined) this.withoutCompileId++;
+      out.logs.push(record);
       const rank = rankOfFile ?? traceContextOf(envelope).rank;
       for (const point of toCompileMetricPoints(envelope, rank))
         out.metrics.push({ ...point, time: timestamp });
