@@ -3,6 +3,9 @@
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
 import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
 import { JsonLinesLogRecordExporter } from "../ingest/json-lines-log-record-exporter.ts";
+import { validSettingNames } from "../language/format-help.ts";
+import { createOpenModuleResolver } from "../language/module-resolver.ts";
+import { isNearMiss } from "../language/suggest-names.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readServiceName } from "../otel/env.ts";
 import { batchOptionsFromEnv, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
@@ -41,11 +44,14 @@ export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutStat
     if (stdout.broken) throw new Error("stdout is closed");
     io.stdout(text);
   };
+  const registry = torchRegistry();
   const torchLogs =
     options.torchLogs === undefined
       ? undefined
       : new TorchLogs({
-          registry: torchRegistry(),
+          registry,
+          // As ingest: any module name PyTorch could import is one; near-misses of registered names are typos.
+          resolveModule: createOpenModuleResolver((name) => isNearMiss(name, validSettingNames(registry))),
           settings: options.torchLogs,
           mode: options.lossy ? "lossy" : "strict",
           onWarning: (message) => io.stderr(`${PREFIX}: ${message}\n`),
