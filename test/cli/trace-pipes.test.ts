@@ -68,8 +68,10 @@ describe("trace --format jsonl into a slow reader", () => {
     const run = runTrace(io, ["--format", "jsonl", dir]).finally(() => {
       settled = true;
     });
-    await sleep(300);
     const spans = () => printed().filter((line) => line.signal === "span").length;
+    for (const deadline = Date.now() + 5_000; spans() === 0 && Date.now() < deadline; ) await sleep(20);
+    // Time enough to read on, were it not waiting for stdout.
+    await sleep(200);
     // The reader is stalled: what the first read of the first file yielded is printed, nothing more is read.
     expect(settled).toBe(false);
     const whileStalled = spans();
