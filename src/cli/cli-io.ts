@@ -27,3 +27,18 @@ export interface CliIo {
    */
   readonly stdoutClosed?: AbortSignal;
 }
+
+/** Shared by a command and its exporters: once stdout is broken (EPIPE), nothing more is written to it. */
+export interface StdoutState {
+  broken: boolean;
+}
+
+/** Calls `onClosed` with the reason once `io.stdoutClosed` aborts (at once if it has); returns the cleanup. */
+export function whenStdoutCloses(io: CliIo, onClosed: (reason: unknown) => void): () => void {
+  const closed = io.stdoutClosed;
+  if (closed === undefined) return () => {};
+  const listener = () => onClosed(closed.reason);
+  if (closed.aborted) listener();
+  else closed.addEventListener("abort", listener, { once: true });
+  return () => closed.removeEventListener("abort", listener);
+}

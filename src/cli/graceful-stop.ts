@@ -1,6 +1,7 @@
-// How `torch-logs-otel ingest` stops on signals. In `python train.py 2>&1 | torch-logs-otel ingest`, Ctrl-C
-// reaches both processes; what Python prints after it — the KeyboardInterrupt traceback, the most useful
-// part — arrives after the signal, so stopping to read at once would lose it.
+// How `torch-logs-otel ingest` and `trace` stop on signals. In `python train.py 2>&1 | torch-logs-otel ingest`,
+// Ctrl-C reaches both processes; what Python prints after it — the KeyboardInterrupt traceback, the most useful
+// part — arrives after the signal, so stopping to read at once would lose it. `trace --follow` likewise reads
+// its files to their current end.
 
 export interface GracefulStopOptions {
   /** How long reading may go on after the first SIGINT before it stops anyway. */
@@ -58,6 +59,25 @@ export class GracefulStop {
     this.#finish.abort();
     this.#stop.abort();
   };
+
+  /** Waits for `pending` (e.g. stdout draining), unless reading is stopped first. */
+  async unlessStopped(pending: void | Promise<void> | undefined): Promise<void> {
+    if (pending === undefined) return;
+    const stopped = this.#stop.signal;
+    if (stopped.aborted) return;
+    let onStop = () => {};
+    try {
+      await Promise.race([
+        pending,
+        new Promise<void>((resolve) => {
+          onStop = () => resolve();
+          stopped.addEventListener("abort", onStop);
+        }),
+      ]);
+    } finally {
+      stopped.removeEventListener("abort", onStop);
+    }
+  }
 
   /** Removes the handlers and the grace timer; signals from now on take their default action. */
   dispose(): void {

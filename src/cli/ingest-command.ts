@@ -28,11 +28,12 @@ import {
   otlpLogExporterFromEnv,
 } from "../otel/otlp-config-from-env.ts";
 import { TorchLogs } from "../otel/torch-logs.ts";
-import type { CliIo } from "./cli-io.ts";
+import { type CliIo, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
 import { GracefulStop } from "./graceful-stop.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { INGEST_USAGE, type IngestOptions, parseIngestArgs } from "./parse-ingest-args.ts";
+import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
 import { TorchTraceHint } from "./torch-trace-hint.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
@@ -58,10 +59,6 @@ export interface IngestDeps {
     PytorchLogParserOptions,
     "maxLineChars" | "maxBufferedChars" | "maxInterleavedLines"
   >;
-}
-
-interface StdoutState {
-  broken: boolean;
 }
 
 const PREFIX = "torch-logs-otel ingest";
@@ -245,7 +242,7 @@ class IngestRun {
     let readable = true;
     for (;;) {
       // JSON lines go out as fast as stdout takes them: read no further ahead than that.
-      if (this.#options.format === "jsonl") await this.#untilStopped(this.#io.stdoutDrained?.());
+      if (this.#options.format === "jsonl") await this.#stop.unlessStopped(this.#io.stdoutDrained?.());
       let next: IteratorResult<InputEvent>;
       try {
         next = await events.next();
@@ -300,28 +297,9 @@ class IngestRun {
       const write =
         this.#io.stdoutBytes ??
         ((chunk) => this.#io.stdout(this.#teeDecoder.decode(chunk, { stream: true })));
-      await this.#untilStopped(write(bytes));
+      await this.#stop.unlessStopped(write(bytes));
     } catch (error) {
       this.#stdoutFailed(error);
-    }
-  }
-
-  /** Waits for `pending` (stdout draining), unless reading is stopped first. */
-  async #untilStopped(pending: void | Promise<void> | undefined): Promise<void> {
-    if (pending === undefined) return;
-    const stopped = this.#stop.stopped;
-    if (stopped.aborted) return;
-    let onStop = () => {};
-    try {
-      await Promise.race([
-        pending,
-        new Promise<void>((resolve) => {
-          onStop = () => resolve();
-          stopped.addEventListener("abort", onStop);
-        }),
-      ]);
-    } finally {
-      stopped.removeEventListener("abort", onStop);
     }
   }
 
@@ -364,23 +342,11 @@ class IngestRun {
    * Returns the cleanup.
    */
   #watchStdout(): () => void {
-    const closed = this.#io.stdoutClosed;
-    if (closed === undefined || (this.#options.format !== "jsonl" && !this.#options.tee)) return () => {};
-    const onClosed = () => this.#stdoutFailed(closed.reason);
-    if (closed.aborted) onClosed();
-    else closed.addEventListener("abort", onClosed, { once: true });
-    return () => closed.removeEventListener("abort", onClosed);
+    if (this.#options.format !== "jsonl" && !this.#options.tee) return () => {};
+    return whenStdoutCloses(this.#io, (reason) => this.#stdoutFailed(reason));
   }
-}
-
-/** This machine's UTC offset at an instant, from its time zone rules. */
-function hostUtcOffsetMinutes(epochMs: number): number {
-  const minutes = -new Date(epochMs).getTimezoneOffset();
-  return minutes === 0 ? 0 : minutes;
 }
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-/** `1 line`, `2 lines`. */

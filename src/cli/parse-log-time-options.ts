@@ -30,3 +30,9 @@ export function parseLogTimeOptions(values: {
   }
   return { year, utcOffsetMinutes };
 }
+
+/** The default of `--utc-offset`: this machine's UTC offset at an instant, from its time zone rules. */
+export function hostUtcOffsetMinutes(epochMs: number): number {
+  const minutes = -new Date(epochMs).getTimezoneOffset();
+  return minutes === 0 ? 0 : minutes;
+}

@@ -5,23 +5,30 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
-import { readFile } from "../ingest/read-input.ts";
+import { NotFollowableError, readFile } from "../ingest/read-input.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
 import { ChromiumSpanBuilder, type ChromiumSpanStats } from "../trace/chromium-span-builder.ts";
 import { rankFromFileName } from "../trace/to-trace-log-record.ts";
 import { TorchTraceReader, type TraceReaderStats } from "../trace/torch-trace-reader.ts";
 import { TraceFileMapper, type TraceOutput } from "../trace/trace-file-mapper.ts";
-import type { CliIo } from "./cli-io.ts";
+import { type CliIo, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
+import { GracefulStop } from "./graceful-stop.ts";
 import { UsageError } from "./parse-command-args.ts";
+import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
 import { parseTraceArgs, TRACE_USAGE, type TraceOptions } from "./parse-trace-args.ts";
-import { createSinks, type Sinks, type StdoutState } from "./trace-sinks.ts";
+import { createSinks, type Sinks } from "./trace-sinks.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
 export interface TraceDeps {
-  /** Stops reading (as SIGINT/SIGTERM do); what was read is exported and summarized. */
+  /**
+   * Stops reading at once, as SIGTERM does: what was read is exported and summarized.
+   * Default: handlers for SIGINT and SIGTERM on `process` (see {@link GracefulStop}), removed at the end.
+   */
   readonly signal?: AbortSignal;
+  /** How long reading goes on after the first SIGINT (to the files' current end). Default 3000 ms. */
+  readonly graceMs?: number;
   /** The clock, epoch ms. Default `Date.now`. */
   readonly now?: () => number;
   /** How often `--follow` checks files and directories. Default 250 ms. */
@@ -76,8 +83,9 @@ class TraceRun {
   readonly #sinks: Sinks;
   readonly #now: () => number;
   readonly #pollMs: number;
-  readonly #signal: AbortSignal | undefined;
-  readonly #stop = new AbortController();
+  readonly #stop: GracefulStop;
+  /** PATHs whose listing failed and was reported: `--follow` lists them again at every poll. */
+  readonly #unlisted = new Set<string>();
   readonly #totals: Totals = {
     files: 0,
     notTrace: 0,
@@ -96,11 +104,21 @@ class TraceRun {
     this.#sinks = sinks;
     this.#now = deps.now ?? Date.now;
     this.#pollMs = deps.pollIntervalMs ?? 250;
-    this.#signal = deps.signal;
+    this.#stop = new GracefulStop({
+      graceMs: deps.graceMs ?? 3000,
+      ...(deps.signal !== undefined && { signal: deps.signal }),
+    });
   }
 
   async run(): Promise<number> {
-    const release = this.#listenForStop();
+    // `--format jsonl | head`: stdout is gone, so reading stops.
+    const release =
+      this.#options.format === "jsonl"
+        ? whenStdoutCloses(this.#io, () => {
+            this.#stdout.broken = true;
+            this.#stop.stop();
+          })
+        : () => {};
     let ok = true;
     try {
       const started = new Set<string>();
@@ -113,17 +131,19 @@ class TraceRun {
           started.add(file);
           if (this.#options.follow) followers.push(this.#readOne(file));
           else if (!(await this.#readOne(file))) ok = false;
-          if (this.#stop.signal.aborted) break;
+          // The first SIGINT: the files being read are read to their current end; no other is started.
+          if (this.#stop.finishing.aborted) break;
         }
-        if (!this.#options.follow || this.#stop.signal.aborted) break;
+        if (!this.#options.follow || this.#stop.finishing.aborted) break;
         try {
-          await sleep(this.#pollMs, undefined, { signal: this.#stop.signal });
+          await sleep(this.#pollMs, undefined, { signal: this.#stop.finishing });
         } catch {
           break;
         }
       }
       for (const result of await Promise.all(followers)) if (!result) ok = false;
     } finally {
+      this.#stop.dispose();
       release();
       await this.#sinks.shutdown();
     }
@@ -147,10 +167,13 @@ class TraceRun {
         } else {
           files.push(path);
         }
+        this.#unlisted.delete(path);
       } catch (error) {
         // A directory given to --follow may not exist yet (TORCH_TRACE is created by the first record).
         if (this.#options.follow && (error as NodeJS.ErrnoException).code === "ENOENT") continue;
-        this.#io.stderr(`${PREFIX}: cannot read ${path}: ${messageOf(error)}\n`);
+        if (!this.#unlisted.has(path))
+          this.#io.stderr(`${PREFIX}: cannot read ${path}: ${messageOf(error)}\n`);
+        this.#unlisted.add(path);
         failed = true;
       }
     }
@@ -174,7 +197,8 @@ class TraceRun {
     this.#totals.files++;
     let ok = true;
     const events = readFile(path, {
-      signal: this.#stop.signal,
+      signal: this.#stop.stopped,
+      finish: this.#stop.finishing,
       follow: this.#options.follow,
       pollIntervalMs: this.#pollMs,
       idleMs: this.#pollMs,
@@ -184,6 +208,8 @@ class TraceRun {
         if (event.kind === "data") {
           await this.#deliver(mapper.push(decoder.write(event.bytes as Buffer)));
           if (isNotTrace(mapper)) break;
+          // JSON lines go out as fast as stdout takes them: read no further ahead than that.
+          if (this.#options.format === "jsonl") await this.#stop.unlessStopped(this.#io.stdoutDrained?.());
         } else if (event.kind === "idle") {
           await this.#deliver(mapper.flush());
           await this.#sinks.flush();
@@ -191,7 +217,9 @@ class TraceRun {
         // A truncated or rotated trace file is not something PyTorch does; reading goes on from the start.
       }
     } catch (error) {
-      this.#io.stderr(`${PREFIX}: cannot read ${path}: ${messageOf(error)}\n`);
+      const message =
+        error instanceof NotFollowableError ? error.message : `cannot read ${path}: ${messageOf(error)}`;
+      this.#io.stderr(`${PREFIX}: ${message}\n`);
       ok = false;
     }
     // The end first: a file whose one envelope is its unterminated last line is a trace.
@@ -253,42 +281,6 @@ class TraceRun {
       `trace: logs ${s.filtered} filtered, ${s.exported} ${delivered}, ${s.dropped} failed; ${this.#sinks.summary()}\n`
     );
   }
-
-  /** The stop signal (the injected one, or SIGINT/SIGTERM), and a broken stdout in jsonl mode. */
-  #listenForStop(): () => void {
-    const stop = () => this.#stop.abort();
-    const cleanups: (() => void)[] = [];
-    if (this.#signal !== undefined) {
-      const signal = this.#signal;
-      if (signal.aborted) stop();
-      signal.addEventListener("abort", stop, { once: true });
-      cleanups.push(() => signal.removeEventListener("abort", stop));
-    } else {
-      const onSignal = () => {
-        remove();
-        stop();
-      };
-      const remove = () => {
-        for (const name of ["SIGINT", "SIGTERM"] as const) process.off(name, onSignal);
-      };
-      for (const name of ["SIGINT", "SIGTERM"] as const) process.on(name, onSignal);
-      cleanups.push(remove);
-    }
-    if (this.#options.format === "jsonl") {
-      const onError = () => {
-        this.#stdout.broken = true;
-        stop();
-      };
-      process.stdout.on("error", onError);
-      // A broken stdout may still report writes in flight: keep listening then, or they would crash.
-      cleanups.push(() => {
-        if (!this.#stdout.broken) process.stdout.off("error", onError);
-      });
-    }
-    return () => {
-      for (const cleanup of cleanups) cleanup();
-    };
-  }
 }
 
 function addCounts<T extends object>(into: T, add: Readonly<Partial<T>>): void {
@@ -300,11 +292,6 @@ function addCounts<T extends object>(into: T, add: Readonly<Partial<T>>): void {
 function isNotTrace(mapper: TraceFileMapper): boolean {
   const stats = mapper.reader.stats;
   return stats.envelopes.size === 0 && stats.lines >= NOT_A_TRACE_LINES;
-}
-
-function hostUtcOffsetMinutes(epochMs: number): number {
-  const minutes = -new Date(epochMs).getTimezoneOffset();
-  return minutes === 0 ? 0 : minutes;
 }
 
 function messageOf(error: unknown): string {

@@ -3,6 +3,9 @@
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
 import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
 import { JsonLinesLogRecordExporter } from "../ingest/json-lines-log-record-exporter.ts";
+import { validSettingNames } from "../language/format-help.ts";
+import { createOpenModuleResolver } from "../language/module-resolver.ts";
+import { isNearMiss } from "../language/suggest-names.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readServiceName } from "../otel/env.ts";
 import { batchOptionsFromEnv, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
@@ -14,16 +17,11 @@ import {
 import type { TraceOutput } from "../trace/trace-file-mapper.ts";
 import { formatLogJsonLine, formatMetricJsonLine, formatSpanJsonLine } from "../trace/trace-json-lines.ts";
 import { CompileMetricsRecorder, SpanBatchExporter } from "../trace/trace-otlp-export.ts";
-import type { CliIo } from "./cli-io.ts";
+import type { CliIo, StdoutState } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
 import type { TraceOptions } from "./parse-trace-args.ts";
 
 const PREFIX = "torch-logs-otel trace";
-
-/** Shared by the sinks and the run: once stdout is broken (EPIPE), nothing more is written to it. */
-export interface StdoutState {
-  broken: boolean;
-}
 
 export /** Where the three signals go. */
 interface Sinks {
@@ -46,11 +44,14 @@ export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutStat
     if (stdout.broken) throw new Error("stdout is closed");
     io.stdout(text);
   };
+  const registry = torchRegistry();
   const torchLogs =
     options.torchLogs === undefined
       ? undefined
       : new TorchLogs({
-          registry: torchRegistry(),
+          registry,
+          // As ingest: any module name PyTorch could import is one; near-misses of registered names are typos.
+          resolveModule: createOpenModuleResolver((name) => isNearMiss(name, validSettingNames(registry))),
           settings: options.torchLogs,
           mode: options.lossy ? "lossy" : "strict",
           onWarning: (message) => io.stderr(`${PREFIX}: ${message}\n`),

@@ -66,8 +66,11 @@ export function parseLogLevel(
   if (known !== undefined) return known;
   const unnamed = UNNAMED.exec(token);
   if (unnamed?.[1] !== undefined) return { levelno: Number(unnamed[1]), levelName: token };
+  // A name given a number is a level whatever its shape (`--level Notice=25` under a custom format).
+  const given = custom.get(token);
+  if (given !== undefined) return { levelno: given, levelName: token };
   if (!CUSTOM_NAME.test(token)) return undefined;
-  const levelno = custom.get(token) ?? BANDS.find(([band]) => band.test(token))?.[1] ?? 20;
+  const levelno = BANDS.find(([band]) => band.test(token))?.[1] ?? 20;
   return { levelno, levelName: token };
 }
 

@@ -1,6 +1,7 @@
 // Classifies one physical line of PyTorch console output: a torch._logging line in one of the formats of
 // pytorch-log-format.md (§1 glog-style, §1.5 transitional, §2/§3 bracket, §4 torchdynamo), or anything else.
-// Pure (a cache of path → module name aside); grouping lines into records is PytorchLogParser's job.
+// Pure (scope-from-path.ts's cache of path → module name aside); grouping lines into records is
+// PytorchLogParser's job.
 
 import { torchRegistry } from "../language/torch-registry.ts";
 import { classifyOther } from "./classify-other-line.ts";
@@ -20,7 +21,7 @@ import type {
   PytorchLogTime,
   TorchLogLine,
 } from "./pytorch-log-line.ts";
-import { isTorchModule, scopeFromPath } from "./scope-from-path.ts";
+import { cachedScopeFromPath, isTorchModule } from "./scope-from-path.ts";
 
 const RANK = String.raw`(?<rank>\[rank(?<rankId>\d+)\]:)?`;
 const CLOCK = String.raw`(?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2})`;
@@ -261,7 +262,7 @@ function matchGlogPattern(
   const time = buildTime(m, at, undefined, Number(m[at.usec]), "microsecond");
   if (level === undefined || time === undefined) return undefined;
   const path = m[at.path] ?? "";
-  const scope = scopeOfPath(path);
+  const scope = cachedScopeFromPath(path);
   // ` [__name]` is an artifact only when torch registers that name and the call site may log artifacts;
   // otherwise it is the start of the message (`shop/cart.py:21] [__guards] not an artifact`).
   const tag = m[at.artifact];
@@ -362,17 +363,3 @@ function buildTime(
 }
 
 const MAX_PID = 0xffff_ffff;
-
-// scopeFromPath of the paths seen lately: a log repeats a few dozen source paths over and over. Bounded:
-// emptied when full, so a log of ever new paths costs a rebuild now and then, not memory.
-const SCOPES = new Map<string, string | null>();
-const MAX_SCOPES = 512;
-
-function scopeOfPath(path: string): string | undefined {
-  const cached = SCOPES.get(path);
-  if (cached !== undefined) return cached ?? undefined;
-  const scope = scopeFromPath(path);
-  if (SCOPES.size >= MAX_SCOPES) SCOPES.clear();
-  SCOPES.set(path, scope ?? null);
-  return scope;
-}

@@ -15,10 +15,12 @@ export interface ResolveLogTimeOptions {
   readonly reference: number;
   /**
    * The producer's UTC offset in minutes (`+120` for UTC+2), the opposite sign of
-   * `Date#getTimezoneOffset()`. Required: the log does not say, and guessing the reader's zone is wrong
-   * for logs shipped from another host.
+   * `Date#getTimezoneOffset()`, or a zone: its offset at an instant (e.g.
+   * `(ms) => -new Date(ms).getTimezoneOffset()` for this host's), taken at the time printed, not at
+   * `reference`, so a daylight-saving change in between does not shift it. Required: the log does not say,
+   * and guessing the reader's zone is wrong for logs shipped from another host.
    */
-  readonly utcOffsetMinutes: number;
+  readonly utcOffsetMinutes: number | ((epochMs: number) => number);
   /** Clock skew allowed between producer and reader. Default: one day (86 400 000 ms). */
   readonly futureToleranceMs?: number;
 }
@@ -35,11 +37,28 @@ const YEARS_BACK = 8;
  * Microseconds are kept exactly, which a millisecond `Date` could not do.
  */
 export function resolveLogTime(time: PytorchLogTime, options: ResolveLogTimeOptions): HrTime | undefined {
-  if (time.year !== undefined) return toHrTime(time, time.year, options.utcOffsetMinutes);
+  const offset = options.utcOffsetMinutes;
+  if (typeof offset === "number") return resolveAtOffset(time, offset, options);
+  // A zone's offset depends on the instant, which depends on the offset: resolve with the offset at the
+  // reference, then again with the offset at the instant found if it differs (a DST change in between).
+  const guess = offset(options.reference);
+  const first = resolveAtOffset(time, guess, options);
+  if (first === undefined) return undefined;
+  const actual = offset(first[0] * 1000);
+  if (actual === guess) return first;
+  return resolveAtOffset(time, actual, options) ?? first;
+}
+
+function resolveAtOffset(
+  time: PytorchLogTime,
+  utcOffsetMinutes: number,
+  options: ResolveLogTimeOptions,
+): HrTime | undefined {
+  if (time.year !== undefined) return toHrTime(time, time.year, utcOffsetMinutes);
   const latest = options.reference + (options.futureToleranceMs ?? DAY_MS);
   const referenceYear = new Date(options.reference).getUTCFullYear();
   for (let year = referenceYear + 1; year >= referenceYear - YEARS_BACK; year--) {
-    const resolved = toHrTime(time, year, options.utcOffsetMinutes);
+    const resolved = toHrTime(time, year, utcOffsetMinutes);
     if (resolved !== undefined && resolved[0] * 1000 <= latest) return resolved;
   }
   return undefined;

@@ -38,6 +38,21 @@ export function scopeFromPath(path: string): string | undefined {
   return parts.join(".");
 }
 
+// scopeFromPath of the paths seen lately: a log repeats a few dozen source paths over and over. Bounded:
+// emptied when full, so a log of ever new paths costs a rebuild now and then, not memory.
+const SCOPES = new Map<string, string | null>();
+const MAX_SCOPES = 512;
+
+/** {@link scopeFromPath}, remembered for the paths seen lately (for parsers calling it once per line). */
+export function cachedScopeFromPath(path: string): string | undefined {
+  const cached = SCOPES.get(path);
+  if (cached !== undefined) return cached ?? undefined;
+  const scope = scopeFromPath(path);
+  if (SCOPES.size >= MAX_SCOPES) SCOPES.clear();
+  SCOPES.set(path, scope ?? null);
+  return scope;
+}
+
 /** Whether a module name is `torch` or inside it. */
 export function isTorchModule(name: string): boolean {
   return name === "torch" || name.startsWith("torch.");

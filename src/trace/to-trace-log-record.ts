@@ -2,7 +2,7 @@
 // location, bounded metadata, and the payload as the body exactly as PyTorch hashed it.
 import type { Attributes } from "@opentelemetry/api";
 import type { HrTime } from "../ingest/resolve-log-time.ts";
-import { scopeFromPath } from "../ingest/scope-from-path.ts";
+import { cachedScopeFromPath } from "../ingest/scope-from-path.ts";
 import { FALLBACK_TORCH_SCOPE, type MappedLogRecord } from "../ingest/to-log-record.ts";
 import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "../language/severity.ts";
 import type { CompileTraceContext } from "./chromium-span-builder.ts";
@@ -55,20 +55,6 @@ const ARTIFACT_OF_EVENT: Readonly<Record<string, string>> = {
   recompile_reasons: "recompiles",
   dynamo_graph_break_reason: "graph_breaks",
 };
-
-// A file logs from a few dozen source paths: their scopes are computed once (a bounded memo of a pure function).
-const SCOPES = new Map<string, string>();
-const MAX_SCOPES = 4096;
-
-function scopeOf(path: string): string {
-  let scope = SCOPES.get(path);
-  if (scope === undefined) {
-    scope = scopeFromPath(path) ?? FALLBACK_TORCH_SCOPE;
-    if (SCOPES.size >= MAX_SCOPES) SCOPES.clear();
-    SCOPES.set(path, scope);
-  }
-  return scope;
-}
 
 /** The rank of a TORCH_TRACE file name (`dedicated_log_torch_trace_rank_3_x1y2.log` → 3). */
 export function rankFromFileName(fileName: string): number | undefined {
@@ -127,7 +113,7 @@ export function toTraceLogRecord(envelope: TraceEnvelope, options: ToTraceLogRec
   const levelno = LEVELS[envelope.level] ?? 10;
   const spanContext = compileId === undefined ? undefined : options.compileTrace?.(compileId);
   return {
-    scope: scopeOf(envelope.path),
+    scope: cachedScopeFromPath(envelope.path) ?? FALLBACK_TORCH_SCOPE,
     ...(options.timestamp !== undefined && { timestamp: options.timestamp }),
     severityNumber: pythonLevelToSeverityNumber(levelno),
     severityText: pythonLevelToSeverityText(levelno),

@@ -56,8 +56,6 @@ export class TraceClock {
       return resolveLogTime(time, { reference: this.#latestMs, utcOffsetMinutes: this.#offsetMinutes });
     }
     const dated = fallback.year === undefined ? time : { ...time, year: fallback.year };
-    const offset = fallback.utcOffsetMinutes;
-    const minutes = typeof offset === "number" ? offset : offset(fallback.reference);
-    return resolveLogTime(dated, { reference: fallback.reference, utcOffsetMinutes: minutes });
+    return resolveLogTime(dated, fallback);
   }
 }

@@ -2,7 +2,6 @@
 // and metric points. Log records wait (bounded) until the file's first chromium event tells its year and
 // UTC offset (TraceClock); files without one use the fallback.
 import type { Attributes } from "@opentelemetry/api";
-import type { PytorchLogTime } from "../ingest/pytorch-log-line.ts";
 import type { HrTime } from "../ingest/resolve-log-time.ts";
 import { ChromiumSpanBuilder, type TraceSpan } from "./chromium-span-builder.ts";
 import { StringTable } from "./string-table.ts";
@@ -33,11 +32,6 @@ export interface TraceFileMapperOptions {
   readonly maxHeld?: number;
 }
 
-interface Held {
-  readonly envelope: TraceEnvelope;
-  readonly time: PytorchLogTime;
-}
-
 const DEFAULT_MAX_HELD = 1000;
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
@@ -48,10 +42,14 @@ export class TraceFileMapper {
   readonly #strings = new StringTable();
   readonly #options: TraceFileMapperOptions;
   readonly #maxHeld: number;
-  #held: Held[] = [];
+  /** Log records' envelopes waiting for the clock. */
+  #held: TraceEnvelope[] = [];
   /** Ranks of envelopes that disagree with the file name. */
   rankMismatches = 0;
-  /** Log records without a compile id (outside a compile, e.g. export, AOT Inductor, `graph_execution`). */
+  /**
+   * Log records made without a compile id (outside a compile, e.g. export, AOT Inductor, `graph_execution`);
+   * the records still held back (see `maxHeld`) are counted when released.
+   */
   withoutCompileId = 0;
 
   constructor(options: TraceFileMapperOptions) {
@@ -107,8 +105,7 @@ export class TraceFileMapper {
         if (released.length > 0) out.spans.push(...released);
         continue;
       }
-      if (context.frameId === undefined && context.compiledAutogradId === undefined) this.withoutCompileId++;
-      this.#held.push({ envelope, time: envelope.time });
+      this.#held.push(envelope);
     }
     if (release || this.clock.inferred || this.#held.length >= this.#maxHeld) this.#release(out);
     return out;
@@ -130,11 +127,16 @@ export class TraceFileMapper {
     const rankOfFile = this.#options.file.rank;
     const strings = this.#strings;
     const compileTrace = (compileId: string) => this.spans.compileTrace(compileId);
-    for (const { envelope, time } of this.#held) {
-      const timestamp = this.clock.resolve(time, fallback ?? { utcOffsetMinutes: 0, reference: 0 });
-      out.logs.push(
-        toTraceLogRecord(envelope, { file: this.#options.file, strings, timestamp, compileTrace }),
-      );
+    for (const envelope of this.#held) {
+      const timestamp = this.clock.resolve(envelope.time, fallback ?? { utcOffsetMinutes: 0, reference: 0 });
+      const record = toTraceLogRecord(envelope, {
+        file: this.#options.file,
+        strings,
+        timestamp,
+        compileTrace,
+      });
+      if (record.attributes[TRACE_ATTRIBUTES.compileId] === undefined) this.withoutCompileId++;
+      out.logs.push(record);
       const rank = rankOfFile ?? traceContextOf(envelope).rank;
       for (const point of toCompileMetricPoints(envelope, rank))
         out.metrics.push({ ...point, time: timestamp });

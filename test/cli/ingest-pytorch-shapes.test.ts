@@ -206,6 +206,17 @@ describe("ingest: custom formats", () => {
     expect(torch[0]?.attributes).toMatchObject({ "code.line.number": 42 });
   });
 
+  it("a level name given with --level is a level in any case (Notice=25)", async () => {
+    const { torch } = await ingest(lines("Notice:torch._dynamo.eval_frame:hello"), {}, [
+      "--log-format",
+      "%(levelname)s:%(name)s:%(message)s",
+      "--level",
+      "Notice=25",
+    ]);
+    expect(torch.map(summary)).toStrictEqual([["Notice", "torch._dynamo.eval_frame", "hello"]]);
+    expect(torch[0]?.severityNumber).toBe(12);
+  });
+
   it("a format PyTorch would reject exits 1 naming the specifier", async () => {
     const { code, stderr } = await ingest("", {}, ["--log-format", "%(levle)s %(message)s"]);
     expect(code).toBe(1);

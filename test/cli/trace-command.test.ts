@@ -107,6 +107,14 @@ describe("trace --format jsonl", () => {
     expect(bad.stderr).toContain('did you mean "dynamo"');
   });
 
+  it("--torch-logs takes module names outside torch as PyTorch (and ingest) do", async () => {
+    const { code, lines } = await trace(["--format", "jsonl", "--torch-logs", "+mypkg,+dynamo", SIMPLE]);
+    expect(code).toBe(0);
+    const scopes = new Set(lines.filter((l) => l.signal === "log").map((l) => l.scope));
+    expect(scopes.size).toBeGreaterThan(0);
+    for (const scope of scopes) expect(scope).toMatch(/^torch\._dynamo\./);
+  });
+
   it("reports a file that is not a trace and goes on with the others (exit 1)", async () => {
     dir = await mkdtemp(join(os.tmpdir(), "trace-cli-"));
     const console = join(dir, "console.log");

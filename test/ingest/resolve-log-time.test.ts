@@ -73,3 +73,20 @@ describe("resolveLogTime", () => {
     expect(resolveLogTime(glogTime(4, 31, [0, 0, 0]), { reference: 0, utcOffsetMinutes: 0 })).toBeUndefined();
   });
 });
+
+describe("resolveLogTime with a zone (offset by instant)", () => {
+  // Central Europe in 2024: UTC+1, UTC+2 from 31 March 01:00 UTC.
+  const zone = (epochMs: number) => (epochMs < Date.UTC(2024, 2, 31, 1) ? 60 : 120);
+
+  it("takes the offset at the printed time, not at the reference", () => {
+    const reference = at("2024-04-02T00:00:00Z");
+    expect(resolveLogTime(glogTime(3, 30, [12, 0, 0]), { reference, utcOffsetMinutes: zone })).toEqual([
+      at("2024-03-30T11:00:00Z") / 1000,
+      0,
+    ]);
+    expect(resolveLogTime(glogTime(4, 1, [12, 0, 0]), { reference, utcOffsetMinutes: zone })).toEqual([
+      at("2024-04-01T10:00:00Z") / 1000,
+      0,
+    ]);
+  });
+});

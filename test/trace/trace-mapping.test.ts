@@ -41,6 +41,15 @@ describe("log records", () => {
     expect(graph?.attributes["torch.artifact"]).toBe("graph_code");
   });
 
+  it("without a whole compile id (frame_id but no frame_compile_id) are counted as without one", () => {
+    const text =
+      'V1206 15:18:20.252000 1500233 torch/_dynamo/convert_frame.py:1288] {"dynamo_start": {}, "frame_id": 0}\n' +
+      'V1206 15:18:20.253000 1500233 torch/_dynamo/convert_frame.py:1288] {"dynamo_start": {}, "frame_id": 0, "frame_compile_id": 0}\n';
+    const { logs, mapper } = readTrace("partial_compile_id.log", { text });
+    expect(logs.map((r) => r.attributes["torch.compile_id"])).toEqual([undefined, "0/0"]);
+    expect(mapper.withoutCompileId).toBe(1);
+  });
+
   it("treat compiled_autograd_id null as absent (simple.log)", () => {
     for (const r of readTrace("simple.log").logs) {
       expect(r.attributes).not.toHaveProperty("torch.compile.compiled_autograd_id");
