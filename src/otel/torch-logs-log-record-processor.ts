@@ -24,7 +24,7 @@ export interface TorchLogsLogRecordProcessorOptions extends TorchLogsOptions {
   /**
    * The live settings to follow. Share one `TorchLogs` between processors, configurators and logger facades
    * so one `setLogs` changes them all. Default: a new `TorchLogs` from the other options (`TORCH_LOGS`; in
-   * `"lossy"` mode, bad items are reported through `diag` and skipped).
+   * `"lossy"` mode, bad items are skipped with a warning: `onWarning`, else `diag.warn` or a process warning).
    */
   readonly torchLogs?: TorchLogs;
   /**
