@@ -56,7 +56,7 @@ export interface TorchLogsProcessorStats {
 }
 
 /** Scopes whose compiled filter is kept; past it the oldest is forgotten (recompiled if seen again). */
-export const SCOPE_FILTER_CACHE_SIZE = 1024;
+const SCOPE_FILTER_CACHE_SIZE = 1024;
 
 const MAX_WARNINGS = 20;
 
