@@ -42,7 +42,8 @@ interface InFlight {
  *
  * Every record handed to `export` is counted exactly once, as exported or failed, whatever the exporter does:
  * one that throws counts as failed; one that calls back twice is counted on the first call; one that never
- * calls back counts as failed after `timeoutMillis`, or when the wrapped exporter is shut down.
+ * calls back counts as failed after `timeoutMillis`, or when the wrapped exporter is shut down. A failing
+ * `forceFlush()` is not passed on (see `wrap`).
  */
 export class DeliveryCounter {
   #exported = 0;
@@ -103,7 +104,16 @@ export class DeliveryCounter {
             entry.fail(new Error("the exporter had not answered at shutdown"));
         }
       },
-      forceFlush: () => exporter.forceFlush(),
+      // Never rejects: the SDK's batch processor awaits this outside its try while flushing, so a rejection
+      // would drop the batch it had taken off the queue and leave it flushing for good (no later flush, not even
+      // the shutdown's, would export anything).
+      forceFlush: async () => {
+        try {
+          await exporter.forceFlush();
+        } catch {
+          // The exports themselves still report their outcome, and are counted.
+        }
+      },
     };
   }
 
