@@ -102,7 +102,10 @@ describe("TORCH_LOGS_OUT", () => {
   it("with no diag logger, a file that cannot be written is a process warning", async () => {
     diag.disable();
     const warning = new Promise<Error>((resolve) => process.once("warning", resolve));
-    const exporter = new TorchConsoleLogRecordExporter({ stream: new CapturingStream(), outFile: "/dev/full" });
+    const exporter = new TorchConsoleLogRecordExporter({
+      stream: new CapturingStream(),
+      outFile: "/dev/full",
+    });
     expect(await exportOnce(exporter, [record("x")])).toMatchObject([{ code: ExportResultCode.SUCCESS }]);
     await exporter.shutdown();
     const { name, message } = await warning;
