@@ -69,8 +69,7 @@ export interface PercentSpec {
   readonly conversion: string;
 }
 
-type Spec = PercentSpec;
-type Segment = string | Spec;
+type Segment = string | PercentSpec;
 
 const CONVERSIONS = "diouxXeEfFgGcrsa%";
 const NUMERIC_CONVERSIONS = "diouxXeEfFgG";
@@ -234,7 +233,7 @@ function checkSpecifier(
 }
 
 function formatSpec(
-  spec: Spec,
+  spec: PercentSpec,
   value: string | number | undefined,
   escapeText: ((text: string, key: string) => string) | undefined,
 ): string {

@@ -70,7 +70,7 @@ export function formatTorchLogLines(
 const PACKAGES_DIR = /[\\/](?:site|dist)-packages[\\/]/g;
 
 /** The path as `make_module_path_relative` prints it: relative to the first `sys.path` entry containing it. */
-export function relativeToSysPath(path: string, sysPath: readonly string[] = []): string {
+function relativeToSysPath(path: string, sysPath: readonly string[] = []): string {
   if (!path.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(path)) return path;
   for (const entry of sysPath) {
     const dir = entry.endsWith("/") || entry.endsWith("\\") ? entry : `${entry}/`;

@@ -7,6 +7,7 @@ import { diag } from "@opentelemetry/api";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import { TorchLogsError } from "../language/torch-logs-error.ts";
+import { warnOnce } from "../otel/warn-once.ts";
 import { type FormatTorchLogLinesOptions, formatTorchLogLines } from "./format-torch-line.ts";
 import { parseTorchLogsFormat } from "./parse-torch-logs-format.ts";
 import { parseTraceIdFilter } from "./parse-trace-id-filter.ts";
@@ -65,7 +66,8 @@ export interface TorchConsoleLogRecordExporterOptions {
  * Each export formats all its records, appends them to the file (synchronously, so the file is complete
  * when export returns) and writes them to the stream in one write, then reports: SUCCESS once the stream
  * has taken the text, FAILED with the error if formatting or the stream write failed. A failing file write
- * does not stop the stream (nor the other way round); it is reported once through `diag`. It never throws.
+ * does not stop the stream (nor the other way round); it is reported once as a warning (`diag.warn`, else a
+ * process warning). It never throws.
  */
 export class TorchConsoleLogRecordExporter implements LogRecordExporter {
   readonly #stream: TextWritableStream;
@@ -180,7 +182,7 @@ export class TorchConsoleLogRecordExporter implements LogRecordExporter {
 
   /**
    * The file and the stream are independent, as PyTorch's two handlers are: a failing TORCH_LOGS_OUT write
-   * (a full disk, a revoked mount) is reported once through `diag` and the console output goes on; the export
+   * (a full disk, a revoked mount) is reported once as a warning and the console output goes on; the export
    * result is the stream's.
    */
   #appendToFile(fd: number, text: string): void {
@@ -189,7 +191,8 @@ export class TorchConsoleLogRecordExporter implements LogRecordExporter {
     } catch (error) {
       if (this.#reportedFileError) return;
       this.#reportedFileError = true;
-      diag.error(
+      // A warning the user sees with no set-up: the export succeeds, so nothing else reports it.
+      warnOnce(
         `TorchConsoleLogRecordExporter: appending to the TORCH_LOGS_OUT file failed: ${messageOf(error)} ` +
           "(the console output goes on; later failures are not reported)",
       );

@@ -42,7 +42,8 @@ interface InFlight {
  *
  * Every record handed to `export` is counted exactly once, as exported or failed, whatever the exporter does:
  * one that throws counts as failed; one that calls back twice is counted on the first call; one that never
- * calls back counts as failed after `timeoutMillis`, or when the wrapped exporter is shut down.
+ * calls back counts as failed after `timeoutMillis`, or when the wrapped exporter is shut down. A failing
+ * `forceFlush()` is not passed on (see `wrap`).
  */
 export class DeliveryCounter {
   #exported = 0;
@@ -88,7 +89,9 @@ export class DeliveryCounter {
         } catch (error) {
           entry.fail(error instanceof Error ? error : new Error(String(error)));
         }
-        if (settled) return; // answered synchronously (the console exporter): no timer needed
+        // Answered synchronously (an exporter that threw, an in-memory one): no timer needed. The console
+        // exporter answers from its stream's write callback, always later: a timer per record there (~0.1 µs).
+        if (settled) return;
         timer = setTimeout(
           () => entry.fail(new Error(`the exporter did not answer within ${timeoutMillis} ms`)),
           timeoutMillis,
@@ -103,7 +106,16 @@ export class DeliveryCounter {
             entry.fail(new Error("the exporter had not answered at shutdown"));
         }
       },
-      forceFlush: () => exporter.forceFlush(),
+      // Never rejects: the SDK's batch processor awaits this outside its try while flushing, so a rejection
+      // would drop the batch it had taken off the queue and leave it flushing for good (no later flush, not even
+      // the shutdown's, would export anything).
+      forceFlush: async () => {
+        try {
+          await exporter.forceFlush();
+        } catch {
+          // The exports themselves still report their outcome, and are counted.
+        }
+      },
     };
   }
 

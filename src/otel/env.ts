@@ -50,6 +50,7 @@ export function hasOtlpTracesEndpoint(env: Environment = process.env): boolean {
 /**
  * The `--unhandled-rejections` mode Node runs with, from its command-line flags (`process.execArgv`) or,
  * where the flags do not set it, from `NODE_OPTIONS`; `undefined` when neither does (Node's default, `throw`).
+ * Node takes the mode after `=` or as the next argument (`--unhandled-rejections warn`).
  */
 export function readUnhandledRejectionsMode(
   execArgv: readonly string[],
@@ -57,9 +58,9 @@ export function readUnhandledRejectionsMode(
 ): string | undefined {
   const flags = [...(env.NODE_OPTIONS?.split(/\s+/) ?? []), ...execArgv];
   let mode: string | undefined;
-  for (const flag of flags) {
-    const match = /^--unhandled-rejections=(.*)$/.exec(flag);
-    if (match) mode = match[1];
+  for (const [i, flag] of flags.entries()) {
+    if (flag === "--unhandled-rejections") mode = flags[i + 1];
+    else if (flag.startsWith("--unhandled-rejections=")) mode = flag.slice("--unhandled-rejections=".length);
   }
   return mode;
 }

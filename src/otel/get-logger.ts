@@ -1,6 +1,5 @@
 import { TorchLogger, type TorchLoggerOptions } from "./torch-logger.ts";
 import { TorchLogs } from "./torch-logs.ts";
-import { warnOnce } from "./warn-once.ts";
 
 export interface GetLoggerOptions extends TorchLoggerOptions {
   /**
@@ -88,11 +87,9 @@ export function getDefaultTorchLogs(): TorchLogs | undefined {
 
 function currentDefault(): TorchLogs {
   // Loggers made before (or without) startTorchLogs still follow TORCH_LOGS; a bad value must not throw
-  // from a getLogger call at module load, so this default is lossy and reports through warnOnce (diag, or a process warning).
-  defaultTorchLogs ??= new TorchLogs({
-    mode: "lossy",
-    onWarning: (message) => warnOnce(`torch-logs-otel: ${message}`),
-  });
+  // from a getLogger call at module load, so this default is lossy and warns (TorchLogs' default: diag, or a
+  // process warning).
+  defaultTorchLogs ??= new TorchLogs({ mode: "lossy" });
   return defaultTorchLogs;
 }
 

@@ -62,7 +62,7 @@ function setDelegate(api: LogsApiLike, provider: object): void {
 }
 
 /** The global of `@opentelemetry/api` (>= 1.10), the stable logs API: `logs.getLogger`, instrumentations. */
-export const apiLogsGlobal: LogsGlobal = {
+const apiLogsGlobal: LogsGlobal = {
   name: "@opentelemetry/api",
   holder: () => globalSlots[API_KEY]?.logs,
   take: (provider) =>
@@ -79,7 +79,7 @@ export const apiLogsGlobal: LogsGlobal = {
 };
 
 /** The separate global of `@opentelemetry/api-logs`, which appenders such as winston-transport still use. */
-export const legacyLogsGlobal: LogsGlobal = {
+const legacyLogsGlobal: LogsGlobal = {
   name: "@opentelemetry/api-logs",
   // The slot holds a getter that answers with a no-op provider when versions differ: that still counts as taken.
   holder: () => (globalSlots[LEGACY_KEY] === undefined ? undefined : legacyLogs.getLoggerProvider()),

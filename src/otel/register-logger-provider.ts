@@ -1,6 +1,6 @@
 import type { LoggerProvider } from "@opentelemetry/api";
 import { LOGS_GLOBALS, type LogsGlobal } from "./logs-api-globals.ts";
-import { warnGlobalTaken } from "./warn-global-taken.ts";
+import { warnOnce } from "./warn-once.ts";
 
 /** The outcome of a global registration, and how to undo it. */
 export interface GlobalRegistration {
@@ -31,7 +31,7 @@ const warned = new WeakSet<object>();
  */
 export function registerLoggerProviderGlobally(provider: LoggerProvider): GlobalRegistration {
   if (LOGS_GLOBALS.some((global) => global.isProxy(provider))) {
-    warnOnce(
+    warnOncePerProvider(
       provider,
       "torch-logs-otel: registerLoggerProviderGlobally was given the logs API's own placeholder, not a " +
         "LoggerProvider (logs.getLoggerProvider() before any SDK registered one): nothing was registered",
@@ -43,7 +43,7 @@ export function registerLoggerProviderGlobally(provider: LoggerProvider): Global
     return holder !== undefined && holder !== provider;
   });
   if (taken.length > 0) {
-    warnOnce(provider, takenMessage(taken));
+    warnOncePerProvider(provider, takenMessage(taken));
     return notRegistered(taken.map((global) => global.name));
   }
   const took = LOGS_GLOBALS.filter((global) => global.holder() === undefined && global.take(provider));
@@ -66,10 +66,11 @@ function notRegistered(taken: readonly LogsGlobal["name"][]): GlobalRegistration
   return { registered: false, taken, unregister() {} };
 }
 
-function warnOnce(provider: object, message: string): void {
+/** One warning per provider: `diag.warn` when a diag logger is installed, else a process warning. */
+function warnOncePerProvider(provider: object, message: string): void {
   if (warned.has(provider)) return;
   warned.add(provider);
-  warnGlobalTaken(message);
+  warnOnce(message);
 }
 
 function takenMessage(taken: readonly LogsGlobal[]): string {

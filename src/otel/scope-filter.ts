@@ -31,7 +31,7 @@ export interface ScopeFilter {
 }
 
 /**
- * Compiles the filter for one scope name: done once per scope and settings generation. `attributeArtifacts`:
+ * Compiles the filter for one scope name: done once per scope and settings in force. `attributeArtifacts`:
  * whether records may name their artifact in an attribute, which `enabled()` cannot see. Default `true`.
  */
 export function compileScopeFilter(

@@ -24,7 +24,7 @@ export interface TorchLogsLogRecordProcessorOptions extends TorchLogsOptions {
   /**
    * The live settings to follow. Share one `TorchLogs` between processors, configurators and logger facades
    * so one `setLogs` changes them all. Default: a new `TorchLogs` from the other options (`TORCH_LOGS`; in
-   * `"lossy"` mode, bad items are reported through `diag` and skipped).
+   * `"lossy"` mode, bad items are skipped with a warning: `onWarning`, else `diag.warn` or a process warning).
    */
   readonly torchLogs?: TorchLogs;
   /**
@@ -56,7 +56,7 @@ export interface TorchLogsProcessorStats {
 }
 
 /** Scopes whose compiled filter is kept; past it the oldest is forgotten (recompiled if seen again). */
-export const SCOPE_FILTER_CACHE_SIZE = 1024;
+const SCOPE_FILTER_CACHE_SIZE = 1024;
 
 const MAX_WARNINGS = 20;
 

@@ -1,7 +1,7 @@
 import type { InstrumentationScope } from "@opentelemetry/core";
 import type { LoggerConfig, LoggerConfigurator } from "@opentelemetry/sdk-logs";
 import type { TorchLogsSettings } from "../language/torch-logs-settings.ts";
-import { compileScopeFilter, type UngovernedScopes } from "./scope-filter.ts";
+import { compileScopeFilter, NEVER, type UngovernedScopes } from "./scope-filter.ts";
 import { TorchLogs } from "./torch-logs.ts";
 
 export interface TorchLogsLoggerConfiguratorOptions {
@@ -29,7 +29,7 @@ export function createTorchLogsLoggerConfigurator(
   return (scope: InstrumentationScope): Required<LoggerConfig> => {
     const current = settings instanceof TorchLogs ? settings.settings : settings;
     const filter = compileScopeFilter(current, scope.name, ungoverned, options.attributeArtifacts ?? true);
-    const never = filter.enabledSeverity === Number.POSITIVE_INFINITY;
+    const never = filter.enabledSeverity === NEVER;
     return { enabled: !never, minimumSeverity: never ? 0 : filter.enabledSeverity, traceBased: false };
   };
 }

@@ -38,7 +38,8 @@ export type SettingsListener = (settings: TorchLogsSettings, generation: number)
 
 /**
  * The live TORCH_LOGS state one process shares: current settings, a generation counter bumped on every change
- * (caches compare it instead of walking anything), and `setLogs`/`update` to change it at run time.
+ * (for a caller's own caches), `setLogs`/`update` to change it at run time, and `subscribe` to hear of each
+ * change (the processor and the logger facade follow it that way; the configurator reads it per new Logger).
  */
 export class TorchLogs {
   readonly registry: Registry;

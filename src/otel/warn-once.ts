@@ -13,7 +13,7 @@ const OTEL_API_GLOBAL = Symbol.for("opentelemetry.js.api.1");
 const emitted = new Set<string>();
 
 /** Whether a diag logger is installed (`diag.setLogger(...)`, as `@opentelemetry/sdk-node` does for `OTEL_LOG_LEVEL`). */
-export function hasDiagLogger(): boolean {
+function hasDiagLogger(): boolean {
   const api = (globalThis as { [OTEL_API_GLOBAL]?: { diag?: unknown } })[OTEL_API_GLOBAL];
   return api?.diag !== undefined;
 }

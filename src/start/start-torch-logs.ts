@@ -72,7 +72,8 @@ export interface StartTorchLogsOptions extends TorchLogsLogRecordProcessorOption
   /**
    * Register the provider on both global logs APIs (`@opentelemetry/api` and `@opentelemetry/api-logs`) and make
    * `getLogger()` use these settings. When another provider already holds either global, neither is taken and
-   * one warning goes through `diag`; the pipeline then serves only `pipeline.provider`. Default `true`.
+   * one warning says so (`diag.warn`, else a process warning; not `onWarning`); the pipeline then serves only
+   * `pipeline.provider`. Default `true`.
    */
   readonly register?: boolean;
   /**
@@ -122,7 +123,7 @@ export interface TorchLogsPipeline {
   shutdown(): Promise<void>;
   /**
    * What was filtered, exported, failed (`rejected` among them) and dropped so far, and what is pending. Losses
-   * are also reported once through `diag` (undelivered exports once, records the backend refused once).
+   * are also reported as warnings (`onWarning`): undelivered exports once, records the backend refused once.
    */
   stats(): TorchLogsPipelineStats;
 }
@@ -135,18 +136,11 @@ export interface TorchLogsPipeline {
 export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Environment): TorchLogsPipeline {
   // One environment for every setting (see `StartTorchLogsOptions.env`).
   const environment = options.env ?? env ?? processEnvironment();
-  // Settings first: a bad TORCH_LOGS throws before any file, stream listener or socket is opened.
-  const torchLogs =
-    options.torchLogs ??
-    new TorchLogs({
-      ...options,
-      env: environment,
-      onWarning: options.onWarning ?? ((message) => warnOnce(`startTorchLogs: ${message}`)),
-    });
   // Lost records are a warning like the others: to `onWarning` when given.
-  const counter = new DeliveryCounter(
-    options.onWarning ?? ((message) => warnOnce(`startTorchLogs: ${message}`)),
-  );
+  const onWarning = options.onWarning ?? ((message: string) => warnOnce(`startTorchLogs: ${message}`));
+  // Settings first: a bad TORCH_LOGS throws before any file, stream listener or socket is opened.
+  const torchLogs = options.torchLogs ?? new TorchLogs({ ...options, env: environment, onWarning });
+  const counter = new DeliveryCounter(onWarning);
   const choice = options.exporter ?? "auto";
   const kind = choice === "auto" ? (hasOtlpLogsEndpoint(environment) ? "otlp" : "console") : choice;
   const exporter: LogRecordExporter =

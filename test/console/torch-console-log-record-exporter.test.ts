@@ -99,6 +99,20 @@ describe("TORCH_LOGS_OUT", () => {
     }
   });
 
+  it("with no diag logger, a file that cannot be written is a process warning", async () => {
+    diag.disable();
+    const warning = new Promise<Error>((resolve) => process.once("warning", resolve));
+    const exporter = new TorchConsoleLogRecordExporter({
+      stream: new CapturingStream(),
+      outFile: "/dev/full",
+    });
+    expect(await exportOnce(exporter, [record("x")])).toMatchObject([{ code: ExportResultCode.SUCCESS }]);
+    await exporter.shutdown();
+    const { name, message } = await warning;
+    expect(name).toBe("TorchLogsWarning");
+    expect(message).toMatch(/appending to the TORCH_LOGS_OUT file failed: ENOSPC/);
+  }, 5000);
+
   it("names the variable and the path when the file cannot be opened", () => {
     const outFile = join(dir, "missing", "out.log");
     expect(() => new TorchConsoleLogRecordExporter({ stream: new CapturingStream(), outFile })).toThrow(

@@ -81,7 +81,7 @@ await second.shutdown(); await first.shutdown();`,
       {},
     );
     expect(warnings).toHaveLength(1);
-    // Main's globals work words it "another LoggerProvider already holds the global of …" (warn-global-taken.ts).
+    // register-logger-provider.ts words it "another LoggerProvider already holds the global of …".
     expect(warnings[0]).toMatch(
       /another LoggerProvider (is already the global one|already holds the global of)/,
     );

@@ -95,6 +95,18 @@ describe("an uncaught exception or unhandled rejection nobody listens to", () =>
   });
 });
 
+describe("a lenient --unhandled-rejections mode given as two arguments", () => {
+  it.each([
+    ["on the command line", ["--unhandled-rejections", "warn"], {}],
+    ["in NODE_OPTIONS", [], { NODE_OPTIONS: "--unhandled-rejections warn" }],
+  ])("%s: a thrown Error still ends the process", async (_, execArgv, env) => {
+    const ours = await run(ESM_APP, { MODE: "throw", ...env }, execArgv);
+    expect(receiver.records).toHaveLength(300);
+    expect(ours.code).toBe(1);
+    expect(ours.stderr).toContain("Error: boom: the app crashed\n    at file://");
+  });
+});
+
 describe("an application that listens itself", () => {
   it.each([
     ["uncaughtException", "app-uncaught"],

@@ -203,3 +203,36 @@ describe("misbehaving exporters", () => {
     20_000,
   );
 });
+
+describe("an exporter whose forceFlush() rejects", () => {
+  it("does not lose what was queued behind an export in flight: shutdown still delivers it", async () => {
+    const batches: number[] = [];
+    let answerFirst: () => void = () => {};
+    const flaky: LogRecordExporter = {
+      export: (records, done) => {
+        batches.push(records.length);
+        if (batches.length === 1) answerFirst = () => done({ code: ExportResultCode.SUCCESS });
+        else done({ code: ExportResultCode.SUCCESS });
+      },
+      forceFlush: () => Promise.reject(new Error("flush failed")),
+      shutdown: async () => {},
+    };
+    pipeline = startTorchLogs({
+      exporter: flaky,
+      settings: "",
+      register: false,
+      flushOnExit: false,
+      batch: { maxExportBatchSize: 1, scheduledDelayMillis: 60_000, exportTimeoutMillis: 1000 },
+    });
+    emit(pipeline, 1, "first"); // a full batch: exported at once, answered later
+    emit(pipeline, 1, "second"); // queued behind the export in flight
+    // The batch processor's flush asks the exporter to flush the export in flight first.
+    const flushing = pipeline.forceFlush().catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    answerFirst();
+    await flushing;
+    await pipeline.shutdown();
+    expect(batches).toEqual([1, 1]);
+    expect(pipeline.stats()).toMatchObject({ passed: 2, exported: 2, failed: 0, pending: 0 });
+  });
+});
