@@ -74,6 +74,7 @@ const PREFIX = "torch-logs-otel ingest";
 const DEFAULT_SERVICE_NAME = "pytorch";
 const DEFAULT_POLL_MS = 250;
 const DEFAULT_GRACE_MS = 3000;
+const utf8 = new TextDecoder();
 
 /** Runs `torch-logs-otel ingest`; resolves with the exit code. */
 export async function runIngest(io: CliIo, args: readonly string[], deps: IngestDeps = {}): Promise<number> {
@@ -152,6 +153,12 @@ function createPipeline(
       // Records that can no longer be printed count as dropped, not as written.
       if (stdout.broken) throw new Error("stdout is closed");
       io.stdout(text);
+    },
+    writeBytes: (bytes) => {
+      if (stdout.broken) throw new Error("stdout is closed");
+      // Blocks of whole lines, and JSON escapes lone surrogates: decoding each block alone is lossless.
+      if (io.stdoutUtf8 === undefined) io.stdout(utf8.decode(bytes));
+      else io.stdoutUtf8(bytes);
     },
     torchLogs,
     serviceName: options.serviceName ?? readServiceName(io.env) ?? DEFAULT_SERVICE_NAME,

@@ -12,8 +12,10 @@ export interface CreateIngestSinkOptions {
    */
   readonly via: "otlp" | "jsonl" | "jsonl-sdk";
   readonly otlp: () => ConstructorParameters<typeof IngestPipeline>[0]["exporter"];
-  /** Writes JSON lines; throws once they can no longer be written (they count as dropped). */
+  /** Writes JSON lines (`jsonl-sdk`); throws once they can no longer be written (they count as dropped). */
   readonly write: (text: string) => void;
+  /** Writes JSON lines as UTF-8 (`jsonl`); throws likewise. */
+  readonly writeBytes: (bytes: Uint8Array) => void;
   readonly torchLogs: TorchLogs | undefined;
   readonly serviceName: string;
   readonly batch: ConstructorParameters<typeof IngestPipeline>[0]["batch"];
@@ -25,7 +27,7 @@ export function createIngestSink(options: CreateIngestSinkOptions): IngestSink {
   const { torchLogs, onFirstLoss } = options;
   if (options.via === "jsonl") {
     return new JsonLinesIngestSink({
-      write: options.write,
+      write: options.writeBytes,
       ...(torchLogs !== undefined && { torchLogs }),
       onFirstLoss,
     });

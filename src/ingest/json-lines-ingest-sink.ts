@@ -1,6 +1,7 @@
 // `torch-logs-otel ingest --format jsonl` without the SDK: each mapped record is filtered by the TORCH_LOGS
 // processor's own decision and formatted straight to the JSON line the SDK path prints, with the same counts.
 
+import { Buffer } from "node:buffer";
 import { type InstrumentationScope, timeInputToHrTime } from "@opentelemetry/core";
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import type { TorchLogs } from "../otel/torch-logs.ts";
@@ -10,17 +11,22 @@ import { hrTimeToNanos, jsonLine } from "./json-lines-log-record-exporter.ts";
 import type { MappedLogRecord } from "./to-log-record.ts";
 
 export interface JsonLinesIngestSinkOptions {
-  /** Writes JSON lines; throws when they can no longer be written (they count as dropped). */
-  readonly write: (text: string) => void;
+  /**
+   * Writes a block of whole JSON lines, UTF-8 encoded; throws when they can no longer be written (they count as
+   * dropped). The block is the caller's from then on (a new one is made for the next lines).
+   */
+  readonly write: (bytes: Uint8Array) => void;
   /** The TORCH_LOGS filter to apply. Default: none, every record is printed. */
   readonly torchLogs?: TorchLogs;
   /** Told once about the first record lost (a write that threw). */
   readonly onFirstLoss: (message: string) => void;
-  /** Lines are written once this many characters are pending (and at `forceFlush`/`shutdown`). Default 64 Ki. */
-  readonly flushChars?: number;
+  /** Bytes per block: lines are written when the next one might not fit (and at `forceFlush`/`shutdown`). Default 64 Ki. */
+  readonly blockBytes?: number;
 }
 
-const DEFAULT_FLUSH_CHARS = 64 * 1024;
+const DEFAULT_BLOCK_BYTES = 64 * 1024;
+/** The most UTF-8 bytes one UTF-16 code unit takes. */
+const MAX_BYTES_PER_UNIT = 3;
 
 /** The fields of a record the TORCH_LOGS processor reads (see `admits` and `#passes`). */
 interface FilterProbe {
@@ -45,18 +51,21 @@ const MAX_SCOPES = 1024;
  * decision is the processor's (a {@link TorchLogsLogRecordProcessor} asked about each record through
  * `onEmit`, with a delegate that only notes that it passed), and the line is built from the mapped record.
  *
- * Backpressure is the caller's: lines are written synchronously in blocks of about `flushChars`, so the
- * caller's wait for stdout to drain before reading on bounds what is buffered.
+ * Lines are encoded into byte blocks as they are made, not gathered in a string and converted when written:
+ * that would widen a whole block to two-byte characters for one non-ASCII line, then flatten and encode it.
+ * Backpressure is the caller's: blocks are written synchronously, so the caller's wait for stdout to drain
+ * before reading on bounds what is buffered.
  */
 export class JsonLinesIngestSink implements IngestSink {
-  readonly #write: (text: string) => void;
+  readonly #write: (bytes: Uint8Array) => void;
   readonly #onFirstLoss: (message: string) => void;
-  readonly #flushChars: number;
+  readonly #blockBytes: number;
   readonly #filter: TorchLogsLogRecordProcessor | undefined;
   readonly #scopes = new Map<string, ScopeEntry>();
   readonly #probe: FilterProbe;
   #passed = false;
-  #pending = "";
+  #block: Buffer;
+  #blockUsed = 0;
   #pendingCount = 0;
   #emitted = 0;
   #exported = 0;
@@ -70,7 +79,8 @@ export class JsonLinesIngestSink implements IngestSink {
   constructor(options: JsonLinesIngestSinkOptions) {
     this.#write = options.write;
     this.#onFirstLoss = options.onFirstLoss;
-    this.#flushChars = options.flushChars ?? DEFAULT_FLUSH_CHARS;
+    this.#blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
+    this.#block = Buffer.allocUnsafe(this.#blockBytes);
     const noted: LogRecordProcessor = {
       onEmit: () => {
         this.#passed = true;
@@ -97,7 +107,7 @@ export class JsonLinesIngestSink implements IngestSink {
     if (this.#filter !== undefined && !this.#admits(this.#filter, entry.scope, record)) return true;
     const nanos =
       record.timestamp === undefined ? this.#observed(observedTimestamp) : hrTimeToNanos(record.timestamp);
-    this.#pending += jsonLine(
+    const line = jsonLine(
       nanos,
       record.severityNumber,
       record.severityText ?? null,
@@ -105,8 +115,18 @@ export class JsonLinesIngestSink implements IngestSink {
       record.body,
       record.attributes,
     );
+    const most = line.length * MAX_BYTES_PER_UNIT;
+    if (most > this.#block.length - this.#blockUsed) {
+      this.#flush();
+      // A line longer than a block goes out in a block of its own.
+      if (most > this.#block.length) {
+        this.#pendingCount = 1;
+        this.#send(Buffer.from(line, "utf8"));
+        return true;
+      }
+    }
+    this.#blockUsed += this.#block.write(line, this.#blockUsed, "utf8");
     this.#pendingCount++;
-    if (this.#pending.length >= this.#flushChars) this.#flush();
     return true;
   }
 
@@ -178,12 +198,18 @@ export class JsonLinesIngestSink implements IngestSink {
 
   #flush(): void {
     if (this.#pendingCount === 0) return;
-    const text = this.#pending;
+    const bytes = this.#block.subarray(0, this.#blockUsed);
+    this.#block = Buffer.allocUnsafe(this.#blockBytes);
+    this.#blockUsed = 0;
+    this.#send(bytes);
+  }
+
+  /** Writes the pending lines' bytes and counts them as printed, or as dropped if the write throws. */
+  #send(bytes: Uint8Array): void {
     const count = this.#pendingCount;
-    this.#pending = "";
     this.#pendingCount = 0;
     try {
-      this.#write(text);
+      this.#write(bytes);
     } catch (error) {
       this.#failed += count;
       if (!this.#lossReported) {

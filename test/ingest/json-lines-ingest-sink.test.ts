@@ -23,8 +23,14 @@ const FILES = [
 // Mid-2025: lines without a time get this one; glog lines (no year) are dated against it.
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0, 123);
 
-async function ingest(args: readonly string[], via: "direct" | "sdk", env: Record<string, string> = {}) {
+/** `bytes`: the direct path's lines come through `stdoutUtf8`, as in the bin, else through `stdout`. */
+async function ingest(
+  args: readonly string[],
+  via: "direct" | "sdk",
+  { env = {}, bytes = via === "direct" }: { env?: Record<string, string>; bytes?: boolean } = {},
+) {
   let stdout = "";
+  const blocks: Uint8Array[] = [];
   let stderr = "";
   const io: CliIo = {
     argv: ["ingest", ...args],
@@ -36,8 +42,13 @@ async function ingest(args: readonly string[], via: "direct" | "sdk", env: Recor
       stderr += text;
     },
     stdin: (async function* () {})(),
+    ...(bytes && { stdoutUtf8: (block: Uint8Array) => blocks.push(Buffer.from(block)) }),
   };
   const code = await runIngest(io, args, { now: () => NOW, jsonlVia: via });
+  if (bytes) {
+    expect(stdout).toBe("");
+    stdout = Buffer.concat(blocks).toString("utf8");
+  }
   return { code, stdout, stderr };
 }
 
@@ -81,11 +92,11 @@ describe("ingest --format jsonl: the direct path prints what the SDK path prints
     if (torchLogs !== undefined && torchLogs !== "+all") expect(sdk.stderr).not.toMatch(/ 0 filtered/);
   });
 
-  it("the same through TORCH_LOGS in the environment and other lines skipped", async () => {
+  it("the same through TORCH_LOGS in the environment, other lines skipped, and text stdout only", async () => {
     const args = ["--format", "jsonl", "--skip-other", ...FILES.slice(0, 10)];
     const env = { TORCH_LOGS: "+dynamo,graph_breaks" };
-    const sdk = await ingest(args, "sdk", env);
-    const direct = await ingest(args, "direct", env);
+    const sdk = await ingest(args, "sdk", { env });
+    const direct = await ingest(args, "direct", { env, bytes: false });
     expect(direct).toEqual(sdk);
   });
 });
@@ -102,26 +113,49 @@ describe("JsonLinesIngestSink", () => {
     { reference: NOW, utcOffsetMinutes: 0 },
   );
 
-  it("writes in blocks of about flushChars and on forceFlush, counting what was written", async () => {
-    const writes: string[] = [];
+  it("writes whole lines in blocks of at most blockBytes, the rest on forceFlush, counting what was written", async () => {
+    const writes: Buffer[] = [];
     const sink = new JsonLinesIngestSink({
-      write: (t) => writes.push(t),
+      write: (bytes) => writes.push(Buffer.from(bytes)),
       onFirstLoss: () => {},
-      flushChars: 500,
+      blockBytes: 500,
     });
     for (let i = 0; i < 10; i++) sink.emit(record, NOW);
-    const lineLength = writes.join("").split("\n")[0]?.length ?? 0;
-    expect(lineLength).toBeGreaterThan(0);
-    expect(writes.length).toBe(Math.floor(10 / Math.ceil(500 / (lineLength + 1))));
-    expect(sink.stats).toMatchObject({ emitted: 10, accepted: 10, dropped: 10 - sink.stats.exported });
+    expect(writes.length).toBeGreaterThanOrEqual(2);
+    const written = writes.reduce((n, block) => n + block.toString("utf8").split("\n").length - 1, 0);
+    expect(sink.stats).toMatchObject({ emitted: 10, accepted: 10, exported: written, dropped: 10 - written });
     await sink.forceFlush();
     expect(sink.stats).toMatchObject({ emitted: 10, filtered: 0, exported: 10, dropped: 0 });
-    expect(writes.join("").split("\n")).toHaveLength(11);
+    for (const block of writes) {
+      expect(block.length).toBeLessThanOrEqual(500);
+      expect(block.at(-1)).toBe(0x0a);
+    }
+    const text = Buffer.concat(writes).toString("utf8");
+    const line = text.slice(0, text.indexOf("\n") + 1);
+    expect(text).toBe(line.repeat(10));
+  });
+
+  it("writes a line longer than a block in a block of its own", async () => {
+    const writes: string[] = [];
+    const sink = new JsonLinesIngestSink({
+      write: (bytes) => writes.push(Buffer.from(bytes).toString("utf8")),
+      onFirstLoss: () => {},
+      blockBytes: 1000,
+    });
+    sink.emit(record, NOW);
+    sink.emit({ ...record, body: "x".repeat(5000) }, NOW);
+    sink.emit(record, NOW);
+    await sink.shutdown();
+    expect(writes.map((w) => w.split("\n").length - 1)).toEqual([1, 1, 1]);
+    expect(JSON.parse(writes[1] ?? "").body).toBe("x".repeat(5000));
+    expect(writes[2]).toBe(writes[0]);
+    expect(sink.stats).toMatchObject({ emitted: 3, exported: 3, dropped: 0 });
   });
 
   it("escapes as JSON.stringify does (control characters, line separators, lone surrogates)", async () => {
     const writes: string[] = [];
-    const sink = new JsonLinesIngestSink({ write: (t) => writes.push(t), onFirstLoss: () => {} });
+    const write = (bytes: Uint8Array) => writes.push(Buffer.from(bytes).toString("utf8"));
+    const sink = new JsonLinesIngestSink({ write, onFirstLoss: () => {} });
     sink.emit({ ...record, severityText: 'W"\n' }, NOW);
     await sink.shutdown();
     const expected = formatJsonLine({
@@ -150,7 +184,7 @@ describe("JsonLinesIngestSink", () => {
         throw new Error("stdout is closed");
       },
       onFirstLoss: (m) => losses.push(m),
-      flushChars: 1,
+      blockBytes: 1,
     });
     sink.emit(record, NOW);
     sink.emit(record, NOW);
@@ -161,8 +195,9 @@ describe("JsonLinesIngestSink", () => {
 
   it("applies the TORCH_LOGS processor's decision and counts what it filtered", async () => {
     const writes: string[] = [];
+    const write = (bytes: Uint8Array) => writes.push(Buffer.from(bytes).toString("utf8"));
     const torchLogs = new TorchLogs({ settings: "-dynamo" });
-    const sink = new JsonLinesIngestSink({ write: (t) => writes.push(t), torchLogs, onFirstLoss: () => {} });
+    const sink = new JsonLinesIngestSink({ write, torchLogs, onFirstLoss: () => {} });
     const base = { timestamp: [1, 0] as [number, number], body: "b", attributes: {} };
     sink.emit({ ...base, scope: "torch._dynamo.guards", severityNumber: 9, severityText: "INFO" }, NOW);
     sink.emit({ ...base, scope: "torch._dynamo.guards", severityNumber: 17, severityText: "ERROR" }, NOW);
