@@ -27,6 +27,9 @@ if (isMain) {
     stdout: (text) => stdout.write(text),
     stderr: (text) => stderr.write(text),
     stdoutBytes: (bytes) => (stdout.write(bytes) ? undefined : stdout.drained()),
+    stdoutUtf8: (bytes) => {
+      stdout.write(bytes);
+    },
     stdoutDrained: () => stdout.drained(),
     stdoutClosed: stdout.closed,
   }).then(

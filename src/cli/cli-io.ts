@@ -16,6 +16,11 @@ export interface CliIo {
    */
   readonly stdoutBytes?: (bytes: Uint8Array) => void | Promise<void>;
   /**
+   * stdout for text already encoded as UTF-8 (the blocks of whole lines `ingest --format jsonl` builds).
+   * Default: `stdout`, with the bytes decoded.
+   */
+  readonly stdoutUtf8?: (bytes: Uint8Array) => void;
+  /**
    * Resolves once stdout can take more: what was written has drained below the stream's high-water mark,
    * or stdout closed. `ingest --format jsonl` waits for it before reading on, so a slow reader slows the
    * command down instead of filling its memory. Default: resolves at once.

@@ -5,9 +5,9 @@
 import { basename, resolve } from "node:path";
 import type { Attributes } from "@opentelemetry/api";
 import { compileLogFormatMatcher, type LogFormatMatcher } from "../ingest/compile-log-format-matcher.ts";
-import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
+import { createIngestSink } from "../ingest/create-ingest-sink.ts";
+import type { IngestSink } from "../ingest/ingest-pipeline.ts";
 import { InputStream } from "../ingest/input-stream.ts";
-import { JsonLinesLogRecordExporter } from "../ingest/json-lines-log-record-exporter.ts";
 import { DEFAULT_CUSTOM_LEVELS } from "../ingest/parse-log-level.ts";
 import type {
   PytorchLogParser,
@@ -59,12 +59,19 @@ export interface IngestDeps {
     PytorchLogParserOptions,
     "maxLineChars" | "maxBufferedChars" | "maxInterleavedLines"
   >;
+  /**
+   * How `--format jsonl` makes its lines: `"direct"` formats each record as it is mapped (the TORCH_LOGS
+   * processor's decision, no SDK log record), `"sdk"` through the LoggerProvider, batch processor and
+   * JSON-lines exporter, as OTLP goes. Same lines, same counts. Default `"direct"`.
+   */
+  readonly jsonlVia?: "direct" | "sdk";
 }
 
 const PREFIX = "torch-logs-otel ingest";
 const DEFAULT_SERVICE_NAME = "pytorch";
 const DEFAULT_POLL_MS = 250;
 const DEFAULT_GRACE_MS = 3000;
+const utf8 = new TextDecoder();
 
 /** Runs `torch-logs-otel ingest`; resolves with the exit code. */
 export async function runIngest(io: CliIo, args: readonly string[], deps: IngestDeps = {}): Promise<number> {
@@ -82,13 +89,13 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
   }
   // Shared with the run: once stdout is broken (EPIPE), nothing more is written to it.
   const stdout: StdoutState = { broken: false };
-  let pipeline: { pipeline: IngestPipeline; userModule: string | undefined };
+  let pipeline: { pipeline: IngestSink; userModule: string | undefined };
   let logFormat: LogFormatMatcher | undefined;
   try {
     const format = options.logFormat ?? readEnvVar("TORCH_LOGS_FORMAT", io.env).value;
     // PyTorch ignores an empty TORCH_LOGS_FORMAT, as this library does every empty variable.
     logFormat = format === undefined || format === "" ? undefined : compileLogFormatMatcher(format);
-    pipeline = createPipeline(options, io, stdout);
+    pipeline = createPipeline(options, io, stdout, deps.jsonlVia ?? "direct");
   } catch (error) {
     if (!isTorchLogsError(error) && !(error instanceof OtlpConfigError)) throw error;
     io.stderr(`${error.message}\n`);
@@ -117,7 +124,8 @@ function createPipeline(
   options: IngestOptions,
   io: CliIo,
   stdout: StdoutState,
-): { pipeline: IngestPipeline; userModule: string | undefined } {
+  jsonlVia: "direct" | "sdk",
+): { pipeline: IngestSink; userModule: string | undefined } {
   const registry = torchRegistry();
   const fromEnv = readEnvVar(registry.envVar, io.env).value;
   const value = options.torchLogs ?? (fromEnv?.trim() ? fromEnv : undefined);
@@ -133,24 +141,29 @@ function createPipeline(
           mode: options.lossy ? "lossy" : "strict",
           onWarning: (message) => io.stderr(`${PREFIX}: ${message}\n`),
         });
-  const exporter =
-    options.format === "jsonl"
-      ? new JsonLinesLogRecordExporter((text) => {
-          // Records that can no longer be printed count as dropped, not as written.
-          if (stdout.broken) throw new Error("stdout is closed");
-          io.stdout(text);
-        })
-      : otlpLogExporterFromEnv(io.env);
   // The modules outside torch that TORCH_LOGS names (PyTorch registers each as an alias of its own).
   const userModules = torchLogs === undefined ? [] : [...torchLogs.settings.addedAliases.keys()];
-  const pipeline = new IngestPipeline({
-    exporter,
-    ...(torchLogs !== undefined && { torchLogs }),
+  const pipeline = createIngestSink({
+    via: options.format === "jsonl" ? (jsonlVia === "sdk" ? "jsonl-sdk" : "jsonl") : "otlp",
+    otlp: () => otlpLogExporterFromEnv(io.env),
+    write: (text) => {
+      // Records that can no longer be printed count as dropped, not as written.
+      if (stdout.broken) throw new Error("stdout is closed");
+      io.stdout(text);
+    },
+    writeBytes: (bytes) => {
+      if (stdout.broken) throw new Error("stdout is closed");
+      // Blocks of whole lines, and JSON escapes lone surrogates: decoding each block alone is lossless.
+      if (io.stdoutUtf8 === undefined) io.stdout(utf8.decode(bytes));
+      else io.stdoutUtf8(bytes);
+    },
+    torchLogs,
     serviceName: options.serviceName ?? readServiceName(io.env) ?? DEFAULT_SERVICE_NAME,
     batch: batchOptionsFromEnv(io.env),
     onFirstLoss: (message) => io.stderr(`${PREFIX}: ${message}\n`),
   });
-  return { pipeline, userModule: userModules.length === 1 ? userModules[0] : undefined };
+  const userModule = userModules.length === 1 ? userModules[0] : undefined;
+  return { pipeline, userModule };
 }
 
 interface LineTotals {
@@ -164,7 +177,7 @@ interface LineTotals {
 class IngestRun {
   readonly #io: CliIo;
   readonly #options: IngestOptions;
-  readonly #pipeline: IngestPipeline;
+  readonly #pipeline: IngestSink;
   readonly #now: () => number;
   readonly #pollIntervalMs: number;
   readonly #idleMs: number;
@@ -180,7 +193,7 @@ class IngestRun {
     io: CliIo,
     options: IngestOptions,
     deps: IngestDeps,
-    pipeline: IngestPipeline,
+    pipeline: IngestSink,
     stdout: StdoutState,
     { parserOptions, userModule }: { parserOptions: PytorchLogParserOptions; userModule: string | undefined },
   ) {

@@ -50,6 +50,18 @@ export interface IngestPipelineStats {
   readonly rejected: number;
 }
 
+/** Where `ingest` delivers mapped records: the SDK pipeline, or the JSON-lines sink that bypasses it. */
+export interface IngestSink {
+  /** Delivers one record; `false` when the caller must `await whenReady()` before the next one. */
+  emit(record: MappedLogRecord, observedTimestamp: number): boolean;
+  whenReady(): Promise<void>;
+  /** Delivers everything accepted so far. */
+  forceFlush(): Promise<void>;
+  /** Flushes and releases the sink. */
+  shutdown(): Promise<void>;
+  readonly stats: IngestPipelineStats;
+}
+
 const SDK_MAX_QUEUE_SIZE = 2048;
 const SDK_EXPORT_TIMEOUT_MS = 30_000;
 
@@ -59,7 +71,7 @@ const SDK_EXPORT_TIMEOUT_MS = 30_000;
  * but not yet settled (queued or being exported) reach the queue size; the caller then awaits `whenReady()`,
  * which resolves as exports settle. Reading pauses instead of dropping while the backend is slow but up.
  */
-export class IngestPipeline {
+export class IngestPipeline implements IngestSink {
   readonly #provider: LoggerProvider;
   readonly #filter: TorchLogsLogRecordProcessor | undefined;
   readonly #counter: DeliveryCounter;

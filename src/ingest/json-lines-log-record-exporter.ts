@@ -1,7 +1,7 @@
 // `torch-logs-otel ingest --format jsonl`: the records that would have been exported, one JSON object per
 // line, written where the caller says (stdout).
 
-import type { HrTime } from "@opentelemetry/api";
+import type { Attributes, HrTime } from "@opentelemetry/api";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 
@@ -11,14 +11,38 @@ import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-lo
  * `severityText` is `null` when the record has none.
  */
 export function formatJsonLine(record: ReadableLogRecord): string {
-  return `${JSON.stringify({
-    timeUnixNano: hrTimeToNanos(record.hrTime),
-    severityNumber: record.severityNumber ?? 0,
-    severityText: record.severityText ?? null,
-    scope: record.instrumentationScope.name,
-    body: record.body ?? null,
-    attributes: record.attributes,
-  })}\n`;
+  return jsonLine(
+    hrTimeToNanos(record.hrTime),
+    record.severityNumber ?? 0,
+    record.severityText ?? null,
+    JSON.stringify(record.instrumentationScope.name),
+    record.body ?? null,
+    record.attributes,
+  );
+}
+
+/**
+ * The line of {@link formatJsonLine} from its parts (`scopeJson` already in JSON): what `JSON.stringify` makes
+ * of the object, built without the object.
+ */
+export function jsonLine(
+  timeUnixNano: string,
+  severityNumber: number,
+  severityText: string | null,
+  scopeJson: string,
+  body: unknown,
+  attributes: Attributes,
+): string {
+  return (
+    `{"timeUnixNano":"${timeUnixNano}","severityNumber":${jsonNumber(severityNumber)},` +
+    `"severityText":${severityText === null ? "null" : JSON.stringify(severityText)},"scope":${scopeJson},` +
+    `"body":${JSON.stringify(body)},"attributes":${JSON.stringify(attributes)}}\n`
+  );
+}
+
+/** A number as JSON.stringify writes it: non-finite ones as `null`. */
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : "null";
 }
 
 /** Nanoseconds since the epoch as a decimal string (OTLP/JSON's form). */

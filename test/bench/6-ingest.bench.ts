@@ -3,8 +3,8 @@
 // baseline in the same run: counting the lines of the same chunks with a plain `split("\n")`, the floor of any
 // line-oriented reader. Target: ≥ 500k lines/s. (b) `torch-logs-otel ingest --format jsonl FILE > /dev/null` end to
 // end, in a child process (`node dist/cli.js`, the built bin, as a user runs it) over the same lines
-// written to a temporary file: decoding, parsing, mapping, the SDK's LoggerProvider and BatchLogRecordProcessor, the
-// JSON-lines exporter and stdout. Reported with the child's peak RSS, and against the same command on an empty file
+// written to a temporary file: decoding, parsing, mapping, the TORCH_LOGS decision and JSON lines
+// (JsonLinesIngestSink: no SDK log records) and stdout. Reported with the child's peak RSS, and against the same command on an empty file
 // (Node's start-up and module loading), so the lines/s after start-up are shown too. Target: ≥ 500k lines/s after
 // start-up.
 //

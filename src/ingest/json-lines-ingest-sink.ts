@@ -1,0 +1,224 @@
+// `torch-logs-otel ingest --format jsonl` without the SDK: each mapped record is filtered by the TORCH_LOGS
+// processor's own decision and formatted straight to the JSON line the SDK path prints, with the same counts.
+
+import { Buffer } from "node:buffer";
+import { type InstrumentationScope, timeInputToHrTime } from "@opentelemetry/core";
+import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
+import type { TorchLogs } from "../otel/torch-logs.ts";
+import { TorchLogsLogRecordProcessor } from "../otel/torch-logs-log-record-processor.ts";
+import type { IngestPipelineStats, IngestSink } from "./ingest-pipeline.ts";
+import { hrTimeToNanos, jsonLine } from "./json-lines-log-record-exporter.ts";
+import type { MappedLogRecord } from "./to-log-record.ts";
+
+export interface JsonLinesIngestSinkOptions {
+  /**
+   * Writes a block of whole JSON lines, UTF-8 encoded; throws when they can no longer be written (they count as
+   * dropped). The block is the caller's from then on (a new one is made for the next lines).
+   */
+  readonly write: (bytes: Uint8Array) => void;
+  /** The TORCH_LOGS filter to apply. Default: none, every record is printed. */
+  readonly torchLogs?: TorchLogs;
+  /** Told once about the first record lost (a write that threw). */
+  readonly onFirstLoss: (message: string) => void;
+  /** Bytes per block: lines are written when the next one might not fit (and at `forceFlush`/`shutdown`). Default 64 Ki. */
+  readonly blockBytes?: number;
+}
+
+const DEFAULT_BLOCK_BYTES = 64 * 1024;
+/** The most UTF-8 bytes one UTF-16 code unit takes. */
+const MAX_BYTES_PER_UNIT = 3;
+
+/** The fields of a record the TORCH_LOGS processor reads (see `admits` and `#passes`). */
+interface FilterProbe {
+  instrumentationScope: InstrumentationScope;
+  severityNumber: number;
+  eventName: undefined;
+  attributes: MappedLogRecord["attributes"];
+}
+
+/** A scope seen: the object the processor caches its compiled filter on, and the scope's name in JSON. */
+interface ScopeEntry {
+  readonly scope: InstrumentationScope;
+  readonly json: string;
+}
+
+/** Scopes kept; past it the map is cleared (the processor bounds its own cache likewise). */
+const MAX_SCOPES = 1024;
+
+/**
+ * Prints what an {@link IngestPipeline} with a `JsonLinesLogRecordExporter` prints, byte for byte, and counts
+ * alike (emitted, filtered, printed as `exported`, dropped), but builds no SDK log record: the TORCH_LOGS
+ * decision is the processor's (a {@link TorchLogsLogRecordProcessor} asked about each record through
+ * `onEmit`, with a delegate that only notes that it passed), and the line is built from the mapped record.
+ *
+ * Lines are encoded into byte blocks as they are made, not gathered in a string and converted when written:
+ * that would widen a whole block to two-byte characters for one non-ASCII line, then flatten and encode it.
+ * Backpressure is the caller's: blocks are written synchronously, so the caller's wait for stdout to drain
+ * before reading on bounds what is buffered.
+ */
+export class JsonLinesIngestSink implements IngestSink {
+  readonly #write: (bytes: Uint8Array) => void;
+  readonly #onFirstLoss: (message: string) => void;
+  readonly #blockBytes: number;
+  readonly #filter: TorchLogsLogRecordProcessor | undefined;
+  readonly #scopes = new Map<string, ScopeEntry>();
+  readonly #probe: FilterProbe;
+  #passed = false;
+  #block: Buffer;
+  #blockUsed = 0;
+  #pendingCount = 0;
+  #emitted = 0;
+  #exported = 0;
+  #failed = 0;
+  #lossReported = false;
+  /** The observed time last formatted (epoch ms) and its digits: one per read, shared by its records. */
+  #observedMs = Number.NaN;
+  #observedNanos = "";
+  #shutdown: Promise<void> | undefined;
+
+  constructor(options: JsonLinesIngestSinkOptions) {
+    this.#write = options.write;
+    this.#onFirstLoss = options.onFirstLoss;
+    this.#blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
+    this.#block = Buffer.allocUnsafe(this.#blockBytes);
+    const noted: LogRecordProcessor = {
+      onEmit: () => {
+        this.#passed = true;
+      },
+      forceFlush: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+    };
+    this.#filter =
+      options.torchLogs === undefined
+        ? undefined
+        : new TorchLogsLogRecordProcessor(noted, { torchLogs: options.torchLogs });
+    this.#probe = {
+      instrumentationScope: { name: "" },
+      severityNumber: 0,
+      eventName: undefined,
+      attributes: {},
+    };
+  }
+
+  /** Formats (or filters out) one record; `timestamp` defaults to `observedTimestamp` (epoch ms). Always true. */
+  emit(record: MappedLogRecord, observedTimestamp: number): boolean {
+    this.#emitted++;
+    const entry = this.#scopeEntry(record.scope);
+    if (this.#filter !== undefined && !this.#admits(this.#filter, entry.scope, record)) return true;
+    const nanos =
+      record.timestamp === undefined ? this.#observed(observedTimestamp) : hrTimeToNanos(record.timestamp);
+    const line = jsonLine(
+      nanos,
+      record.severityNumber,
+      record.severityText ?? null,
+      entry.json,
+      record.body,
+      record.attributes,
+    );
+    const most = line.length * MAX_BYTES_PER_UNIT;
+    if (most > this.#block.length - this.#blockUsed) {
+      this.#flush();
+      // A line longer than a block goes out in a block of its own.
+      if (most > this.#block.length) {
+        this.#pendingCount = 1;
+        this.#send(Buffer.from(line, "utf8"));
+        return true;
+      }
+    }
+    this.#blockUsed += this.#block.write(line, this.#blockUsed, "utf8");
+    this.#pendingCount++;
+    return true;
+  }
+
+  /** Nothing to wait for: lines are written as they are made. */
+  whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Writes the pending lines. */
+  forceFlush(): Promise<void> {
+    this.#flush();
+    return Promise.resolve();
+  }
+
+  /** Writes the pending lines and stops following the TORCH_LOGS settings. */
+  shutdown(): Promise<void> {
+    if (this.#shutdown === undefined) {
+      this.#flush();
+      this.#shutdown = this.#filter?.shutdown() ?? Promise.resolve();
+    }
+    return this.#shutdown;
+  }
+
+  get stats(): IngestPipelineStats {
+    const accepted = this.#filter === undefined ? this.#emitted : this.#filter.stats.passed;
+    return {
+      emitted: this.#emitted,
+      filtered: this.#emitted - accepted,
+      accepted,
+      exported: this.#exported,
+      dropped: accepted - this.#exported,
+      rejected: 0,
+    };
+  }
+
+  #admits(
+    filter: TorchLogsLogRecordProcessor,
+    scope: InstrumentationScope,
+    record: MappedLogRecord,
+  ): boolean {
+    const probe = this.#probe;
+    probe.instrumentationScope = scope;
+    probe.severityNumber = record.severityNumber;
+    probe.attributes = record.attributes;
+    this.#passed = false;
+    // The processor reads only the probe's fields; the SDK record it expects is what this sink avoids building.
+    filter.onEmit(probe as unknown as ReadWriteLogRecord);
+    return this.#passed;
+  }
+
+  #scopeEntry(name: string): ScopeEntry {
+    let entry = this.#scopes.get(name);
+    if (entry === undefined) {
+      if (this.#scopes.size >= MAX_SCOPES) this.#scopes.clear();
+      // The shape the SDK gives a logger's scope, so the processor handles it as it handles those.
+      entry = { scope: { name, version: undefined, schemaUrl: undefined }, json: JSON.stringify(name) };
+      this.#scopes.set(name, entry);
+    }
+    return entry;
+  }
+
+  #observed(epochMs: number): string {
+    if (epochMs !== this.#observedMs) {
+      this.#observedMs = epochMs;
+      this.#observedNanos = hrTimeToNanos(timeInputToHrTime(epochMs));
+    }
+    return this.#observedNanos;
+  }
+
+  #flush(): void {
+    if (this.#pendingCount === 0) return;
+    const bytes = this.#block.subarray(0, this.#blockUsed);
+    this.#block = Buffer.allocUnsafe(this.#blockBytes);
+    this.#blockUsed = 0;
+    this.#send(bytes);
+  }
+
+  /** Writes the pending lines' bytes and counts them as printed, or as dropped if the write throws. */
+  #send(bytes: Uint8Array): void {
+    const count = this.#pendingCount;
+    this.#pendingCount = 0;
+    try {
+      this.#write(bytes);
+    } catch (error) {
+      this.#failed += count;
+      if (!this.#lossReported) {
+        this.#lossReported = true;
+        const message = error instanceof Error ? error.message : String(error);
+        this.#onFirstLoss(`${count} log record${count === 1 ? "" : "s"} failed to export: ${message}`);
+      }
+      return;
+    }
+    this.#exported += count;
+  }
+}
