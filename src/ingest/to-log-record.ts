@@ -200,14 +200,5 @@ function mapOtherRecord(record: OtherLogRecord, options: ToLogRecordOptions): Ma
 function resolveTimestamp(time: PytorchLogTime, options: ToLogRecordOptions): HrTime | undefined {
   const dated =
     time.year === undefined && options.year !== undefined ? { ...time, year: options.year } : time;
-  const { reference, utcOffsetMinutes: offset } = options;
-  if (typeof offset === "number") return resolveLogTime(dated, { reference, utcOffsetMinutes: offset });
-  // A zone's offset depends on the instant, which depends on the offset: resolve with the offset at the
-  // reference, then again with the offset at the instant found if it differs (a DST change in between).
-  const guess = offset(reference);
-  const first = resolveLogTime(dated, { reference, utcOffsetMinutes: guess });
-  if (first === undefined) return undefined;
-  const actual = offset(first[0] * 1000);
-  if (actual === guess) return first;
-  return resolveLogTime(dated, { reference, utcOffsetMinutes: actual }) ?? first;
+  return resolveLogTime(dated, { reference: options.reference, utcOffsetMinutes: options.utcOffsetMinutes });
 }
