@@ -47,3 +47,14 @@ export function whenStdoutCloses(io: CliIo, onClosed: (reason: unknown) => void)
   else closed.addEventListener("abort", listener, { once: true });
   return () => closed.removeEventListener("abort", listener);
 }
+
+/**
+ * `io.stdout` for records (JSON lines): throws once stdout is broken, so the records that can no longer be
+ * printed count as lost, not as written.
+ */
+export function recordWriter(io: CliIo, stdout: StdoutState): (text: string) => void {
+  return (text) => {
+    if (stdout.broken) throw new Error("stdout is closed");
+    io.stdout(text);
+  };
+}

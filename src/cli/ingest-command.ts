@@ -16,9 +16,6 @@ import type {
 } from "../ingest/pytorch-log-parser.ts";
 import { type InputEvent, NotFollowableError, readFile, readStream } from "../ingest/read-input.ts";
 import { INGEST_ATTRIBUTES, type ToLogRecordOptions, toLogRecord } from "../ingest/to-log-record.ts";
-import { validSettingNames } from "../language/format-help.ts";
-import { createOpenModuleResolver } from "../language/module-resolver.ts";
-import { isNearMiss } from "../language/suggest-names.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar, readServiceName } from "../otel/env.ts";
@@ -27,13 +24,13 @@ import {
   OtlpConfigError,
   otlpLogExporterFromEnv,
 } from "../otel/otlp-config-from-env.ts";
-import { TorchLogs } from "../otel/torch-logs.ts";
-import { type CliIo, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
+import { type CliIo, recordWriter, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
 import { GracefulStop } from "./graceful-stop.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { INGEST_USAGE, type IngestOptions, parseIngestArgs } from "./parse-ingest-args.ts";
 import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
+import { torchLogsForInput } from "./torch-logs-for-input.ts";
 import { TorchTraceHint } from "./torch-trace-hint.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
@@ -126,31 +123,17 @@ function createPipeline(
   stdout: StdoutState,
   jsonlVia: "direct" | "sdk",
 ): { pipeline: IngestSink; userModule: string | undefined } {
-  const registry = torchRegistry();
-  const fromEnv = readEnvVar(registry.envVar, io.env).value;
+  const fromEnv = readEnvVar(torchRegistry().envVar, io.env).value;
   const value = options.torchLogs ?? (fromEnv?.trim() ? fromEnv : undefined);
-  const torchLogs =
-    value === undefined
-      ? undefined
-      : new TorchLogs({
-          registry,
-          // PyTorch accepted the value that printed this output: any module name in it was importable there.
-          // Near-misses of registered names (`aot_grpahs`) are typos PyTorch would have refused.
-          resolveModule: createOpenModuleResolver((name) => isNearMiss(name, validSettingNames(registry))),
-          settings: value,
-          mode: options.lossy ? "lossy" : "strict",
-          onWarning: (message) => io.stderr(`${PREFIX}: ${message}\n`),
-        });
+  const torchLogs = torchLogsForInput(value, options.lossy, (message) =>
+    io.stderr(`${PREFIX}: ${message}\n`),
+  );
   // The modules outside torch that TORCH_LOGS names (PyTorch registers each as an alias of its own).
   const userModules = torchLogs === undefined ? [] : [...torchLogs.settings.addedAliases.keys()];
   const pipeline = createIngestSink({
     via: options.format === "jsonl" ? (jsonlVia === "sdk" ? "jsonl-sdk" : "jsonl") : "otlp",
     otlp: () => otlpLogExporterFromEnv(io.env),
-    write: (text) => {
-      // Records that can no longer be printed count as dropped, not as written.
-      if (stdout.broken) throw new Error("stdout is closed");
-      io.stdout(text);
-    },
+    write: recordWriter(io, stdout),
     writeBytes: (bytes) => {
       if (stdout.broken) throw new Error("stdout is closed");
       // Blocks of whole lines, and JSON escapes lone surrogates: decoding each block alone is lossless.

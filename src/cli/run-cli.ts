@@ -2,14 +2,9 @@
 import { formatCollectorFilterConfig } from "../collector/collector-filter.ts";
 import { explainSettings } from "../language/explain-settings.ts";
 import { formatHelp, validSettingNames } from "../language/format-help.ts";
-import {
-  createModuleSpecResolver,
-  createOpenModuleResolver,
-  type ModuleResolver,
-} from "../language/module-resolver.ts";
+import { createModuleSpecResolver, type ModuleResolver } from "../language/module-resolver.ts";
 import { parseTorchLogs } from "../language/parse-torch-logs.ts";
 import type { Registry } from "../language/registry.ts";
-import { isNearMiss } from "../language/suggest-names.ts";
 import { TorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar } from "../otel/env.ts";
@@ -18,6 +13,7 @@ import type { CliIo } from "./cli-io.ts";
 import { packageVersion } from "./package-version.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
 import { PythonProbeError, probePythonModules } from "./probe-python-modules.ts";
+import { openModuleResolver } from "./torch-logs-for-input.ts";
 
 export type { CliIo } from "./cli-io.ts";
 
@@ -132,9 +128,8 @@ function explain(io: CliIo, args: readonly string[]): number {
  * mean"; with `--python PATH`, names resolve exactly as PyTorch resolves them there.
  */
 function explainModuleResolver(registry: Registry, value: string | undefined, python: string | undefined) {
-  const names = validSettingNames(registry);
-  if (python === undefined) return createOpenModuleResolver((name) => isNearMiss(name, names));
-  const known = new Set(names);
+  if (python === undefined) return openModuleResolver(registry);
+  const known = new Set(validSettingNames(registry));
   const items = (value ?? "")
     .split(",")
     .map((item) => item.trim().replace(/^[+-]/, ""))

@@ -3,13 +3,8 @@
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
 import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
 import { JsonLinesLogRecordExporter } from "../ingest/json-lines-log-record-exporter.ts";
-import { validSettingNames } from "../language/format-help.ts";
-import { createOpenModuleResolver } from "../language/module-resolver.ts";
-import { isNearMiss } from "../language/suggest-names.ts";
-import { torchRegistry } from "../language/torch-registry.ts";
 import { readServiceName } from "../otel/env.ts";
 import { batchOptionsFromEnv, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
-import { TorchLogs } from "../otel/torch-logs.ts";
 import {
   otlpMetricExporterFromEnv,
   otlpSpanExporterFromEnv,
@@ -17,9 +12,10 @@ import {
 import type { TraceOutput } from "../trace/trace-file-mapper.ts";
 import { formatLogJsonLine, formatMetricJsonLine, formatSpanJsonLine } from "../trace/trace-json-lines.ts";
 import { CompileMetricsRecorder, SpanBatchExporter } from "../trace/trace-otlp-export.ts";
-import type { CliIo, StdoutState } from "./cli-io.ts";
+import { type CliIo, recordWriter, type StdoutState } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
 import type { TraceOptions } from "./parse-trace-args.ts";
+import { torchLogsForInput } from "./torch-logs-for-input.ts";
 
 const PREFIX = "torch-logs-otel trace";
 
@@ -39,23 +35,10 @@ interface Sinks {
 
 /** The sinks `options` ask for; throws TorchLogsError / OtlpConfigError for bad settings. */
 export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutState): Sinks {
-  const write = (text: string) => {
-    // Records that can no longer be printed count as failed, not as written.
-    if (stdout.broken) throw new Error("stdout is closed");
-    io.stdout(text);
-  };
-  const registry = torchRegistry();
-  const torchLogs =
-    options.torchLogs === undefined
-      ? undefined
-      : new TorchLogs({
-          registry,
-          // As ingest: any module name PyTorch could import is one; near-misses of registered names are typos.
-          resolveModule: createOpenModuleResolver((name) => isNearMiss(name, validSettingNames(registry))),
-          settings: options.torchLogs,
-          mode: options.lossy ? "lossy" : "strict",
-          onWarning: (message) => io.stderr(`${PREFIX}: ${message}\n`),
-        });
+  const write = recordWriter(io, stdout);
+  const torchLogs = torchLogsForInput(options.torchLogs, options.lossy, (message) =>
+    io.stderr(`${PREFIX}: ${message}\n`),
+  );
   const serviceName = options.serviceName ?? readServiceName(io.env) ?? "pytorch";
   const onFirstLoss = (message: string) => io.stderr(`${PREFIX}: ${message}\n`);
   const jsonl = options.format === "jsonl";
