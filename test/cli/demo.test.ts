@@ -9,6 +9,7 @@ import { runCli } from "../../src/cli/run-cli.ts";
 import { type DemoResult, formatDemoSummary } from "../../src/cli/run-demo.ts";
 import { parsePytorchLog } from "../../src/ingest/pytorch-log-parser.ts";
 import { startOtlpReceiver } from "../support/otlp-receiver.ts";
+import { runCliCaptured } from "../support/run-cli.ts";
 
 async function demo(env: Record<string, string>, args: string[] = []) {
   const stream = new PassThrough();
@@ -31,21 +32,7 @@ async function demo(env: Record<string, string>, args: string[] = []) {
 
 /** `torch-logs-otel ingest --format jsonl` of `input`, in process. */
 async function ingest(env: Record<string, string>, input: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv: ["ingest", "--format", "jsonl"],
-    env,
-    stdin: (async function* () {
-      yield input;
-    })(),
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
+  const { code, stdout, stderr } = await runCliCaptured(["ingest", "--format", "jsonl"], env, input);
   return {
     code,
     records: stdout

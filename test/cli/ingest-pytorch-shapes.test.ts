@@ -3,7 +3,7 @@
 // custom level names, `[__x]` inside user text, an empty first line, same-prefix records, custom formats.
 // Asserted on what the JSON-lines exporter printed. The rule: never drop a record PyTorch printed.
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run-cli.ts";
+import { runCliCaptured } from "../support/run-cli.ts";
 
 interface JsonRecord {
   readonly severityNumber: number;
@@ -14,21 +14,11 @@ interface JsonRecord {
 }
 
 async function ingest(input: string, env: Record<string, string>, args: readonly string[] = []) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli({
-    argv: ["ingest", "--format", "jsonl", "--utc-offset", "Z", ...args],
+  const { code, stdout, stderr } = await runCliCaptured(
+    ["ingest", "--format", "jsonl", "--utc-offset", "Z", ...args],
     env,
-    stdin: (async function* () {
-      yield input;
-    })(),
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
+    input,
+  );
   const records = stdout
     .split("\n")
     .filter((line) => line !== "")
