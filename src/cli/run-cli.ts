@@ -176,7 +176,7 @@ function collectorFilter(io: CliIo, args: readonly string[]): number {
   const registry = torchRegistry();
   const value = positionals[0] ?? readEnvVar(registry.envVar, io.env).value;
   try {
-    const settings = parseTorchLogs(value, { registry });
+    const settings = parseTorchLogs(value, { registry, resolveModule: openModuleResolver(registry) });
     io.stdout(
       formatCollectorFilterConfig(settings, value, {
         ungovernedScopes: ungoverned,

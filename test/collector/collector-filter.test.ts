@@ -36,6 +36,16 @@ describe("torch-logs-otel collector-filter", () => {
     expect((await cli(["collector-filter", "dynamo "])).code).toBe(1);
     expect((await cli(["collector-filter", "--ungoverned", "maybe"])).code).toBe(2);
   });
+
+  it("accepts every module name PyTorch accepts, and still catches near-misses of registered names", async () => {
+    const user = await cli(["collector-filter", "+mypkg,dynamo"]);
+    expect(user.code).toBe(0);
+    expect(user.stdout).toContain("mypkg=DEBUG.");
+    expect(user.stdout).toContain('IsMatch(scope.name, "^(mypkg)(\\\\..*)?$")');
+    const typo = await cli(["collector-filter", "+Dynamo"]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('did you mean "dynamo"');
+  });
 });
 
 // The grid: scopes governed at every depth, ungoverned scopes, every severity band and UNSPECIFIED, and
