@@ -1,17 +1,8 @@
-// The TORCH_LOGS filter of the commands that read PyTorch's output (`ingest`, `trace`) and of `explain`:
-// PyTorch accepted the value that produced the output, so any module name in it was importable there.
-import { validSettingNames } from "../language/format-help.ts";
-import { createOpenModuleResolver, type ModuleResolver } from "../language/module-resolver.ts";
-import type { Registry } from "../language/registry.ts";
-import { isNearMiss } from "../language/suggest-names.ts";
+// The TORCH_LOGS filter of the commands that read PyTorch's output (`ingest`, `trace`): live settings with
+// PyTorch's registry and the open module resolver.
 import { torchRegistry } from "../language/torch-registry.ts";
 import { TorchLogs } from "../otel/torch-logs.ts";
-
-/** Every dotted name is an importable module, except near-misses of registered names (`aot_grpahs`): typos. */
-export function openModuleResolver(registry: Registry): ModuleResolver {
-  const names = validSettingNames(registry);
-  return createOpenModuleResolver((name) => isNearMiss(name, names));
-}
+import { openModuleResolver } from "./open-module-resolver.ts";
 
 /**
  * Live settings for `value` with PyTorch's registry and the open resolver; `undefined` when there is no value

@@ -1,0 +1,13 @@
+// How the Python-facing commands (`ingest`, `trace`, `explain`, `collector-filter`) resolve module names:
+// PyTorch accepted the value that produced the output, so any module name in it was importable there.
+// Language layer only, so `explain` and `collector-filter` start without loading OpenTelemetry.
+import { validSettingNames } from "../language/format-help.ts";
+import { createOpenModuleResolver, type ModuleResolver } from "../language/module-resolver.ts";
+import type { Registry } from "../language/registry.ts";
+import { isNearMiss } from "../language/suggest-names.ts";
+
+/** Every dotted name is an importable module, except near-misses of registered names (`aot_grpahs`): typos. */
+export function openModuleResolver(registry: Registry): ModuleResolver {
+  const names = validSettingNames(registry);
+  return createOpenModuleResolver((name) => isNearMiss(name, names));
+}
