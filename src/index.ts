@@ -26,6 +26,7 @@ export type {
   PytorchLogTime,
   TorchLogLine,
 } from "./ingest/pytorch-log-line.ts";
+export { PytorchLogParser, parsePytorchLog } from "./ingest/pytorch-log-parser.ts";
 export type {
   OtherLogRecord,
   PytorchLogParserBuffer,
@@ -33,8 +34,7 @@ export type {
   PytorchLogParserStats,
   PytorchLogRecord,
   TorchLogRecord,
-} from "./ingest/pytorch-log-parser.ts";
-export { PytorchLogParser, parsePytorchLog } from "./ingest/pytorch-log-parser.ts";
+} from "./ingest/pytorch-log-record.ts";
 export type { ResolveLogTimeOptions } from "./ingest/resolve-log-time.ts";
 export { resolveLogTime } from "./ingest/resolve-log-time.ts";
 export { scopeFromPath } from "./ingest/scope-from-path.ts";

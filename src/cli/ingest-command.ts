@@ -9,11 +9,8 @@ import { createIngestSink } from "../ingest/create-ingest-sink.ts";
 import type { IngestSink } from "../ingest/ingest-pipeline.ts";
 import { InputStream } from "../ingest/input-stream.ts";
 import { DEFAULT_CUSTOM_LEVELS } from "../ingest/parse-log-level.ts";
-import type {
-  PytorchLogParser,
-  PytorchLogParserOptions,
-  PytorchLogRecord,
-} from "../ingest/pytorch-log-parser.ts";
+import type { PytorchLogParser } from "../ingest/pytorch-log-parser.ts";
+import type { PytorchLogParserOptions, PytorchLogRecord } from "../ingest/pytorch-log-record.ts";
 import { type InputEvent, NotFollowableError, readFile, readStream } from "../ingest/read-input.ts";
 import { INGEST_ATTRIBUTES, type ToLogRecordOptions, toLogRecord } from "../ingest/to-log-record.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";

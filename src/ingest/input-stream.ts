@@ -1,9 +1,6 @@
 // One input's bytes → records: UTF-8 decoding across chunk boundaries, then PytorchLogParser.
-import {
-  PytorchLogParser,
-  type PytorchLogParserOptions,
-  type PytorchLogRecord,
-} from "./pytorch-log-parser.ts";
+import { PytorchLogParser } from "./pytorch-log-parser.ts";
+import type { PytorchLogParserOptions, PytorchLogRecord } from "./pytorch-log-record.ts";
 
 /** Text decoding and record reassembly of one input (a file, stdin, or a followed file until it resets). */
 export class InputStream {

@@ -48,15 +48,6 @@ import type {
 import { liftFalseTags, startsNewRecord } from "./record-boundary.ts";
 import { type Entry, streamKey, type TorchEntry, toOtherRecord, toRecord } from "./record-entry.ts";
 
-export type {
-  OtherLogRecord,
-  PytorchLogParserBuffer,
-  PytorchLogParserOptions,
-  PytorchLogParserStats,
-  PytorchLogRecord,
-  TorchLogRecord,
-} from "./pytorch-log-record.ts";
-
 const DEFAULTS = {
   keepOtherLines: true,
   continuation: "auto",

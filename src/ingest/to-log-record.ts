@@ -9,7 +9,7 @@ import { type Attributes, SeverityNumber } from "@opentelemetry/api";
 import { pythonLevelToSeverityNumber } from "../language/severity.ts";
 import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../otel/attributes.ts";
 import type { PytorchLogTime } from "./pytorch-log-line.ts";
-import type { OtherLogRecord, PytorchLogRecord, TorchLogRecord } from "./pytorch-log-parser.ts";
+import type { OtherLogRecord, PytorchLogRecord, TorchLogRecord } from "./pytorch-log-record.ts";
 import { type HrTime, resolveLogTime } from "./resolve-log-time.ts";
 import { isTorchModule } from "./scope-from-path.ts";
 

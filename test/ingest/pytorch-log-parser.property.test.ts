@@ -1,11 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  PytorchLogParser,
-  type PytorchLogParserOptions,
-  type PytorchLogRecord,
-} from "../../src/ingest/pytorch-log-parser.ts";
+import { PytorchLogParser } from "../../src/ingest/pytorch-log-parser.ts";
+import type { PytorchLogParserOptions, PytorchLogRecord } from "../../src/ingest/pytorch-log-record.ts";
 import { countLines } from "./count-lines.ts";
 
 /** Feeds `chunks` to a fresh parser and returns every record plus the final counters. */

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  PytorchLogParser,
-  type PytorchLogParserOptions,
-  type PytorchLogRecord,
-  parsePytorchLog,
-} from "../../src/ingest/pytorch-log-parser.ts";
+import { PytorchLogParser, parsePytorchLog } from "../../src/ingest/pytorch-log-parser.ts";
+import type { PytorchLogParserOptions, PytorchLogRecord } from "../../src/ingest/pytorch-log-record.ts";
 import { expectFields } from "./expect-fields.ts";
 
 const lines = (...text: string[]) => `${text.join("\n")}\n`;

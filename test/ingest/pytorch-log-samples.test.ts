@@ -3,7 +3,8 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type PytorchLogRecord, parsePytorchLog } from "../../src/ingest/pytorch-log-parser.ts";
+import { parsePytorchLog } from "../../src/ingest/pytorch-log-parser.ts";
+import type { PytorchLogRecord } from "../../src/ingest/pytorch-log-record.ts";
 import { countLines } from "./count-lines.ts";
 import { expectFields } from "./expect-fields.ts";
 
