@@ -41,7 +41,7 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
 /** A piece is one-byte when every char is below U+0100 (V8 stores such strings one byte per char). */
-const isLatin1 = (text: string) => !/[^\x00-\xff]/.test(text);
+const isLatin1 = (text: string) => !/[\u0100-\uffff]/.test(text);
 
 describe("Utf8LineDecoder", () => {
   it.each([
