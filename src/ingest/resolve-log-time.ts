@@ -37,6 +37,42 @@ const YEARS_BACK = 8;
  * Microseconds are kept exactly, which a millisecond `Date` could not do.
  */
 export function resolveLogTime(time: PytorchLogTime, options: ResolveLogTimeOptions): HrTime | undefined {
+  // Consecutive lines mostly print the same second: its instant is remembered (`last`), so a line costs
+  // a comparison rather than a time zone lookup and a search over years.
+  const key = secondKey(time);
+  const offset = options.utcOffsetMinutes;
+  const tolerance = options.futureToleranceMs ?? DAY_MS;
+  if (
+    key !== last.key ||
+    options.reference !== last.reference ||
+    offset !== last.offset ||
+    tolerance !== last.tolerance
+  ) {
+    last = { key, reference: options.reference, offset, tolerance, seconds: resolveSeconds(time, options) };
+  }
+  if (last.seconds === undefined) return undefined;
+  // A leap second (:60) is printed by strftime but not representable; it is folded into :59.999999.
+  const microsecond = time.second === 60 ? 999_999 : time.microsecond;
+  return [last.seconds, microsecond * 1000];
+}
+
+/** The last second resolved and what it was resolved with. */
+let last: {
+  readonly key: number;
+  readonly reference: number;
+  readonly offset: ResolveLogTimeOptions["utcOffsetMinutes"];
+  readonly tolerance: number;
+  readonly seconds: number | undefined;
+} = { key: Number.NaN, reference: Number.NaN, offset: Number.NaN, tolerance: Number.NaN, seconds: undefined };
+
+/** The printed time down to the second as one number (exact: below 2^53 for any 4-digit year). */
+function secondKey(time: PytorchLogTime): number {
+  const date = ((time.year ?? 0) * 13 + time.month) * 32 + time.day;
+  return ((date * 24 + time.hour) * 60 + time.minute) * 61 + time.second;
+}
+
+/** Seconds since the epoch of the printed time's whole second, if a year makes it valid. */
+function resolveSeconds(time: PytorchLogTime, options: ResolveLogTimeOptions): number | undefined {
   const offset = options.utcOffsetMinutes;
   if (typeof offset === "number") return resolveAtOffset(time, offset, options);
   // A zone's offset depends on the instant, which depends on the offset: resolve with the offset at the
@@ -44,7 +80,7 @@ export function resolveLogTime(time: PytorchLogTime, options: ResolveLogTimeOpti
   const guess = offset(options.reference);
   const first = resolveAtOffset(time, guess, options);
   if (first === undefined) return undefined;
-  const actual = offset(first[0] * 1000);
+  const actual = offset(first * 1000);
   if (actual === guess) return first;
   return resolveAtOffset(time, actual, options) ?? first;
 }
@@ -53,24 +89,21 @@ function resolveAtOffset(
   time: PytorchLogTime,
   utcOffsetMinutes: number,
   options: ResolveLogTimeOptions,
-): HrTime | undefined {
-  if (time.year !== undefined) return toHrTime(time, time.year, utcOffsetMinutes);
+): number | undefined {
+  if (time.year !== undefined) return toSeconds(time, time.year, utcOffsetMinutes);
   const latest = options.reference + (options.futureToleranceMs ?? DAY_MS);
   const referenceYear = new Date(options.reference).getUTCFullYear();
   for (let year = referenceYear + 1; year >= referenceYear - YEARS_BACK; year--) {
-    const resolved = toHrTime(time, year, utcOffsetMinutes);
-    if (resolved !== undefined && resolved[0] * 1000 <= latest) return resolved;
+    const resolved = toSeconds(time, year, utcOffsetMinutes);
+    if (resolved !== undefined && resolved * 1000 <= latest) return resolved;
   }
   return undefined;
 }
 
-function toHrTime(time: PytorchLogTime, year: number, utcOffsetMinutes: number): HrTime | undefined {
+function toSeconds(time: PytorchLogTime, year: number, utcOffsetMinutes: number): number | undefined {
   const localMs = Date.UTC(year, time.month - 1, time.day, time.hour, time.minute, Math.min(time.second, 59));
   // Date.UTC rolls 30 February over into March; such a date does not exist in that year.
   const check = new Date(localMs);
   if (check.getUTCMonth() !== time.month - 1 || check.getUTCDate() !== time.day) return undefined;
-  // A leap second (:60) is printed by strftime but not representable; it is folded into :59.999999.
-  const microsecond = time.second === 60 ? 999_999 : time.microsecond;
-  const seconds = (localMs - utcOffsetMinutes * 60_000) / 1000;
-  return [seconds, microsecond * 1000];
+  return (localMs - utcOffsetMinutes * 60_000) / 1000;
 }

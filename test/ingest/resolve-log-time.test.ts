@@ -90,3 +90,36 @@ describe("resolveLogTime with a zone (offset by instant)", () => {
     ]);
   });
 });
+
+describe("resolveLogTime remembers the last second resolved", () => {
+  const time = glogTime(12, 31, [23, 59, 59], 5);
+  const resolve = (reference: string, offset: number | ((ms: number) => number), t = time) =>
+    resolveLogTime(t, { reference: at(reference), utcOffsetMinutes: offset });
+
+  it("gives each line its own microseconds from the same second", () => {
+    const first = resolve("2025-01-01T00:10:00Z", 0);
+    const second = resolve("2025-01-01T00:10:00Z", 0, { ...time, microsecond: 7 });
+    expect(first).toEqual([second?.[0], 5_000]);
+    expect(second?.[1]).toBe(7_000);
+  });
+
+  it.each([
+    ["another reference (a year later)", () => resolve("2026-01-01T00:10:00Z", 0)],
+    ["another offset", () => resolve("2025-01-01T00:10:00Z", 60)],
+    ["an offset function", () => resolve("2025-01-01T00:10:00Z", () => 60)],
+    ["a leap second", () => resolve("2025-01-01T00:10:00Z", 0, { ...time, second: 60 })],
+  ])("resolves again with %s", (_name, again) => {
+    const before = resolve("2025-01-01T00:10:00Z", 0);
+    const after = again();
+    expect(after).not.toEqual(before);
+    // The same call as the first one still gives the first answer.
+    expect(resolve("2025-01-01T00:10:00Z", 0)).toEqual(before);
+  });
+
+  it("remembers a date no year has as such", () => {
+    const april31 = glogTime(4, 31, [0, 0, 0]);
+    expect(resolve("2025-05-01T00:00:00Z", 0, april31)).toBeUndefined();
+    expect(resolve("2025-05-01T00:00:00Z", 0, april31)).toBeUndefined();
+    expect(resolve("2025-05-01T00:00:00Z", 0, glogTime(4, 30, [0, 0, 0]))).toBeDefined();
+  });
+});
