@@ -7,7 +7,7 @@ import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-
 import type { TorchLogs } from "../otel/torch-logs.ts";
 import { TorchLogsLogRecordProcessor } from "../otel/torch-logs-log-record-processor.ts";
 import type { IngestPipelineStats, IngestSink } from "./ingest-pipeline.ts";
-import { hrTimeToNanos, jsonLine } from "./json-lines-log-record-exporter.ts";
+import { hrTimeToNanos, jsonRecord } from "./json-lines-log-record-exporter.ts";
 import type { MappedLogRecord } from "./to-log-record.ts";
 
 export interface JsonLinesIngestSinkOptions {
@@ -27,6 +27,7 @@ export interface JsonLinesIngestSinkOptions {
 const DEFAULT_BLOCK_BYTES = 64 * 1024;
 /** The most UTF-8 bytes one UTF-16 code unit takes. */
 const MAX_BYTES_PER_UNIT = 3;
+const NEWLINE = 0x0a;
 
 /** The fields of a record the TORCH_LOGS processor reads (see `admits` and `#passes`). */
 interface FilterProbe {
@@ -34,12 +35,6 @@ interface FilterProbe {
   severityNumber: number;
   eventName: undefined;
   attributes: MappedLogRecord["attributes"];
-}
-
-/** A scope seen: the object the processor caches its compiled filter on, and the scope's name in JSON. */
-interface ScopeEntry {
-  readonly scope: InstrumentationScope;
-  readonly json: string;
 }
 
 /** Scopes kept; past it the map is cleared (the processor bounds its own cache likewise). */
@@ -61,7 +56,7 @@ export class JsonLinesIngestSink implements IngestSink {
   readonly #onFirstLoss: (message: string) => void;
   readonly #blockBytes: number;
   readonly #filter: TorchLogsLogRecordProcessor | undefined;
-  readonly #scopes = new Map<string, ScopeEntry>();
+  readonly #scopes = new Map<string, InstrumentationScope>();
   readonly #probe: FilterProbe;
   #passed = false;
   #block: Buffer;
@@ -103,29 +98,33 @@ export class JsonLinesIngestSink implements IngestSink {
   /** Formats (or filters out) one record; `timestamp` defaults to `observedTimestamp` (epoch ms). Always true. */
   emit(record: MappedLogRecord, observedTimestamp: number): boolean {
     this.#emitted++;
-    const entry = this.#scopeEntry(record.scope);
-    if (this.#filter !== undefined && !this.#admits(this.#filter, entry.scope, record)) return true;
+    if (this.#filter !== undefined && !this.#admits(this.#filter, this.#scope(record.scope), record))
+      return true;
     const nanos =
       record.timestamp === undefined ? this.#observed(observedTimestamp) : hrTimeToNanos(record.timestamp);
-    const line = jsonLine(
+    const json = jsonRecord(
       nanos,
       record.severityNumber,
       record.severityText ?? null,
-      entry.json,
+      record.scope,
       record.body,
       record.attributes,
     );
-    const most = line.length * MAX_BYTES_PER_UNIT;
+    // The JSON and its newline: at most 3 bytes per UTF-16 unit, plus one.
+    const most = json.length * MAX_BYTES_PER_UNIT + 1;
     if (most > this.#block.length - this.#blockUsed) {
       this.#flush();
       // A line longer than a block goes out in a block of its own.
       if (most > this.#block.length) {
         this.#pendingCount = 1;
-        this.#send(Buffer.from(line, "utf8"));
+        this.#send(Buffer.from(`${json}\n`, "utf8"));
         return true;
       }
     }
-    this.#blockUsed += this.#block.write(line, this.#blockUsed, "utf8");
+    const block = this.#block;
+    const end = this.#blockUsed + block.write(json, this.#blockUsed, "utf8");
+    block[end] = NEWLINE;
+    this.#blockUsed = end + 1;
     this.#pendingCount++;
     return true;
   }
@@ -177,15 +176,16 @@ export class JsonLinesIngestSink implements IngestSink {
     return this.#passed;
   }
 
-  #scopeEntry(name: string): ScopeEntry {
-    let entry = this.#scopes.get(name);
-    if (entry === undefined) {
+  /** One scope object per name, as the SDK has one per logger: the processor caches its filter on it. */
+  #scope(name: string): InstrumentationScope {
+    let scope = this.#scopes.get(name);
+    if (scope === undefined) {
       if (this.#scopes.size >= MAX_SCOPES) this.#scopes.clear();
       // The shape the SDK gives a logger's scope, so the processor handles it as it handles those.
-      entry = { scope: { name, version: undefined, schemaUrl: undefined }, json: JSON.stringify(name) };
-      this.#scopes.set(name, entry);
+      scope = { name, version: undefined, schemaUrl: undefined };
+      this.#scopes.set(name, scope);
     }
-    return entry;
+    return scope;
   }
 
   #observed(epochMs: number): string {

@@ -11,38 +11,30 @@ import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-lo
  * `severityText` is `null` when the record has none.
  */
 export function formatJsonLine(record: ReadableLogRecord): string {
-  return jsonLine(
+  return `${jsonRecord(
     hrTimeToNanos(record.hrTime),
     record.severityNumber ?? 0,
     record.severityText ?? null,
-    JSON.stringify(record.instrumentationScope.name),
+    record.instrumentationScope.name,
     record.body ?? null,
     record.attributes,
-  );
+  )}\n`;
 }
 
 /**
- * The line of {@link formatJsonLine} from its parts (`scopeJson` already in JSON): what `JSON.stringify` makes
- * of the object, built without the object.
+ * The line of {@link formatJsonLine} from its parts, without the newline. One `JSON.stringify` of one
+ * object: its text comes out flat, ready to encode, where a concatenation of the parts' JSON would have to be
+ * flattened first.
  */
-export function jsonLine(
+export function jsonRecord(
   timeUnixNano: string,
   severityNumber: number,
   severityText: string | null,
-  scopeJson: string,
+  scope: string,
   body: unknown,
   attributes: Attributes,
 ): string {
-  return (
-    `{"timeUnixNano":"${timeUnixNano}","severityNumber":${jsonNumber(severityNumber)},` +
-    `"severityText":${severityText === null ? "null" : JSON.stringify(severityText)},"scope":${scopeJson},` +
-    `"body":${JSON.stringify(body)},"attributes":${JSON.stringify(attributes)}}\n`
-  );
-}
-
-/** A number as JSON.stringify writes it: non-finite ones as `null`. */
-function jsonNumber(value: number): string {
-  return Number.isFinite(value) ? String(value) : "null";
+  return JSON.stringify({ timeUnixNano, severityNumber, severityText, scope, body, attributes });
 }
 
 /** Nanoseconds since the epoch as a decimal string (OTLP/JSON's form). */
