@@ -1,6 +1,7 @@
-// Scenario 6: ingest. (a) Lines/s through PytorchLogParser (src/ingest/pytorch-log-parser.ts) over the real samples
-// in test/fixtures/pytorch-logs/*.log, repeated to ≥ 1M lines and pushed in 64 Ki-character chunks (end() included);
-// baseline in the same run: counting the lines of the same chunks with a plain `split("\n")`, the floor of any
+// Scenario 6: ingest. (a) Lines/s from bytes to records through InputStream (src/ingest/input-stream.ts: UTF-8
+// decoding, then PytorchLogParser) over the real samples in test/fixtures/pytorch-logs/*.log, repeated to ≥ 1M lines
+// and pushed in 64 KiB chunks (end() included), as `ingest` reads a file; baseline in the same run: decoding the
+// same chunks with a streaming TextDecoder and counting their lines with a plain `split("\n")`, the floor of any
 // line-oriented reader. Target: ≥ 500k lines/s. (b) `torch-logs-otel ingest --format jsonl FILE > /dev/null` end to
 // end, in a child process (`node dist/cli.js`, the built bin, as a user runs it) over the same lines
 // written to a temporary file: decoding, parsing, mapping, the TORCH_LOGS decision and JSON lines
@@ -18,13 +19,13 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { measure } from "mitata";
-import { PytorchLogParser } from "../../src/ingest/pytorch-log-parser.ts";
+import { InputStream } from "../../src/ingest/input-stream.ts";
 import { atLeast, type CustomScenario, formatBytes, formatNs, type Row, spreadOf } from "./harness.ts";
 import { buildCli } from "./support/built-cli.ts";
 
 const TARGET_LINES_PER_SECOND = 500_000;
 const MIN_LINES = 1_000_000;
-const CHUNK_CHARS = 64 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 const BLOCKS = 3;
 const SAMPLES_PER_BLOCK = 2;
 /** Measured `ingest` runs (after mitata's warm-up run); each takes a few seconds. */
@@ -50,7 +51,8 @@ process.on("exit", () => {
 interface Input {
   /** The samples, each ending in a newline, repeated to ≥ MIN_LINES lines. */
   readonly text: string;
-  readonly chunks: readonly string[];
+  /** The text's UTF-8 bytes in CHUNK_BYTES chunks, as `ingest` reads a file. */
+  readonly chunks: readonly Uint8Array[];
   readonly lines: number;
   readonly files: number;
   readonly repeats: number;
@@ -64,8 +66,9 @@ async function buildInput(): Promise<Input> {
   const linesOnce = once.split("\n").length - 1;
   const repeats = Math.ceil(MIN_LINES / linesOnce);
   const text = once.repeat(repeats);
-  const chunks: string[] = [];
-  for (let at = 0; at < text.length; at += CHUNK_CHARS) chunks.push(text.slice(at, at + CHUNK_CHARS));
+  const bytes = Buffer.from(text, "utf8");
+  const chunks: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += CHUNK_BYTES) chunks.push(bytes.subarray(at, at + CHUNK_BYTES));
   return { text, chunks, lines: linesOnce * repeats, files: names.length, repeats };
 }
 
@@ -76,11 +79,11 @@ interface ParseCounts {
 
 /** One measured parser call: every chunk pushed, then end(); checks that every line was accounted for. */
 function parseAll(input: Input): ParseCounts {
-  const parser = new PytorchLogParser();
+  const stream = new InputStream({});
   let records = 0;
-  for (const chunk of input.chunks) records += parser.push(chunk).length;
-  records += parser.end().length;
-  const stats = parser.stats;
+  for (const chunk of input.chunks) records += stream.push(chunk).length;
+  records += stream.end().length;
+  const stats = stream.parser.stats;
   if (stats.linesIn !== input.lines || stats.recordsOut !== records || stats.skippedLines !== 0) {
     throw new Error(
       `scenario 6: parser read ${stats.linesIn} lines (expected ${input.lines}), returned ${records} records ` +
@@ -90,10 +93,11 @@ function parseAll(input: Input): ParseCounts {
   return { lines: stats.linesIn, records };
 }
 
-/** The baseline: the lines of the same chunks, counted with `split("\n")`. */
+/** The baseline: the same chunks decoded by a streaming TextDecoder, their lines counted with `split("\n")`. */
 function countLines(input: Input): number {
+  const decoder = new TextDecoder("utf-8");
   let lines = 0;
-  for (const chunk of input.chunks) lines += chunk.split("\n").length - 1;
+  for (const chunk of input.chunks) lines += decoder.decode(chunk, { stream: true }).split("\n").length - 1;
   if (!input.text.endsWith("\n")) lines++;
   if (lines !== input.lines)
     throw new Error(`scenario 6: split counted ${lines} lines, expected ${input.lines}`);
@@ -252,14 +256,14 @@ export const scenario: CustomScenario = {
     const rows: Row[] = [
       {
         label: "6a",
-        case: `baseline: split("\\n") line count of the same ${CHUNK_CHARS / 1024} Ki-char chunks`,
+        case: `baseline: TextDecoder + split("\\n") line count of the same ${CHUNK_BYTES / 1024} KiB chunks`,
         ns: splitNs,
         verdict: "baseline",
         detail: rate(splitNs.p50),
       },
       {
         label: "6b",
-        case: `PytorchLogParser: ${linesText} lines of the ${input.files} samples (×${input.repeats}), ${CHUNK_CHARS / 1024} Ki-char chunks`,
+        case: `InputStream (decoding + PytorchLogParser): ${linesText} lines of the ${input.files} samples (×${input.repeats}), ${CHUNK_BYTES / 1024} KiB chunks`,
         ns: parserNs,
         baseline: "6a",
         ratio: parserRatio,
