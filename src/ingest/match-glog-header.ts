@@ -76,7 +76,8 @@ export function repeatedMessage(line: string, header: TorchLogLine): string | un
     line.length > end &&
     line.charCodeAt(end) === SPACE &&
     (header.artifact !== undefined || line.charCodeAt(end + 1) !== OPEN);
-  return fits && line.startsWith(prefix) ? line.slice(end + 1) : undefined;
+  // A slice and `===` compare faster than startsWith (V8 12.4).
+  return fits && line.slice(0, end) === prefix ? line.slice(end + 1) : undefined;
 }
 
 function scanHeader(line: string): TorchLogLine | undefined {
@@ -233,11 +234,10 @@ function matchAt(line: string, start: number): TorchLogLine | undefined {
 
 /** The trace id between `[` at `start - 1` and `]` at `end`, the previous one's object when it repeats. */
 function compileIdAt(line: string, start: number, end: number): CompileId | undefined {
+  const raw = line.slice(start, end);
   const previous = last.compileId;
-  if (previous !== undefined && previous.raw.length === end - start && line.startsWith(previous.raw, start)) {
-    return previous;
-  }
-  const compileId = parseCompileId(line.slice(start, end));
+  if (previous !== undefined && previous.raw === raw) return previous;
+  const compileId = parseCompileId(raw);
   if (compileId !== undefined) last.compileId = compileId;
   return compileId;
 }
