@@ -9,6 +9,7 @@ import { torchRegistry } from "../language/torch-registry.ts";
 import { type CompileId, parseCompileId } from "./parse-compile-id.ts";
 import { type LogLevel, parseLogLevel } from "./parse-log-level.ts";
 import type { PytorchLogTime, TorchLogLine } from "./pytorch-log-line.ts";
+import { repeatedMessage } from "./repeated-message.ts";
 import { cachedScopeFromPath, isTorchModule } from "./scope-from-path.ts";
 import { wrapperTokenLength } from "./wrapper-length.ts";
 
@@ -59,25 +60,6 @@ function repeatHeader(line: string): TorchLogLine | undefined {
   if (previous === undefined) return undefined;
   const message = repeatedMessage(line, previous);
   return message === undefined ? undefined : { ...previous, line, message };
-}
-
-/**
- * The message of `line` when it repeats the prefix of `header`, a header read by {@link matchGlogHeader}
- * (every line of a multi-line message does): then `line` parses as `header` with this line and message.
- * Up to the end of the prefix the line reads as the header's line did, so only what follows the prefix can
- * differ, and a message that does not start with `[` adds no trace id or artifact to it.
- * `undefined` when the line may parse otherwise.
- */
-export function repeatedMessage(line: string, header: TorchLogLine): string | undefined {
-  const { prefix } = header;
-  const end = prefix.length;
-  if (line.length === end) return line === prefix ? "" : undefined;
-  const fits =
-    line.length > end &&
-    line.charCodeAt(end) === SPACE &&
-    (header.artifact !== undefined || line.charCodeAt(end + 1) !== OPEN);
-  // A slice and `===` compare faster than startsWith (V8 12.4).
-  return fits && line.slice(0, end) === prefix ? line.slice(end + 1) : undefined;
 }
 
 function scanHeader(line: string): TorchLogLine | undefined {

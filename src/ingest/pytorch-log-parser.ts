@@ -34,7 +34,7 @@
 
 import { acceptsContinuation, TRACEBACK_START } from "./continuation-rules.ts";
 import { LineSplitter } from "./line-splitter.ts";
-import { matchGlogHeader, repeatedMessage } from "./match-glog-header.ts";
+import { matchGlogHeader } from "./match-glog-header.ts";
 import { omitUndefined } from "./omit-undefined.ts";
 import { COMPILE_ID_SOURCE, parseCompileId } from "./parse-compile-id.ts";
 import { DEFAULT_CUSTOM_LEVELS } from "./parse-log-level.ts";
@@ -48,6 +48,7 @@ import type {
 } from "./pytorch-log-record.ts";
 import { liftFalseTags, startsNewRecord } from "./record-boundary.ts";
 import { type Entry, streamKey, type TorchEntry, toOtherRecord, toRecord } from "./record-entry.ts";
+import { repeatedMessage, repeatsPrefix } from "./repeated-message.ts";
 
 const DEFAULTS = {
   keepOtherLines: true,
@@ -185,7 +186,7 @@ export class PytorchLogParser {
    */
   #extendRun(text: string, truncated: boolean): boolean {
     const entry = this.#last;
-    if (entry === undefined || entry.done || !entry.readByHand) return false;
+    if (entry === undefined || entry.done || !entry.prefixRepeats) return false;
     const message = repeatedMessage(text, entry.header);
     if (message === undefined || startsNewRecord(entry.lines[0] ?? "", message, entry.lineCount))
       return false;
@@ -199,7 +200,7 @@ export class PytorchLogParser {
     // The torchdynamo and custom formats prefix only a record's first line, so two headers are two
     // records even when identical; glued text can only precede a record's first line.
     if (open !== undefined && !open.done && header.glued === "" && liftFalseTags(open, header)) {
-      open.readByHand = readByHand;
+      open.prefixRepeats = readByHand;
     }
     const samePrefix =
       open !== undefined &&
@@ -237,7 +238,7 @@ export class PytorchLogParser {
       dropFirstLine: false,
       compileId: header.compileId,
       artifact: header.artifact,
-      readByHand,
+      prefixRepeats: repeatsPrefix(header, readByHand),
     };
     this.#streams.set(key, entry);
     this.#enqueue(entry);

@@ -27,8 +27,8 @@ export interface TorchEntry {
   dropFirstLine: boolean;
   compileId: CompileId | undefined;
   artifact: string | undefined;
-  /** The header (its prefix) was read by matchGlogHeader, so repeatedMessage reads a line repeating it. */
-  readByHand: boolean;
+  /** repeatsPrefix of the header: repeatedMessage reads a line that repeats its prefix. */
+  prefixRepeats: boolean;
 }
 
 export interface OtherEntry {
