@@ -130,13 +130,14 @@ export function parseByPatterns(line: string, levels: CustomLevels = DEFAULT_CUS
   // A pattern is tried only when the line holds the literal shape it cannot match without (a clock, a
   // logger name): most lines of a real log are plain output, and each unanchored pattern would scan it.
   let best: TorchLogLine | undefined;
-  if (hasClock(line, DOT)) {
+  const clocks = clocksIn(line);
+  if ((clocks & DOT_CLOCK) !== 0) {
     const found = matchGlog(line, levels);
     // Nothing but wrapper tokens before it: no other header can start earlier.
     if (found !== undefined && found.glued === "") return found;
     best = found;
   }
-  if (hasClock(line, COMMA)) {
+  if ((clocks & COMMA_CLOCK) !== 0) {
     const found = matchBracket(line);
     if (found !== undefined && found.glued === "") return found;
     if (found !== undefined && (best === undefined || headerStart(found) < headerStart(best))) best = found;
@@ -165,16 +166,20 @@ function isDigitAt(text: string, index: number): boolean {
   return code >= 0x30 && code <= 0x39;
 }
 
+/** A clock `\d\d:\d\d:\d\d.`: in every glog-style header. */
+const DOT_CLOCK = 1;
+/** A clock `\d\d:\d\d:\d\d,`: in every bracket header. */
+const COMMA_CLOCK = 2;
+
 /**
- * Whether `line` holds a clock followed by `separator`: `\d\d:\d\d:\d\d.` (DOT) is in every glog-style
- * header, `\d\d:\d\d:\d\d,` (COMMA) in every bracket header. Stops at the first one, which in a header
- * line is near the start.
+ * Which of the two clocks `line` holds, as DOT_CLOCK | COMMA_CLOCK. One pass over the line's colons,
+ * which stops once it has seen both; in a header line the first clock is near the start.
  */
-function hasClock(line: string, separator: number): boolean {
+function clocksIn(line: string): number {
+  let clocks = 0;
   for (let colon = line.indexOf(":", 2); colon !== -1 && colon + 6 < line.length; ) {
     if (
       line.charCodeAt(colon + 3) === COLON &&
-      line.charCodeAt(colon + 6) === separator &&
       isDigitAt(line, colon - 2) &&
       isDigitAt(line, colon - 1) &&
       isDigitAt(line, colon + 1) &&
@@ -182,11 +187,14 @@ function hasClock(line: string, separator: number): boolean {
       isDigitAt(line, colon + 4) &&
       isDigitAt(line, colon + 5)
     ) {
-      return true;
+      const separator = line.charCodeAt(colon + 6);
+      if (separator === DOT) clocks |= DOT_CLOCK;
+      else if (separator === COMMA) clocks |= COMMA_CLOCK;
+      if (clocks === (DOT_CLOCK | COMMA_CLOCK)) return clocks;
     }
     colon = line.indexOf(":", colon + 1);
   }
-  return false;
+  return clocks;
 }
 
 /** A {@link TorchLogLine} being built: fields are added in the order records list them, absent ones never. */
