@@ -9,7 +9,6 @@ import { torchRegistry } from "../language/torch-registry.ts";
 import { type CompileId, parseCompileId } from "./parse-compile-id.ts";
 import { type LogLevel, parseLogLevel } from "./parse-log-level.ts";
 import type { PytorchLogTime, TorchLogLine } from "./pytorch-log-line.ts";
-import { repeatedMessage } from "./repeated-message.ts";
 import { cachedScopeFromPath, isTorchModule } from "./scope-from-path.ts";
 import { wrapperTokenLength } from "./wrapper-length.ts";
 
@@ -47,25 +46,11 @@ export function isArtifactTag(name: string, scope: string | undefined): boolean 
  * (then the patterns decide: it may still be a header of another shape, or none).
  */
 export function matchGlogHeader(line: string): TorchLogLine | undefined {
-  const repeated = repeatHeader(line);
-  if (repeated !== undefined) return repeated;
-  const header = scanHeader(line);
-  if (header !== undefined) last.header = header;
-  return header;
-}
-
-/** The previous header with this line's message, when the line repeats its prefix. */
-function repeatHeader(line: string): TorchLogLine | undefined {
-  const previous = last.header;
-  if (previous === undefined) return undefined;
-  const message = repeatedMessage(line, previous);
-  return message === undefined ? undefined : { ...previous, line, message };
-}
-
-function scanHeader(line: string): TorchLogLine | undefined {
-  // The patterns take the header that starts first. No header starts with `(` or white space, and with no
-  // `:` before the header no earlier position can hold one: every header has a clock `dd:dd:dd` and
-  // its level token is uppercase letters, digits and spaces, glued to a date that starts with a digit.
+  // The patterns take the header that starts first, so a header after the wrapper is theirs only if none
+  // can start earlier. None starts with `(` or white space (a header starts with `[rank` or its level
+  // token). One starting earlier and running past the wrapper would hold a clock `dd:dd:dd` in it (a `:`)
+  // or read its last character, a space or tab, as part of a rank or level token, which only `Level N`
+  // has, followed by a digit, while the header here starts with `[` or a letter.
   let start = 0;
   let firstColon = -2;
   for (;;) {
@@ -93,14 +78,8 @@ const LETTER_LEVELS: ReadonlyMap<number, LogLevel> = new Map(
   Array.from("VIWEC", (letter) => [letter.charCodeAt(0), parseLogLevel(letter) as LogLevel]),
 );
 
-/**
- * The strings and values of the previous header, reused when the next one repeats them: a log repeats a
- * few paths and compile ids over and over, and the same string is compared and hashed for free.
- */
-const last = {
-  header: undefined as TorchLogLine | undefined,
-  compileId: undefined as CompileId | undefined,
-};
+/** The previous trace id: consecutive headers mostly carry the same one, which needs no parsing then. */
+let lastCompileId: CompileId | undefined;
 
 /** The header at `start` (the end of the wrapper), read as the glog pattern reads it there. */
 function matchAt(line: string, start: number): TorchLogLine | undefined {
@@ -217,10 +196,9 @@ function matchAt(line: string, start: number): TorchLogLine | undefined {
 /** The trace id between `[` at `start - 1` and `]` at `end`, the previous one's object when it repeats. */
 function compileIdAt(line: string, start: number, end: number): CompileId | undefined {
   const raw = line.slice(start, end);
-  const previous = last.compileId;
-  if (previous !== undefined && previous.raw === raw) return previous;
+  if (lastCompileId !== undefined && lastCompileId.raw === raw) return lastCompileId;
   const compileId = parseCompileId(raw);
-  if (compileId !== undefined) last.compileId = compileId;
+  if (compileId !== undefined) lastCompileId = compileId;
   return compileId;
 }
 
