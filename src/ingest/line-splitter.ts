@@ -1,6 +1,8 @@
 // Physical lines out of text that arrives in chunks of any size, for PytorchLogParser: a chunk may end
 // anywhere, also between `\r` and `\n`; a line is cut at `maxLineChars`, holding at most that much.
 
+const CR = 0x0d;
+
 export type LineHandler = (text: string, truncated: boolean) => void;
 
 export class LineSplitter {
@@ -20,8 +22,18 @@ export class LineSplitter {
     for (;;) {
       const newline = chunk.indexOf("\n", start);
       if (newline === -1) break;
-      this.#append(chunk.slice(start, newline));
-      this.#take(onLine);
+      // A line wholly inside the chunk and within #append's limit, the common case, goes out without
+      // passing through #partial.
+      if (
+        this.#partial.length === 0 &&
+        !this.#partialTruncated &&
+        newline - start <= this.#maxLineChars + 1
+      ) {
+        this.#emit(chunk.slice(start, newline), false, onLine);
+      } else {
+        this.#append(chunk.slice(start, newline));
+        this.#take(onLine);
+      }
       start = newline + 1;
     }
     this.#append(chunk.slice(start));
@@ -46,15 +58,23 @@ export class LineSplitter {
   }
 
   #take(onLine: LineHandler): void {
-    let text = this.#partial;
-    let truncated = this.#partialTruncated;
+    const text = this.#partial;
+    const truncated = this.#partialTruncated;
     this.#partial = "";
     this.#partialTruncated = false;
+    this.#emit(text, truncated, onLine);
+  }
+
+  #emit(line: string, cut: boolean, onLine: LineHandler): void {
+    let text = line;
+    let truncated = cut;
     this.#lines++;
     // CRLF: the `\r` may have arrived in an earlier chunk than the `\n`, so strip it per line. Only while
     // most lines so far end in `\r` (a Windows file): in LF output, a `\r` before the `\n` is the message's
     // own (PyTorch prints a `\r\n` in a message as a line ending in `\r`).
-    if (!truncated && text.endsWith("\r") && ++this.#crlfLines * 2 > this.#lines) text = text.slice(0, -1);
+    if (!truncated && text.charCodeAt(text.length - 1) === CR && ++this.#crlfLines * 2 > this.#lines) {
+      text = text.slice(0, -1);
+    }
     if (text.length > this.#maxLineChars) {
       text = text.slice(0, this.#maxLineChars);
       truncated = true;

@@ -3,8 +3,8 @@
 // Pure (scope-from-path.ts's cache of path → module name aside); grouping lines into records is
 // PytorchLogParser's job.
 
-import { torchRegistry } from "../language/torch-registry.ts";
 import { classifyOther } from "./classify-other-line.ts";
+import { isArtifactTag, isValidClock, MAX_PID, matchGlogHeader } from "./match-glog-header.ts";
 import { COMPILE_ID_SOURCE, parseCompileId } from "./parse-compile-id.ts";
 import {
   type CustomLevels,
@@ -21,7 +21,8 @@ import type {
   PytorchLogTime,
   TorchLogLine,
 } from "./pytorch-log-line.ts";
-import { cachedScopeFromPath, isTorchModule } from "./scope-from-path.ts";
+import { cachedScopeFromPath } from "./scope-from-path.ts";
+import { wrapperLength } from "./wrapper-length.ts";
 
 const RANK = String.raw`(?<rank>\[rank(?<rankId>\d+)\]:)?`;
 const CLOCK = String.raw`(?<hour>\d{2}):(?<minute>\d{2}):(?<second>\d{2})`;
@@ -111,12 +112,6 @@ const TORCHDYNAMO = compile(
   "sy",
 );
 
-// Stream prefixes seen in front of torch lines (§5.1): vLLM/Ray `(Name key=value ...) `, torchrun's
-// `[rank1]: ` and `[default0]:`, Kubeflow's `[node-0]: `, markdown indentation. Torch's own `[rankN]:`
-// is matched by the header patterns first, so it never reaches this. Sticky: matched at an index.
-const WRAPPER_TOKEN =
-  /(?:\((?:[A-Za-z_][\w.-]*)?(?:,? ?[A-Za-z_]\w*=[^\s(),]+)+\) |\[[A-Za-z][\w.-]*\]: ?|[ \t]+)/y;
-
 /**
  * Classifies one physical line (without its line terminator) as a torch._logging line in any format, or
  * anything else as an {@link OtherLine}. The header that starts first in the line wins, so a record whose
@@ -124,16 +119,25 @@ const WRAPPER_TOKEN =
  * tried in the order of pytorch-log-format.md §7 (glog, transitional, bracket, torchdynamo).
  */
 export function parsePytorchLine(line: string, levels: CustomLevels = DEFAULT_CUSTOM_LEVELS): ParsedLine {
+  return matchGlogHeader(line) ?? parseByPatterns(line, levels);
+}
+
+/**
+ * {@link parsePytorchLine} by the patterns alone, without match-glog-header.ts's reading of the common
+ * shapes by hand: the definition that reading is tested against.
+ */
+export function parseByPatterns(line: string, levels: CustomLevels = DEFAULT_CUSTOM_LEVELS): ParsedLine {
   // A pattern is tried only when the line holds the literal shape it cannot match without (a clock, a
   // logger name): most lines of a real log are plain output, and each unanchored pattern would scan it.
   let best: TorchLogLine | undefined;
-  if (hasClock(line, DOT)) {
+  const clocks = clocksIn(line);
+  if ((clocks & DOT_CLOCK) !== 0) {
     const found = matchGlog(line, levels);
     // Nothing but wrapper tokens before it: no other header can start earlier.
     if (found !== undefined && found.glued === "") return found;
     best = found;
   }
-  if (hasClock(line, COMMA)) {
+  if ((clocks & COMMA_CLOCK) !== 0) {
     const found = matchBracket(line);
     if (found !== undefined && found.glued === "") return found;
     if (found !== undefined && (best === undefined || headerStart(found) < headerStart(best))) best = found;
@@ -162,16 +166,20 @@ function isDigitAt(text: string, index: number): boolean {
   return code >= 0x30 && code <= 0x39;
 }
 
+/** A clock `\d\d:\d\d:\d\d.`: in every glog-style header. */
+const DOT_CLOCK = 1;
+/** A clock `\d\d:\d\d:\d\d,`: in every bracket header. */
+const COMMA_CLOCK = 2;
+
 /**
- * Whether `line` holds a clock followed by `separator`: `\d\d:\d\d:\d\d.` (DOT) is in every glog-style
- * header, `\d\d:\d\d:\d\d,` (COMMA) in every bracket header. Stops at the first one, which in a header
- * line is near the start.
+ * Which of the two clocks `line` holds, as DOT_CLOCK | COMMA_CLOCK. One pass over the line's colons,
+ * which stops once it has seen both; in a header line the first clock is near the start.
  */
-function hasClock(line: string, separator: number): boolean {
+function clocksIn(line: string): number {
+  let clocks = 0;
   for (let colon = line.indexOf(":", 2); colon !== -1 && colon + 6 < line.length; ) {
     if (
       line.charCodeAt(colon + 3) === COLON &&
-      line.charCodeAt(colon + 6) === separator &&
       isDigitAt(line, colon - 2) &&
       isDigitAt(line, colon - 1) &&
       isDigitAt(line, colon + 1) &&
@@ -179,24 +187,14 @@ function hasClock(line: string, separator: number): boolean {
       isDigitAt(line, colon + 4) &&
       isDigitAt(line, colon + 5)
     ) {
-      return true;
+      const separator = line.charCodeAt(colon + 6);
+      if (separator === DOT) clocks |= DOT_CLOCK;
+      else if (separator === COMMA) clocks |= COMMA_CLOCK;
+      if (clocks === (DOT_CLOCK | COMMA_CLOCK)) return clocks;
     }
     colon = line.indexOf(":", colon + 1);
   }
-  return false;
-}
-
-/** Length of the stream prefixes (see {@link TorchLogLine.wrapper}) at the start of `text`. */
-function wrapperLength(text: string): number {
-  let end = 0;
-  for (;;) {
-    // lastIndex is set before every use, so the shared sticky regex carries no state between calls;
-    // matching at an index instead of slicing keeps a long line to one pass.
-    WRAPPER_TOKEN.lastIndex = end;
-    const m = WRAPPER_TOKEN.exec(text);
-    if (m === null || m[0].length === 0) return end;
-    end += m[0].length;
-  }
+  return clocks;
 }
 
 /** A {@link TorchLogLine} being built: fields are added in the order records list them, absent ones never. */
@@ -263,8 +261,6 @@ function matchGlogPattern(
   if (level === undefined || time === undefined) return undefined;
   const path = m[at.path] ?? "";
   const scope = cachedScopeFromPath(path);
-  // ` [__name]` is an artifact only when torch registers that name and the call site may log artifacts;
-  // otherwise it is the start of the message (`shop/cart.py:21] [__guards] not an artifact`).
   const tag = m[at.artifact];
   const tagIsText = tag !== undefined && !isArtifactTag(tag, scope);
   const printed = m[at.message];
@@ -273,8 +269,6 @@ function matchGlogPattern(
   draft.time = time;
   const id = m[at.id] ?? "";
   draft.id = id;
-  // Linux and macOS pids stay far below 2^32; `threading.get_ident()` is a pthread_t pointer (~1.4e14). On
-  // Windows both are small, so a 2.3/2.4 Windows thread id is reported as a pid: the shape cannot tell.
   const n = Number(id);
   if (n <= MAX_PID) draft.processId = n;
   else if (Number.isSafeInteger(n)) draft.threadId = n;
@@ -285,14 +279,6 @@ function matchGlogPattern(
   if (!tagIsText) return done;
   const { artifact: _text, ...rest } = done;
   return { ...rest, message: message ?? "" };
-}
-
-// The artifact names of the registry (PyTorch 2.14.1), which include those of every earlier release seen.
-const ARTIFACT_NAMES: ReadonlySet<string> = new Set(torchRegistry().artifacts.keys());
-
-/** Torch modules, and call sites that are no module (`<string>`, generated code), log through artifacts. */
-function isArtifactTag(name: string, scope: string | undefined): boolean {
-  return ARTIFACT_NAMES.has(name) && (scope === undefined || isTorchModule(scope));
 }
 
 function matchBracket(line: string): TorchLogLine | undefined {
@@ -341,7 +327,6 @@ function matchTorchdynamo(line: string, start: number): TorchLogLine | undefined
   return draft as TorchLogLine;
 }
 
-/** A range check keeps e.g. `W1399 …` or a version string from passing as a header. */
 function buildTime(
   m: RegExpExecArray,
   at: Pattern["at"],
@@ -354,12 +339,8 @@ function buildTime(
   const hour = Number(m[at.hour]);
   const minute = Number(m[at.minute]);
   const second = Number(m[at.second]);
-  const valid =
-    month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60;
-  if (!valid) return undefined;
+  if (!isValidClock(month, day, hour, minute, second)) return undefined;
   return year === undefined
     ? { month, day, hour, minute, second, microsecond, precision }
     : { year, month, day, hour, minute, second, microsecond, precision };
 }
-
-const MAX_PID = 0xffff_ffff;

@@ -34,10 +34,11 @@
 
 import { acceptsContinuation, TRACEBACK_START } from "./continuation-rules.ts";
 import { LineSplitter } from "./line-splitter.ts";
+import { matchGlogHeader } from "./match-glog-header.ts";
 import { omitUndefined } from "./omit-undefined.ts";
 import { COMPILE_ID_SOURCE, parseCompileId } from "./parse-compile-id.ts";
 import { DEFAULT_CUSTOM_LEVELS } from "./parse-log-level.ts";
-import { parsePytorchLine } from "./parse-pytorch-line.ts";
+import { parseByPatterns } from "./parse-pytorch-line.ts";
 import type { OtherLine, TorchLogLine } from "./pytorch-log-line.ts";
 import type {
   PytorchLogParserBuffer,
@@ -47,6 +48,7 @@ import type {
 } from "./pytorch-log-record.ts";
 import { liftFalseTags, startsNewRecord } from "./record-boundary.ts";
 import { type Entry, streamKey, type TorchEntry, toOtherRecord, toRecord } from "./record-entry.ts";
+import { repeatedMessage, repeatsPrefix } from "./repeated-message.ts";
 
 const DEFAULTS = {
   keepOtherLines: true,
@@ -153,9 +155,13 @@ export class PytorchLogParser {
 
   #processLine(text: string, truncated: boolean): void {
     const { levels, logFormat } = this.#options;
-    const parsed = logFormat?.match(text, levels) ?? parsePytorchLine(text, levels);
+    if (logFormat === undefined && this.#extendRun(text, truncated)) return;
+    // parsePytorchLine, noting whether the header was read by hand.
+    const custom = logFormat?.match(text, levels);
+    const byHand = custom === undefined ? matchGlogHeader(text) : undefined;
+    const parsed = custom ?? byHand ?? parseByPatterns(text, levels);
     if (parsed.kind === "torch") {
-      this.#takeHeader(parsed, truncated);
+      this.#takeHeader(parsed, truncated, byHand !== undefined);
     } else if (!this.#attach(parsed, truncated)) {
       this.#last = undefined;
       this.#stats.otherLines++;
@@ -174,12 +180,28 @@ export class PytorchLogParser {
     }
   }
 
-  #takeHeader(header: TorchLogLine, truncated: boolean): void {
+  /**
+   * Rule 1 for a line that repeats the prefix of the record that took the previous line, the common case,
+   * without parsing it again: what #takeHeader would do with its header (same prefix, so same stream).
+   */
+  #extendRun(text: string, truncated: boolean): boolean {
+    const entry = this.#last;
+    if (entry === undefined || entry.done || !entry.prefixRepeats) return false;
+    const message = repeatedMessage(text, entry.header);
+    if (message === undefined || startsNewRecord(entry.lines[0] ?? "", message, entry.lineCount))
+      return false;
+    this.#extend(entry, message, truncated, false);
+    return true;
+  }
+
+  #takeHeader(header: TorchLogLine, truncated: boolean, readByHand: boolean): void {
     const key = this.#streamKey(header);
     const open = this.#streams.get(key);
     // The torchdynamo and custom formats prefix only a record's first line, so two headers are two
     // records even when identical; glued text can only precede a record's first line.
-    if (open !== undefined && !open.done && header.glued === "") liftFalseTags(open, header);
+    if (open !== undefined && !open.done && header.glued === "" && liftFalseTags(open, header)) {
+      open.prefixRepeats = readByHand;
+    }
     const samePrefix =
       open !== undefined &&
       open.header.prefix === header.prefix &&
@@ -216,6 +238,7 @@ export class PytorchLogParser {
       dropFirstLine: false,
       compileId: header.compileId,
       artifact: header.artifact,
+      prefixRepeats: repeatsPrefix(header, readByHand),
     };
     this.#streams.set(key, entry);
     this.#enqueue(entry);

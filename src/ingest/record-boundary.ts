@@ -64,13 +64,15 @@ export function startsNewRecord(first: string, line: string, lineCount: number):
  * A trace id and an artifact tag repeat on every line of their record. When the line after a record's
  * first line has the same prefix minus tags at its end, those tags were the start of the first line's
  * message (`shop/cart.py:21] [0/0] user text`, then `shop/cart.py:21] more`): they go back into it, and
- * the record takes the line's prefix, so the line can continue it.
+ * the record takes the line's prefix, so the line can continue it. Returns whether it did.
  */
-export function liftFalseTags(entry: TorchEntry, line: TorchLogLine): void {
+export function liftFalseTags(entry: TorchEntry, line: TorchLogLine): boolean {
   const prefix = entry.header.prefix;
-  if (entry.lineCount !== 1 || prefix.length <= line.prefix.length || !prefix.startsWith(line.prefix)) return;
+  if (entry.lineCount !== 1 || prefix.length <= line.prefix.length || !prefix.startsWith(line.prefix)) {
+    return false;
+  }
   const tags = prefix.slice(line.prefix.length);
-  if (!TAGS_ONLY.test(tags) || entry.header.format !== "glog" || line.format !== "glog") return;
+  if (!TAGS_ONLY.test(tags) || entry.header.format !== "glog" || line.format !== "glog") return false;
   const first = entry.lines[0] ?? "";
   entry.lines[0] = first === "" ? tags.slice(1) : `${tags.slice(1)} ${first}`;
   const { compileId: _id, artifact: _artifact, ...rest } = entry.header;
@@ -81,6 +83,7 @@ export function liftFalseTags(entry: TorchEntry, line: TorchLogLine): void {
   };
   entry.compileId = line.compileId;
   entry.artifact = undefined;
+  return true;
 }
 
 const TAGS_ONLY = /^(?: \[[^\]\s]+\])+$/;

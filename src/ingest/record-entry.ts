@@ -27,6 +27,8 @@ export interface TorchEntry {
   dropFirstLine: boolean;
   compileId: CompileId | undefined;
   artifact: string | undefined;
+  /** repeatsPrefix of the header: repeatedMessage reads a line that repeats its prefix. */
+  prefixRepeats: boolean;
 }
 
 export interface OtherEntry {

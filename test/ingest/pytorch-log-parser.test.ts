@@ -12,6 +12,7 @@ function shape(records: PytorchLogRecord[]): string[] {
 
 const G1 = "V0101 00:00:01.000000 7 torch/_dynamo/guards.py:10] [0/0] [__guards]";
 const G2 = "V0101 00:00:01.000000 7 torch/_dynamo/guards.py:11] [0/0] [__guards]";
+const T1 = "W0101 00:00:00.000000 1 torch/x.py:1 [0/0]";
 
 describe("PytorchLogParser grouping", () => {
   it.each([
@@ -40,6 +41,14 @@ describe("PytorchLogParser grouping", () => {
       name: "torchdynamo headers are never merged: that format prefixes only first lines",
       input: lines("torchdynamo.convert_frame: [INFO] a", "torchdynamo.convert_frame: [INFO] a"),
       shape: ["torch@1+1", "torch@2+1"],
+    },
+    {
+      // A line is taken as a repetition of the previous prefix only where that cannot read otherwise: the
+      // transitional prefix has no `]`, so a later `:N]` in the line makes it a glog header.
+      name: "a repeated transitional prefix is read again: a `:N]` in the message makes a glog header",
+      input: lines(`${T1} first`, `${T1} see y.py:5] here`, `${T1} last`),
+      shape: ["torch@1+2", "torch@2+1"],
+      first: { format: "glog-transitional", message: "first\nlast" },
     },
     {
       name: "a record stays open across other output (a second writer on the same stream)",

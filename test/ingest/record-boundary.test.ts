@@ -58,6 +58,16 @@ describe("tags that do not repeat (liftFalseTags)", () => {
     expect(record).not.toHaveProperty("compileId");
   });
 
+  it("then takes the lines that repeat the record's new prefix, and not those with tags", () => {
+    const records = parsePytorchLog(
+      `${P} [0/0] text\n${P} more\n${P} still more\n${P} [0/0] tagged\n${P} [0/0] again\n`,
+    );
+    expect(records.map((r) => (r.kind === "torch" ? [r.compileId?.raw, r.message] : []))).toStrictEqual([
+      [undefined, "[0/0] text\nmore\nstill more"],
+      ["0/0", "tagged\nagain"],
+    ]);
+  });
+
   it("leaves records whose tags repeat, and multi-line records, alone", () => {
     const records = parsePytorchLog(`${P} [0/0] a\n${P} [0/0]   b\n${P} c\n`);
     expect(records.map((r) => (r.kind === "torch" ? [r.compileId?.raw, r.message] : []))).toStrictEqual([
