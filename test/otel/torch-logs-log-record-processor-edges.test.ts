@@ -4,8 +4,7 @@
 import { inspect } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { Logger } from "@opentelemetry/api";
-import { DiagLogLevel, diag, ROOT_CONTEXT, SeverityNumber } from "@opentelemetry/api";
+import { DiagLogLevel, diag, type Logger, ROOT_CONTEXT, SeverityNumber } from "@opentelemetry/api";
 import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseTorchLogs, TorchLogs, TorchLogsLogRecordProcessor } from "../../src/index.ts";
