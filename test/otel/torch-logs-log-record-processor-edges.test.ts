@@ -4,7 +4,7 @@
 import { inspect } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { DiagLogLevel, diag, ROOT_CONTEXT, SeverityNumber } from "@opentelemetry/api";
+import { DiagLogLevel, diag, type Logger, ROOT_CONTEXT, SeverityNumber } from "@opentelemetry/api";
 import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseTorchLogs, TorchLogs, TorchLogsLogRecordProcessor } from "../../src/index.ts";
@@ -143,6 +143,60 @@ describe("failing delegates", () => {
       "TorchLogsLogRecordProcessor: delegate onEmit threw: Error: onEmit boom",
     ]);
   });
+});
+
+describe("the common case and the full decision deliver and count alike", () => {
+  // TORCH_LOGS=+dynamo: a DEBUG record from torch._dynamo.guards with no eventName and no artifact attribute takes
+  // onEmit's common case; the others take the full decision.
+  const cases: ReadonlyArray<[string, Parameters<Logger["emit"]>[0], boolean]> = [
+    ["common case", { severityNumber: SeverityNumber.DEBUG, body: "b" }, true],
+    ["UNSPECIFIED severity", { severityNumber: SeverityNumber.UNSPECIFIED, body: "b" }, true],
+    [
+      "artifact eventName, on",
+      { severityNumber: SeverityNumber.DEBUG, body: "b", eventName: "guards" },
+      true,
+    ],
+    [
+      "artifact attribute, off",
+      { severityNumber: SeverityNumber.DEBUG, body: "b", attributes: { "torch.artifact": "output_code" } },
+      false,
+    ],
+  ];
+
+  it.each(cases)(
+    "%s: passed/filtered counted, a throwing delegate warned about, the next one still served",
+    (_what, record, passes) => {
+      const warnings = captureDiag(DiagLogLevel.WARN);
+      const got: string[] = [];
+      const throwing: LogRecordProcessor = {
+        onEmit: () => {
+          throw new Error("onEmit boom");
+        },
+        forceFlush: async () => {},
+        shutdown: async () => {},
+      };
+      const counting: LogRecordProcessor = {
+        onEmit: (r) => {
+          got.push(String(r.body));
+        },
+        forceFlush: async () => {},
+        shutdown: async () => {},
+      };
+      const torchLogs = new TorchLogs({ settings: "+dynamo", env: {} });
+      const single = new TorchLogsLogRecordProcessor(throwing, { torchLogs });
+      const both = new TorchLogsLogRecordProcessor([throwing, counting], { torchLogs });
+      for (const processor of [single, both]) {
+        const logger = new LoggerProvider({ processors: [processor] }).getLogger("torch._dynamo.guards");
+        for (let i = 0; i < 2; i++) expect(() => logger.emit(record)).not.toThrow();
+        expect(processor.stats).toEqual(passes ? { passed: 2, filtered: 0 } : { passed: 0, filtered: 2 });
+      }
+      expect(got).toEqual(passes ? ["b", "b"] : []);
+      const ours = warnings.filter((w) => w.startsWith("TorchLogsLogRecordProcessor: "));
+      expect(ours).toEqual(
+        passes ? Array(2).fill("TorchLogsLogRecordProcessor: delegate onEmit threw: Error: onEmit boom") : [],
+      );
+    },
+  );
 });
 
 describe("many distinct scopes", () => {
