@@ -7,6 +7,19 @@ import { Buffer, isAscii } from "node:buffer";
 /** A byte that is not ASCII (in a chunk read as Latin-1, where byte n is char n). */
 const NOT_ASCII = /[\x80-\xff]/g;
 const NEWLINE = 0x0a;
+/** Bytes checked at once by `isAscii` (vectorised) before the regex looks for the byte. */
+const WINDOW = 4096;
+
+/** Index of the first byte at or after `from` that is not ASCII, or -1. */
+function notAsciiAt(buffer: Buffer, text: string, from: number): number {
+  for (let at = from; at < buffer.length; at += WINDOW) {
+    const end = Math.min(at + WINDOW, buffer.length);
+    if (isAscii(buffer.subarray(at, end))) continue;
+    NOT_ASCII.lastIndex = at;
+    return NOT_ASCII.exec(text)?.index ?? -1;
+  }
+  return -1;
+}
 
 /**
  * Decodes a stream of UTF-8 chunks into text pieces whose concatenation is exactly what one
@@ -38,13 +51,12 @@ export class Utf8LineDecoder {
     let at = 0;
     if (this.#throughDecoder) at = this.#decodeLine(buffer, text, 0, pieces);
     while (at < text.length) {
-      NOT_ASCII.lastIndex = at;
-      const found = NOT_ASCII.exec(text);
-      if (found === null) {
+      const found = notAsciiAt(buffer, text, at);
+      if (found === -1) {
         pieces.push(at === 0 ? text : text.slice(at));
         break;
       }
-      const lineStart = Math.max(at, text.lastIndexOf("\n", found.index) + 1);
+      const lineStart = Math.max(at, text.lastIndexOf("\n", found) + 1);
       if (lineStart > at) pieces.push(text.slice(at, lineStart));
       at = this.#decodeLine(buffer, text, lineStart, pieces);
     }

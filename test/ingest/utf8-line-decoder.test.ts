@@ -58,6 +58,7 @@ describe("Utf8LineDecoder", () => {
     ["a stray continuation byte after ASCII", [utf8("a\n"), bytes(0x80, 0x62, 0x0a)]],
     ["overlong and surrogate encodings", [bytes(0xc0, 0xaf, 0x0a, 0xed, 0xa0, 0x80, 0x0a)]],
     ["four-byte characters split three ways", [bytes(0xf0, 0x9f), bytes(0x98), bytes(0x80, 0x0a)]],
+    ["non-ASCII lines far into a chunk", [utf8(`${"a".repeat(10_000)}\né\n${"b".repeat(5000)}\n█`)]],
     ["empty chunks", [new Uint8Array(0), utf8("a\n"), new Uint8Array(0), utf8("é")]],
     ["a Uint8Array that is no Buffer, at an offset", [new Uint8Array(utf8("zzé\nb\n").buffer, 2)]],
   ])("%s: the same text as a streaming TextDecoder", (_name, chunks) => {
