@@ -12,7 +12,12 @@
 // over the block and identical on both sides; every emitted record is checked to have been exported.
 import { type Logger, type LogRecord, SeverityNumber } from "@opentelemetry/api";
 import { LoggerProvider } from "@opentelemetry/sdk-logs";
-import { TorchLogs, TorchLogsLogRecordProcessor, torchRegistry } from "../../src/index.ts";
+import {
+  createTorchLogsLoggerConfigurator,
+  TorchLogs,
+  TorchLogsLogRecordProcessor,
+  torchRegistry,
+} from "../../src/index.ts";
 import { atMost, formatNs, formatRatio, type MicroScenario, type Row } from "./harness.ts";
 import { CountingProcessor, noopPipeline, PassThroughProcessor, type Pipeline } from "./support/pipelines.ts";
 
@@ -61,6 +66,7 @@ async function emitBlock(s: Side): Promise<void> {
 const SCOPE = "torch._dynamo.guards";
 const SINGLE_FLOOR = `floor: pass-through processor, counting delegate, DEBUG from ${SCOPE}`;
 const SINGLE_OURS = `TorchLogsLogRecordProcessor (TORCH_LOGS=+dynamo), counting delegate, DEBUG from ${SCOPE}`;
+const SINGLE_CONFIGURATOR = `createTorchLogsLoggerConfigurator (TORCH_LOGS=+dynamo), the counting delegate alone, DEBUG from ${SCOPE}`;
 const CONTROL = "A/A control: floor, 1 component, measured again as a separate case";
 const WITHOUT = "without any processor (batch processor alone), 1 component";
 const name = (count: number, ours: boolean) =>
@@ -83,14 +89,27 @@ function verify(s: Side, count: number): () => Promise<void> {
   };
 }
 
-/** (a): one provider, one logger, a delegate that counts; every emitted record must reach it. */
-function single(ours: boolean) {
+/**
+ * (a): one provider, one logger, a delegate that counts; every emitted record must reach it. The TORCH_LOGS
+ * decision by our processor in front of the delegate, by a pass-through processor (no decision: the floor), or
+ * by the LoggerConfigurator alone (decided once per logger, no processor in front).
+ */
+function single(kind: "floor" | "ours" | "configurator") {
   const delegate = new CountingProcessor();
   const torchLogs = new TorchLogs({ settings: "+dynamo", env: {} });
-  const processor = ours
-    ? new TorchLogsLogRecordProcessor(delegate, { torchLogs })
-    : new PassThroughProcessor(delegate);
-  const provider = new LoggerProvider({ processors: [processor] });
+  const provider =
+    kind === "configurator"
+      ? new LoggerProvider({
+          processors: [delegate],
+          loggerConfigurator: createTorchLogsLoggerConfigurator(torchLogs),
+        })
+      : new LoggerProvider({
+          processors: [
+            kind === "ours"
+              ? new TorchLogsLogRecordProcessor(delegate, { torchLogs })
+              : new PassThroughProcessor(delegate),
+          ],
+        });
   const logger = provider.getLogger(SCOPE);
   const debug: LogRecord = { severityNumber: SeverityNumber.DEBUG, severityText: "DEBUG", body: "x" };
   let emitted = 0;
@@ -122,7 +141,7 @@ export const scenario: MicroScenario = {
     });
     const control = side(1, undefined, true);
     const without = side(1, undefined);
-    const singles = [single(false), single(true)] as const;
+    const singles = [single("floor"), single("ours"), single("configurator")] as const;
     const batchCase = (caseName: string, s: Side, count: number) => ({
       name: caseName,
       fn: () => emitBlock(s),
@@ -133,6 +152,7 @@ export const scenario: MicroScenario = {
       cases: [
         { name: SINGLE_FLOOR, fn: singles[0].fn, verify: singles[0].verify },
         { name: SINGLE_OURS, fn: singles[1].fn, verify: singles[1].verify },
+        { name: SINGLE_CONFIGURATOR, fn: singles[2].fn, verify: singles[2].verify },
         ...configs.flatMap((c) => [
           batchCase(name(c.count, false), c.floor, c.count),
           batchCase(name(c.count, true), c.ours, c.count),
@@ -217,11 +237,20 @@ export const scenario: MicroScenario = {
         verdict: "report",
         detail: `${signed(results.difference(name(1, false), WITHOUT))} ns/record: what wrapping alone costs`,
       },
+      {
+        label: "3l",
+        case: SINGLE_CONFIGURATOR,
+        ns: results.spread(SINGLE_CONFIGURATOR),
+        baseline: "3a",
+        ratio: results.ratio(SINGLE_CONFIGURATOR, SINGLE_FLOOR),
+        verdict: "report",
+        detail: `${signed(results.difference(SINGLE_CONFIGURATOR, SINGLE_FLOOR))} ns/record vs the floor: scope and severity decided once per logger (no artifact attribute)`,
+      },
     );
     return {
       rows,
       notes: [
-        "Scenario 3: the floor is a pass-through processor (enabled() → true, onEmit → delegate), the least any wrapping processor costs; 3b − 3a and 3d − 3c … are the TORCH_LOGS processor's own cost. In 3c–3h each call is 512 emits and one forceFlush (one 512-record export, a few promises and a timer), amortised over the 512 records on both sides. 3j is the floor measured again as a separate case: its ratio is the noise floor for 3d/3f/3h.",
+        "Scenario 3: the floor is a pass-through processor (enabled() → true, onEmit → delegate), the least any wrapping processor costs; 3b − 3a and 3d − 3c … are the TORCH_LOGS processor's own cost. In 3c–3h each call is 512 emits and one forceFlush (one 512-record export, a few promises and a timer), amortised over the 512 records on both sides. 3j is the floor measured again as a separate case: its ratio is the noise floor for 3d/3f/3h. 3l decides scope and severity in the LoggerConfigurator instead (once per logger), with no processor in front of the delegate: a passing record costs nothing for TORCH_LOGS there, but artifacts given as a record attribute are not seen.",
       ],
     };
   },
