@@ -47,7 +47,14 @@ import type {
   PytorchLogRecord,
 } from "./pytorch-log-record.ts";
 import { liftFalseTags, startsNewRecord } from "./record-boundary.ts";
-import { type Entry, streamKey, type TorchEntry, toOtherRecord, toRecord } from "./record-entry.ts";
+import {
+  type Entry,
+  releaseEntry,
+  streamKey,
+  type TorchEntry,
+  toOtherRecord,
+  toRecord,
+} from "./record-entry.ts";
 import { repeatedMessage, repeatsPrefix } from "./repeated-message.ts";
 
 const DEFAULTS = {
@@ -365,6 +372,7 @@ export class PytorchLogParser {
       this.#stats.otherRecords++;
       this.#stats.recordsOut++;
       this.#out.push(toOtherRecord(entry));
+      releaseEntry(entry);
       return;
     }
     this.#bufferedLines -= entry.lineCount;
@@ -372,6 +380,8 @@ export class PytorchLogParser {
     this.#stats.torchRecords++;
     this.#stats.recordsOut++;
     this.#out.push(toRecord(entry));
+    // A suspended record stays its stream's entry: the next line of that stream reads its prefix.
+    if (this.#streams.get(entry.streamKey) !== entry) releaseEntry(entry);
   }
 
   #takeOutput(): PytorchLogRecord[] {

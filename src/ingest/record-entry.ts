@@ -5,7 +5,10 @@ import type { OtherLogRecord, TorchLogRecord } from "./pytorch-log-record.ts";
 
 export interface TorchEntry {
   readonly kind: "torch";
-  /** The first line; replaced when its trace id or artifact turn out to be message text (liftFalseTags). */
+  /**
+   * The first line; replaced when its trace id or artifact turn out to be message text (liftFalseTags), and by
+   * a placeholder once the entry is released (releaseEntry).
+   */
   header: TorchLogLine;
   readonly streamKey: string;
   readonly firstLineNumber: number;
@@ -33,7 +36,8 @@ export interface TorchEntry {
 
 export interface OtherEntry {
   readonly kind: "other";
-  readonly line: OtherLine;
+  /** The line; a placeholder once the entry is released (releaseEntry). */
+  line: OtherLine;
   readonly firstLineNumber: number;
   readonly truncated: boolean;
   readonly chars: number;
@@ -41,6 +45,37 @@ export interface OtherEntry {
 }
 
 export type Entry = TorchEntry | OtherEntry;
+
+/** What a released entry holds instead of its lines. */
+const RELEASED_HEADER: TorchLogLine = {
+  kind: "torch",
+  format: "glog",
+  line: "",
+  wrapper: "",
+  glued: "",
+  prefix: "",
+  levelno: 0,
+  levelName: "",
+  message: "",
+};
+const RELEASED_LINE: OtherLine = { kind: "other", line: "" };
+
+/**
+ * Lets go of the lines and header of an entry whose record has been made and that nothing will read again. An
+ * entry that lived through two scavenges sits in V8's old generation, dead or alive, until the next full
+ * collection; until then every young string and object it points to survives each scavenge (and is promoted in
+ * turn). Letting go saves about a tenth of the CPU time of an `ingest` run.
+ */
+export function releaseEntry(entry: Entry): void {
+  if (entry.kind === "other") {
+    entry.line = RELEASED_LINE;
+    return;
+  }
+  entry.header = RELEASED_HEADER;
+  entry.lines.length = 0;
+  entry.compileId = undefined;
+  entry.artifact = undefined;
+}
 
 /** A {@link TorchLogRecord} being built: fields are added in the order they are listed, absent ones never. */
 type Draft = { -readonly [K in keyof TorchLogRecord]?: TorchLogRecord[K] };
