@@ -65,9 +65,12 @@ let last: {
   readonly seconds: number | undefined;
 } = { key: Number.NaN, reference: Number.NaN, offset: Number.NaN, tolerance: Number.NaN, seconds: undefined };
 
-/** The printed time down to the second as one number (exact: below 2^53 for any 4-digit year). */
+/**
+ * The printed time down to the second as one number (exact: below 2^53 for any 4-digit year; no year is -1,
+ * apart from every year including 0000).
+ */
 function secondKey(time: PytorchLogTime): number {
-  const date = ((time.year ?? 0) * 13 + time.month) * 32 + time.day;
+  const date = ((time.year ?? -1) * 13 + time.month) * 32 + time.day;
   return ((date * 24 + time.hour) * 60 + time.minute) * 61 + time.second;
 }
 

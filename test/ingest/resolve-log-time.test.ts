@@ -123,3 +123,13 @@ describe("resolveLogTime remembers the last second resolved", () => {
     expect(resolve("2025-05-01T00:00:00Z", 0, glogTime(4, 30, [0, 0, 0]))).toBeDefined();
   });
 });
+
+describe("resolveLogTime tells a printed year 0000 from no year", () => {
+  it("resolves each on its own", () => {
+    const options = { reference: at("2025-05-01T00:00:00Z"), utcOffsetMinutes: 0 };
+    const noYear = glogTime(3, 18, [11, 31, 3]);
+    const withoutYear = resolveLogTime(noYear, options);
+    expect(resolveLogTime({ ...noYear, year: 0 }, options)).not.toEqual(withoutYear);
+    expect(resolveLogTime(noYear, options)).toEqual(withoutYear);
+  });
+});
