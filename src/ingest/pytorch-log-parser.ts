@@ -380,8 +380,8 @@ export class PytorchLogParser {
     this.#stats.torchRecords++;
     this.#stats.recordsOut++;
     this.#out.push(toRecord(entry));
-    // A suspended record stays its stream's entry: the next line of that stream reads its prefix.
-    if (this.#streams.get(entry.streamKey) !== entry) releaseEntry(entry);
+    // A suspended (resumable) record stays its stream's entry: the next line of that stream reads its prefix.
+    if (!entry.resumable) releaseEntry(entry);
   }
 
   #takeOutput(): PytorchLogRecord[] {
