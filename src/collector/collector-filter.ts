@@ -9,8 +9,11 @@ import { ARTIFACT_ATTRIBUTE } from "../otel/attributes.ts";
 import type { UngovernedScopes } from "../otel/scope-filter.ts";
 
 export interface CollectorFilterOptions {
-  /** The artifact attribute. Default `torch.artifact`. */
-  readonly artifactAttribute?: string;
+  /**
+   * The artifact attribute; `false` when artifacts are not read from an attribute (the processor's option of the
+   * same name). Default `torch.artifact`.
+   */
+  readonly artifactAttribute?: string | false;
   /** Also drop scopes no component governs (PyTorch's behaviour). Default `"pass"`. */
   readonly ungovernedScopes?: UngovernedScopes;
   /**
@@ -35,13 +38,16 @@ const SEVERITY_NAMES: Record<number, string> = {
 interface Paths {
   readonly scope: string;
   readonly severity: string;
-  readonly artifact: string;
+  readonly eventName: string;
+  /** Undefined when artifacts are not read from an attribute. */
+  readonly artifact: string | undefined;
 }
 
 /**
- * The OTTL conditions that drop exactly what the processor drops for records whose artifact is given by the
- * attribute (PyTorch-style artifact scope names, `module.__artifact`, are not translated). Severity
- * UNSPECIFIED bypasses levels, as in the processor.
+ * The OTTL conditions that drop exactly what the processor drops. A record's artifact is found as the processor
+ * finds it: its eventName when that is a registered artifact, else the artifact of a PyTorch artifact logger
+ * name (`<module>.__<artifact>`), else the artifact attribute. Severity UNSPECIFIED bypasses levels, as in the
+ * processor.
  */
 export function collectorFilterConditions(
   settings: TorchLogsSettings,
@@ -51,18 +57,26 @@ export function collectorFilterConditions(
   const paths: Paths = {
     scope: legacy ? "instrumentation_scope.name" : "scope.name",
     severity: legacy ? "severity_number" : "log.severity_number",
-    artifact: `${legacy ? "attributes" : "log.attributes"}[${ottlString(options.artifactAttribute ?? ARTIFACT_ATTRIBUTE)}]`,
+    eventName: legacy ? "event_name" : "log.event_name",
+    artifact:
+      options.artifactAttribute === false
+        ? undefined
+        : `${legacy ? "attributes" : "log.attributes"}[${ottlString(options.artifactAttribute ?? ARTIFACT_ATTRIBUTE)}]`,
   };
   const registered = new Set([...settings.registry.qualifiedNames.keys(), ...settings.addedAliases.keys()]);
   const governed = under(paths, [...registered]);
   const explicit = [...settings.explicit].filter(([, level]) => level > 0);
   const explicitNames = explicit.map(([name]) => name);
   const artifacts = [...settings.registry.artifacts.values()];
+  const artifactIn = artifactTest(
+    paths,
+    artifacts.map((a) => a.name),
+  );
   const enabled = artifacts.filter((a) => settings.isArtifactEnabled(a.name)).map((a) => a.name);
   const offByDefault = artifacts
     .filter((a) => a.offByDefault && !settings.isArtifactEnabled(a.name))
     .map((a) => a.name);
-  const notEnabledArtifact = enabled.length > 0 ? ` and not ${isOneOf(paths.artifact, enabled)}` : "";
+  const notEnabledArtifact = enabled.length > 0 ? ` and not (${artifactIn(enabled)})` : "";
   const below = (level: number) => {
     const severity = pythonLevelToSeverityNumber(level);
     return `${paths.severity} > SEVERITY_NUMBER_UNSPECIFIED and ${paths.severity} < ${severityName(severity)}`;
@@ -87,9 +101,9 @@ export function collectorFilterConditions(
       deeper.length > 0 ? `${under(paths, [name])} and not ${under(paths, deeper)}` : under(paths, [name]);
     conditions.push(`${region} and ${below(level)}${notEnabledArtifact}`);
   }
-  if (offByDefault.length > 0) conditions.push(`${governed} and ${isOneOf(paths.artifact, offByDefault)}`);
+  if (offByDefault.length > 0) conditions.push(`${governed} and (${artifactIn(offByDefault)})`);
   if (enabled.length > 0) {
-    conditions.push(`${governed} and ${isOneOf(paths.artifact, enabled)} and ${below(10)}`);
+    conditions.push(`${governed} and (${artifactIn(enabled)}) and ${below(10)}`);
   }
   return conditions;
 }
@@ -132,6 +146,30 @@ function under(paths: Paths, names: readonly string[]): string {
   );
   const alternatives = topmost.sort().map(escapeRegex).join("|");
   return `IsMatch(${paths.scope}, ${ottlString(`^(${alternatives})(\\..*)?$`)})`;
+}
+
+/**
+ * "The record's artifact is one of these", in the processor's order: a registered artifact named by the eventName
+ * decides; else the artifact of a PyTorch artifact logger name (`<module>.__<artifact>`, the part after the last
+ * `.__`, not at the start); else the attribute.
+ */
+function artifactTest(paths: Paths, registered: readonly string[]): (names: readonly string[]) => string {
+  const anyEvent = isOneOf(paths.eventName, registered);
+  const anyScope = scopeArtifactIsOneOf(paths, registered);
+  return (names) => {
+    const alternatives = [
+      isOneOf(paths.eventName, names),
+      `not ${anyEvent} and ${scopeArtifactIsOneOf(paths, names)}`,
+      ...(paths.artifact === undefined
+        ? []
+        : [`not ${anyEvent} and not ${anyScope} and ${isOneOf(paths.artifact, names)}`]),
+    ];
+    return alternatives.map((a) => `(${a})`).join(" or ");
+  };
+}
+
+function scopeArtifactIsOneOf(paths: Paths, names: readonly string[]): string {
+  return `IsMatch(${paths.scope}, ${ottlString(`^.+\\.__(${names.map(escapeRegex).join("|")})$`)})`;
 }
 
 function isOneOf(path: string, values: readonly string[]): string {

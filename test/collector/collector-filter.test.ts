@@ -65,7 +65,14 @@ const SCOPES = [
   "myapp.db",
   "@opentelemetry/instrumentation-http",
   "torchvision",
+  // PyTorch's artifact logger names, `<module>.__<artifact>`, and look-alikes that are not.
+  "torch._dynamo.__guards",
+  "torch._inductor.__output_code",
+  "torch._dynamo.guards.__recompiles",
+  "torch._dynamo.__not_an_artifact",
+  "myapp.__guards",
 ];
+const EVENT_NAMES = [undefined, "guards", "output_code", "app.event"];
 const SEVERITIES = [0, 1, 4, 5, 6, 8, 9, 12, 13, 16, 17, 20, 21, 24];
 const ARTIFACTS: unknown[] = [
   undefined,
@@ -101,21 +108,31 @@ describe("the generated conditions mean what the processor does", () => {
       const grid: {
         scope: string;
         severityNumber: number;
+        eventName?: string;
         attributes: Record<string, unknown>;
         id: string;
       }[] = [];
       for (const scope of SCOPES) {
         for (const severityNumber of SEVERITIES) {
           for (const artifact of ARTIFACTS) {
-            const attributes: Record<string, unknown> =
-              artifact === undefined ? {} : { "torch.artifact": artifact };
-            const id = `${scope}|${severityNumber}|${String(artifact)}`;
-            grid.push({ scope, severityNumber, attributes, id });
-            provider.getLogger(scope).emit({
-              severityNumber: severityNumber as SeverityNumber,
-              body: id,
-              attributes: attributes as Record<string, string | number>,
-            });
+            for (const eventName of EVENT_NAMES) {
+              const attributes: Record<string, unknown> =
+                artifact === undefined ? {} : { "torch.artifact": artifact };
+              const id = `${scope}|${severityNumber}|${String(artifact)}|${String(eventName)}`;
+              grid.push({
+                scope,
+                severityNumber,
+                attributes,
+                id,
+                ...(eventName !== undefined && { eventName }),
+              });
+              provider.getLogger(scope).emit({
+                severityNumber: severityNumber as SeverityNumber,
+                body: id,
+                ...(eventName !== undefined && { eventName }),
+                attributes: attributes as Record<string, string | number>,
+              });
+            }
           }
         }
       }

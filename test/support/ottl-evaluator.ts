@@ -5,6 +5,8 @@
 export interface OttlLogRecord {
   readonly scope: string;
   readonly severityNumber: number;
+  /** OTTL reads an absent event name as "". */
+  readonly eventName?: string;
   readonly attributes: Readonly<Record<string, unknown>>;
 }
 
@@ -64,6 +66,7 @@ export function compileOttlCondition(source: string): (record: OttlLogRecord) =>
     if (token === "nil") return () => undefined;
     if (token === "scope.name" || token === "instrumentation_scope.name") return (r) => r.scope;
     if (token === "log.severity_number" || token === "severity_number") return (r) => r.severityNumber;
+    if (token === "log.event_name" || token === "event_name") return (r) => r.eventName ?? "";
     if (token === "log.attributes" || token === "attributes") {
       expect("[");
       const key = JSON.parse(next()) as string;
