@@ -37,6 +37,7 @@ const CONTRIB: readonly Distribution[] = ["contrib"];
 const ALLOWED_TYPES: Record<Kind, Record<string, readonly Distribution[]>> = {
   receivers: {
     otlp: BOTH,
+    filelog: CONTRIB,
     nop: BOTH,
     hostmetrics: BOTH,
     jaeger: BOTH,
@@ -59,13 +60,20 @@ const ALLOWED_TYPES: Record<Kind, Record<string, readonly Distribution[]>> = {
     otlp_grpc: BOTH,
     otlp_http: BOTH,
     file: BOTH,
-    loadbalancing: CONTRIB,
+    load_balancing: CONTRIB,
   },
-  extensions: { health_check: BOTH, zpages: BOTH, pprof: BOTH, basicauth: CONTRIB, bearertokenauth: CONTRIB },
+  extensions: {
+    health_check: BOTH,
+    zpages: BOTH,
+    pprof: BOTH,
+    basicauth: CONTRIB,
+    bearertokenauth: CONTRIB,
+    file_storage: CONTRIB,
+  },
   connectors: { forward: BOTH },
 };
 const DEPRECATED_ALIASES: Partial<Record<Kind, Record<string, string>>> = {
-  exporters: { otlp: "otlp_grpc", otlphttp: "otlp_http" },
+  exporters: { otlp: "otlp_grpc", otlphttp: "otlp_http", loadbalancing: "load_balancing" },
 };
 
 // Which distribution each shipped collector config needs (documented in collector/README.md).
@@ -162,9 +170,11 @@ function versionParts(tag: string): number[] {
 
 const yamlFiles = walkYamlFiles(collectorDir).map((f) => relative(repoRoot, f));
 
+// Jaeger v2's config is a collector config too, but of Jaeger's own distribution (its storage and query
+// extensions): the end-to-end suite runs it with the real Jaeger.
 const collectorConfigs = yamlFiles.filter((f) => {
   const doc = load(f);
-  return isMap(doc) && isMap(doc.service) && "receivers" in doc;
+  return isMap(doc) && isMap(doc.service) && "receivers" in doc && f !== "collector/jaeger-config.yaml";
 });
 
 interface CollectorConfig {
@@ -326,14 +336,15 @@ describe.each(collectorConfigs)("collector config %s", (file) => {
     }
   });
 
-  it("binds the OTLP receiver to all interfaces on 4317 (gRPC) and 4318 (HTTP)", () => {
+  it("binds the OTLP receiver to all interfaces on 4317 (gRPC) and 4318 (HTTP) unless the environment says otherwise", () => {
     const otlp = asMap(cfg.receivers.otlp, "receivers.otlp");
     const protocols = asMap(otlp.protocols, "otlp.protocols");
     const expected: Record<string, number> = { grpc: 4317, http: 4318 };
     expect(Object.keys(protocols).length).toBeGreaterThan(0);
     for (const [protocol, raw] of Object.entries(protocols)) {
       const endpoint = String(asMap(raw, protocol).endpoint);
-      expect(hostPort(endpoint)).toEqual({ host: "0.0.0.0", port: expected[protocol] });
+      expect(endpoint).toMatch(/^\$\{env:OTELCOL_OTLP_(GRPC|HTTP)_ENDPOINT:-/);
+      expect(hostPort(withEnvDefaults(endpoint))).toEqual({ host: "0.0.0.0", port: expected[protocol] });
     }
   });
 
@@ -401,15 +412,14 @@ describe("agent and gateway", () => {
 
   it("the load-balancing agent routes by trace ID to the gateways over OTLP/gRPC", () => {
     const cfg = loadCollector("collector/otelcol-agent-loadbalancing.yaml");
-    // At collector 0.151 the exporter routes logs by trace ID whatever routing_key says: the comment says so.
+    // At collector 0.161 routing_key governs logs too, and the default for logs is `service`: the comment says so.
     const text = readFileSync(join(repoRoot, "collector/otelcol-agent-loadbalancing.yaml"), "utf8");
-    expect(text).toContain("routes *logs* by trace ID whatever routing_key");
-    expect(text).not.toMatch(/service`\s+would instead keep each service\.name/);
+    expect(text).toContain("the key governs logs too");
     // Metrics need no trace affinity: a plain OTLP/gRPC exporter to the gateways' name.
     expect(cfg.pipelines.metrics?.exporters).toEqual(["otlp_grpc/gateway"]);
     const gateway = asMap(cfg.exporters["otlp_grpc/gateway"], "otlp_grpc/gateway");
     expect(hostPort(withEnvDefaults(String(gateway.endpoint)))).toEqual({ host: "otel-gateway", port: 4317 });
-    const lb = asMap(cfg.exporters.loadbalancing, "loadbalancing");
+    const lb = asMap(cfg.exporters.load_balancing, "load_balancing");
     expect(lb.routing_key).toBe("traceID");
     expect(asMap(lb.protocol, "protocol").otlp).toBeDefined();
     expect(asMap(asMap(lb.protocol, "protocol").otlp, "otlp").endpoint).toBeUndefined();
@@ -516,7 +526,7 @@ describe("collector/docker-compose.yaml", () => {
       }
     }
     const lb = asMap(
-      loadCollector("collector/otelcol-agent-loadbalancing.yaml").exporters.loadbalancing,
+      loadCollector("collector/otelcol-agent-loadbalancing.yaml").exporters.load_balancing,
       "lb",
     );
     const dns = asMap(asMap(lb.resolver, "resolver").dns, "dns");
