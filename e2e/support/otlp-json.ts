@@ -20,6 +20,9 @@ export interface JsonLogRecord {
   readonly eventName?: string;
   readonly attributes?: Readonly<Record<string, JsonAttributeValue>>;
   readonly timeUnixNano?: string;
+  /** Hex, 32 and 16 characters. */
+  readonly traceId?: string;
+  readonly spanId?: string;
 }
 
 /** One ExportLogsServiceRequest: one resource, records grouped by scope in first-seen order. */
@@ -37,6 +40,8 @@ export function exportLogsRequest(
       body: { stringValue: record.body },
       attributes: attributeList(record.attributes ?? {}),
       ...(record.eventName !== undefined && { eventName: record.eventName }),
+      ...(record.traceId !== undefined && { traceId: record.traceId }),
+      ...(record.spanId !== undefined && { spanId: record.spanId }),
     });
   }
   return JSON.stringify({

@@ -51,3 +51,16 @@ export async function awaitLogs(
   await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? 1_500));
   return queryLogs(baseUrl, filter);
 }
+
+/**
+ * VictoriaLogs stores a record with an empty body under this placeholder (its `-defaultMsgValue`): a blank line
+ * that `ingest` sends is such a record.
+ */
+export const VICTORIA_LOGS_EMPTY_MESSAGE =
+  "missing _msg field; see https://docs.victoriametrics.com/victorialogs/keyconcepts/#message-field";
+
+/** The record's body as it was sent. */
+export function bodyOf(row: StoredLog): string {
+  const message = row._msg ?? "";
+  return message === VICTORIA_LOGS_EMPTY_MESSAGE ? "" : message;
+}
