@@ -8,10 +8,10 @@
 import { type Attributes, SeverityNumber } from "@opentelemetry/api";
 import { pythonLevelToSeverityNumber } from "../language/severity.ts";
 import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../otel/attributes.ts";
-import type { PytorchLogTime } from "./pytorch-log-line.ts";
+import type { PytorchLogTime } from "../pytorch-line/pytorch-log-line.ts";
+import { type HrTime, resolveLogTime } from "../pytorch-line/resolve-log-time.ts";
+import { isTorchModule } from "../pytorch-line/scope-from-path.ts";
 import type { OtherLogRecord, PytorchLogRecord, TorchLogRecord } from "./pytorch-log-record.ts";
-import { type HrTime, resolveLogTime } from "./resolve-log-time.ts";
-import { isTorchModule } from "./scope-from-path.ts";
 
 /**
  * Attribute keys of ingested records. OpenTelemetry semantic conventions where one exists (`code.*`,
