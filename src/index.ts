@@ -12,6 +12,7 @@ export type {
 } from "./console/torch-console-log-record-exporter.ts";
 export { TorchConsoleLogRecordExporter } from "./console/torch-console-log-record-exporter.ts";
 export { torchConsoleOptionsFromEnv } from "./console/torch-console-options-from-env.ts";
+export type { MappedLogRecord } from "./delivery/mapped-log-record.ts";
 export { PytorchLogParser, parsePytorchLog } from "./ingest/pytorch-log-parser.ts";
 export type {
   OtherLogRecord,
@@ -21,13 +22,8 @@ export type {
   PytorchLogRecord,
   TorchLogRecord,
 } from "./ingest/pytorch-log-record.ts";
-export type { MappedLogRecord, ToLogRecordOptions } from "./ingest/to-log-record.ts";
-export {
-  FALLBACK_TORCH_SCOPE,
-  INGEST_ATTRIBUTES,
-  OTHER_LINES_SCOPE,
-  toLogRecord,
-} from "./ingest/to-log-record.ts";
+export type { ToLogRecordOptions } from "./ingest/to-log-record.ts";
+export { INGEST_ATTRIBUTES, OTHER_LINES_SCOPE, toLogRecord } from "./ingest/to-log-record.ts";
 export { escapeControlCharacters } from "./language/escape-control-characters.ts";
 export type { FormatHelpOptions } from "./language/format-help.ts";
 export { formatHelp, formatInvalidSettings, validSettingNames } from "./language/format-help.ts";
@@ -121,7 +117,7 @@ export type {
 } from "./pytorch-line/pytorch-log-line.ts";
 export type { ResolveLogTimeOptions } from "./pytorch-line/resolve-log-time.ts";
 export { resolveLogTime } from "./pytorch-line/resolve-log-time.ts";
-export { scopeFromPath } from "./pytorch-line/scope-from-path.ts";
+export { FALLBACK_TORCH_SCOPE, scopeFromPath } from "./pytorch-line/scope-from-path.ts";
 export type {
   OtlpLogsProtocol,
   StartTorchLogsOptions,

@@ -10,11 +10,11 @@ import {
   LoggerProvider,
   type LogRecordExporter,
 } from "@opentelemetry/sdk-logs";
-import type { MappedLogRecord } from "../ingest/to-log-record.ts";
 import { DeliveryCounter } from "../otel/delivery-counter.ts";
 import { SerialFlushLogRecordProcessor } from "../otel/serial-flush-log-record-processor.ts";
 import type { TorchLogs } from "../otel/torch-logs.ts";
 import { TorchLogsLogRecordProcessor } from "../otel/torch-logs-log-record-processor.ts";
+import type { MappedLogRecord } from "./mapped-log-record.ts";
 
 export interface IngestPipelineOptions {
   readonly exporter: LogRecordExporter;

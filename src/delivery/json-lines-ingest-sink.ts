@@ -4,11 +4,11 @@
 import { Buffer } from "node:buffer";
 import { type InstrumentationScope, timeInputToHrTime } from "@opentelemetry/core";
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
-import type { MappedLogRecord } from "../ingest/to-log-record.ts";
 import type { TorchLogs } from "../otel/torch-logs.ts";
 import { TorchLogsLogRecordProcessor } from "../otel/torch-logs-log-record-processor.ts";
 import type { IngestPipelineStats, IngestSink } from "./ingest-pipeline.ts";
 import { hrTimeToNanos, jsonRecord } from "./json-lines-log-record-exporter.ts";
+import type { MappedLogRecord } from "./mapped-log-record.ts";
 
 export interface JsonLinesIngestSinkOptions {
   /**
