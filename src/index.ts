@@ -12,20 +12,7 @@ export type {
 } from "./console/torch-console-log-record-exporter.ts";
 export { TorchConsoleLogRecordExporter } from "./console/torch-console-log-record-exporter.ts";
 export { torchConsoleOptionsFromEnv } from "./console/torch-console-options-from-env.ts";
-export type { LogFormatMatcher } from "./ingest/compile-log-format-matcher.ts";
-export { compileLogFormatMatcher } from "./ingest/compile-log-format-matcher.ts";
-export type { CompileId } from "./ingest/parse-compile-id.ts";
-export { parseCompileId } from "./ingest/parse-compile-id.ts";
-export type { CustomLevels, LogLevel } from "./ingest/parse-log-level.ts";
-export { DEFAULT_CUSTOM_LEVELS } from "./ingest/parse-log-level.ts";
-export { parsePytorchLine } from "./ingest/parse-pytorch-line.ts";
-export type {
-  OtherLine,
-  ParsedLine,
-  PytorchLogFormat,
-  PytorchLogTime,
-  TorchLogLine,
-} from "./ingest/pytorch-log-line.ts";
+export type { MappedLogRecord } from "./delivery/mapped-log-record.ts";
 export { PytorchLogParser, parsePytorchLog } from "./ingest/pytorch-log-parser.ts";
 export type {
   OtherLogRecord,
@@ -35,16 +22,8 @@ export type {
   PytorchLogRecord,
   TorchLogRecord,
 } from "./ingest/pytorch-log-record.ts";
-export type { ResolveLogTimeOptions } from "./ingest/resolve-log-time.ts";
-export { resolveLogTime } from "./ingest/resolve-log-time.ts";
-export { scopeFromPath } from "./ingest/scope-from-path.ts";
-export type { MappedLogRecord, ToLogRecordOptions } from "./ingest/to-log-record.ts";
-export {
-  FALLBACK_TORCH_SCOPE,
-  INGEST_ATTRIBUTES,
-  OTHER_LINES_SCOPE,
-  toLogRecord,
-} from "./ingest/to-log-record.ts";
+export type { ToLogRecordOptions } from "./ingest/to-log-record.ts";
+export { INGEST_ATTRIBUTES, OTHER_LINES_SCOPE, toLogRecord } from "./ingest/to-log-record.ts";
 export { escapeControlCharacters } from "./language/escape-control-characters.ts";
 export type { FormatHelpOptions } from "./language/format-help.ts";
 export { formatHelp, formatInvalidSettings, validSettingNames } from "./language/format-help.ts";
@@ -122,6 +101,23 @@ export type {
 export { TorchLogsLogRecordProcessor } from "./otel/torch-logs-log-record-processor.ts";
 export type { TorchLogsLoggerConfiguratorOptions } from "./otel/torch-logs-logger-configurator.ts";
 export { createTorchLogsLoggerConfigurator } from "./otel/torch-logs-logger-configurator.ts";
+export type { LogFormatMatcher } from "./pytorch-line/compile-log-format-matcher.ts";
+export { compileLogFormatMatcher } from "./pytorch-line/compile-log-format-matcher.ts";
+export type { CompileId } from "./pytorch-line/parse-compile-id.ts";
+export { parseCompileId } from "./pytorch-line/parse-compile-id.ts";
+export type { CustomLevels, LogLevel } from "./pytorch-line/parse-log-level.ts";
+export { DEFAULT_CUSTOM_LEVELS } from "./pytorch-line/parse-log-level.ts";
+export { parsePytorchLine } from "./pytorch-line/parse-pytorch-line.ts";
+export type {
+  OtherLine,
+  ParsedLine,
+  PytorchLogFormat,
+  PytorchLogTime,
+  TorchLogLine,
+} from "./pytorch-line/pytorch-log-line.ts";
+export type { ResolveLogTimeOptions } from "./pytorch-line/resolve-log-time.ts";
+export { resolveLogTime } from "./pytorch-line/resolve-log-time.ts";
+export { FALLBACK_TORCH_SCOPE, scopeFromPath } from "./pytorch-line/scope-from-path.ts";
 export type {
   OtlpLogsProtocol,
   StartTorchLogsOptions,

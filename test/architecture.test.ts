@@ -6,16 +6,37 @@ import { describe, expect, it } from "vitest";
 
 const SRC = new URL("../src/", import.meta.url).pathname;
 
-/** Each layer and the layers it may import (itself included). Entry files directly in src/ may import all. */
+/**
+ * Each layer and the layers it may import (itself included). Entry files directly in src/ may import all.
+ * The two readers of PyTorch's output, `ingest` (console lines) and `trace` (TORCH_TRACE), are siblings on
+ * the layers they share (issue 26): `input` (bytes, lines), `pytorch-line` (one printed line), `delivery`
+ * (records out); neither imports the other.
+ */
+const READERS_SHARE = ["language", "otel", "console", "input", "pytorch-line", "delivery"];
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   language: ["language"],
   otel: ["language", "otel"],
   console: ["language", "otel", "console"],
   collector: ["language", "otel", "collector"],
   start: ["language", "otel", "console", "start"],
-  ingest: ["language", "otel", "console", "ingest"],
-  trace: ["language", "otel", "console", "ingest", "trace"],
-  cli: ["language", "otel", "console", "collector", "start", "ingest", "trace", "cli"],
+  input: ["input"],
+  "pytorch-line": ["language", "otel", "console", "pytorch-line"],
+  delivery: ["language", "otel", "delivery"],
+  ingest: [...READERS_SHARE, "ingest"],
+  trace: [...READERS_SHARE, "trace"],
+  cli: [
+    "language",
+    "otel",
+    "console",
+    "collector",
+    "start",
+    "input",
+    "pytorch-line",
+    "delivery",
+    "ingest",
+    "trace",
+    "cli",
+  ],
 };
 const ENTRY_FILES = ["index.ts", "cli.ts"];
 const MAX_LINES = 400;
@@ -76,6 +97,21 @@ describe("src/ layout", () => {
       expect(target.includes("/"), `${file.path} imports the entry file ${specifier}`).toBe(true);
       expect(allowed, `${file.path} imports ${specifier}`).toContain(target.split("/")[0]);
     }
+  });
+
+  it.each([
+    ["ingest", "trace"],
+    ["trace", "ingest"],
+  ])("keeps the readers siblings: nothing in %s/ imports %s/ (type-only imports included)", (from, to) => {
+    const reaching = files
+      .filter((f) => f.layer === from)
+      .flatMap((f) =>
+        f.imports.flatMap((i) =>
+          resolveLocal(f.path, i.specifier)?.startsWith(`${to}/`) ? [`${f.path} → ${i.specifier}`] : [],
+        ),
+      );
+    expect(files.filter((f) => f.layer === from).length).toBeGreaterThan(0);
+    expect(reaching).toEqual([]);
   });
 
   it("has no import circles (type-only imports included)", () => {

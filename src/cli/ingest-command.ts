@@ -4,15 +4,13 @@
 
 import { basename, resolve } from "node:path";
 import type { Attributes } from "@opentelemetry/api";
-import { compileLogFormatMatcher, type LogFormatMatcher } from "../ingest/compile-log-format-matcher.ts";
-import { createIngestSink } from "../ingest/create-ingest-sink.ts";
-import type { IngestSink } from "../ingest/ingest-pipeline.ts";
+import { createIngestSink } from "../delivery/create-ingest-sink.ts";
+import type { IngestSink } from "../delivery/ingest-pipeline.ts";
 import { InputStream } from "../ingest/input-stream.ts";
-import { DEFAULT_CUSTOM_LEVELS } from "../ingest/parse-log-level.ts";
 import type { PytorchLogParser } from "../ingest/pytorch-log-parser.ts";
 import type { PytorchLogParserOptions, PytorchLogRecord } from "../ingest/pytorch-log-record.ts";
-import { type InputEvent, NotFollowableError, readFile, readStream } from "../ingest/read-input.ts";
 import { INGEST_ATTRIBUTES, type ToLogRecordOptions, toLogRecord } from "../ingest/to-log-record.ts";
+import { type InputEvent, NotFollowableError, readFile, readStream } from "../input/read-input.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar, readServiceName } from "../otel/env.ts";
@@ -21,6 +19,11 @@ import {
   OtlpConfigError,
   otlpLogExporterFromEnv,
 } from "../otel/otlp-config-from-env.ts";
+import {
+  compileLogFormatMatcher,
+  type LogFormatMatcher,
+} from "../pytorch-line/compile-log-format-matcher.ts";
+import { DEFAULT_CUSTOM_LEVELS } from "../pytorch-line/parse-log-level.ts";
 import { type CliIo, recordWriter, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
 import { GracefulStop } from "./graceful-stop.ts";

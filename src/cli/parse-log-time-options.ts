@@ -1,6 +1,6 @@
 // `--year` and `--utc-offset`, shared by `ingest` and `trace`: PyTorch's log prefixes print local time without
 // a zone, and the glog formats without a year.
-import { parseUtcOffset } from "../ingest/parse-utc-offset.ts";
+import { parseUtcOffset } from "../pytorch-line/parse-utc-offset.ts";
 import { UsageError } from "./parse-command-args.ts";
 
 export interface LogTimeOptions {

@@ -5,7 +5,7 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
-import { NotFollowableError, readFile } from "../ingest/read-input.ts";
+import { NotFollowableError, readFile } from "../input/read-input.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
 import { ChromiumSpanBuilder, type ChromiumSpanStats } from "../trace/chromium-span-builder.ts";

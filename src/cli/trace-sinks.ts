@@ -1,8 +1,8 @@
 // Where `torch-logs-otel trace` sends what it reads: log records through the ingest pipeline (TORCH_LOGS
 // filter, batch processor), spans and metric points to OTLP or as JSON lines on stdout.
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
-import { IngestPipeline } from "../ingest/ingest-pipeline.ts";
-import { JsonLinesLogRecordExporter } from "../ingest/json-lines-log-record-exporter.ts";
+import { IngestPipeline } from "../delivery/ingest-pipeline.ts";
+import { JsonLinesLogRecordExporter } from "../delivery/json-lines-log-record-exporter.ts";
 import { readServiceName } from "../otel/env.ts";
 import { batchOptionsFromEnv, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
 import {

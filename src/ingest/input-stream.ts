@@ -1,7 +1,8 @@
 // One input's bytes → records: UTF-8 decoding across chunk boundaries, then PytorchLogParser.
+
+import { Utf8LineDecoder } from "../input/utf8-line-decoder.ts";
 import { PytorchLogParser } from "./pytorch-log-parser.ts";
 import type { PytorchLogParserOptions, PytorchLogRecord } from "./pytorch-log-record.ts";
-import { Utf8LineDecoder } from "./utf8-line-decoder.ts";
 
 /** Text decoding and record reassembly of one input (a file, stdin, or a followed file until it resets). */
 export class InputStream {

@@ -32,14 +32,14 @@
 // Records are returned in input order (by first line). Memory is bounded by `maxBufferedChars` plus one
 // partial line of at most `maxLineChars`, whatever the input size.
 
+import { LineSplitter } from "../input/line-splitter.ts";
+import { matchGlogHeader } from "../pytorch-line/match-glog-header.ts";
+import { COMPILE_ID_SOURCE, parseCompileId } from "../pytorch-line/parse-compile-id.ts";
+import { DEFAULT_CUSTOM_LEVELS } from "../pytorch-line/parse-log-level.ts";
+import { parseByPatterns } from "../pytorch-line/parse-pytorch-line.ts";
+import type { OtherLine, TorchLogLine } from "../pytorch-line/pytorch-log-line.ts";
 import { acceptsContinuation, TRACEBACK_START } from "./continuation-rules.ts";
-import { LineSplitter } from "./line-splitter.ts";
-import { matchGlogHeader } from "./match-glog-header.ts";
 import { omitUndefined } from "./omit-undefined.ts";
-import { COMPILE_ID_SOURCE, parseCompileId } from "./parse-compile-id.ts";
-import { DEFAULT_CUSTOM_LEVELS } from "./parse-log-level.ts";
-import { parseByPatterns } from "./parse-pytorch-line.ts";
-import type { OtherLine, TorchLogLine } from "./pytorch-log-line.ts";
 import type {
   PytorchLogParserBuffer,
   PytorchLogParserOptions,

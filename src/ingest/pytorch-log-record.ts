@@ -1,8 +1,8 @@
 // What PytorchLogParser returns and is configured with: reassembled torch records, other lines, options,
 // counters and the size of what it holds back.
-import type { LogFormatMatcher } from "./compile-log-format-matcher.ts";
-import type { CustomLevels } from "./parse-log-level.ts";
-import type { OtherLine, TorchLogLine } from "./pytorch-log-line.ts";
+import type { LogFormatMatcher } from "../pytorch-line/compile-log-format-matcher.ts";
+import type { CustomLevels } from "../pytorch-line/parse-log-level.ts";
+import type { OtherLine, TorchLogLine } from "../pytorch-line/pytorch-log-line.ts";
 
 /**
  * One torch._logging call, reassembled from its lines: the first line's fields (time, path, compile id,

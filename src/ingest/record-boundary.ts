@@ -1,4 +1,4 @@
-import type { TorchLogLine } from "./pytorch-log-line.ts";
+import type { TorchLogLine } from "../pytorch-line/pytorch-log-line.ts";
 import type { TorchEntry } from "./record-entry.ts";
 
 // Rule 1a of PytorchLogParser: where, inside a run of lines with one prefix, a new record starts.

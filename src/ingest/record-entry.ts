@@ -1,6 +1,6 @@
 // A record while PytorchLogParser assembles it, and how a finished one becomes a TorchLogRecord.
-import type { CompileId } from "./parse-compile-id.ts";
-import type { OtherLine, TorchLogLine } from "./pytorch-log-line.ts";
+import type { CompileId } from "../pytorch-line/parse-compile-id.ts";
+import type { OtherLine, TorchLogLine } from "../pytorch-line/pytorch-log-line.ts";
 import type { OtherLogRecord, TorchLogRecord } from "./pytorch-log-record.ts";
 
 export interface TorchEntry {

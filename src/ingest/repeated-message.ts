@@ -1,7 +1,7 @@
 // A line that repeats the prefix of a header before it, read without parsing it again: in the glog and
 // bracket formats every line of a multi-line message repeats its record's prefix byte for byte, so most
 // lines of a real log are such repetitions.
-import type { TorchLogLine } from "./pytorch-log-line.ts";
+import type { TorchLogLine } from "../pytorch-line/pytorch-log-line.ts";
 
 /**
  * Whether a line that repeats `header`'s prefix parses as `header` with another line and message (and no

@@ -6,40 +6,30 @@
 // have: scope = the logger name, severity = `std_to_otel(levelno)`, body = the message.
 
 import { type Attributes, SeverityNumber } from "@opentelemetry/api";
+import type { MappedLogRecord } from "../delivery/mapped-log-record.ts";
 import { pythonLevelToSeverityNumber } from "../language/severity.ts";
-import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../otel/attributes.ts";
-import type { PytorchLogTime } from "./pytorch-log-line.ts";
+import { LINE_ATTRIBUTES } from "../pytorch-line/line-attributes.ts";
+import type { PytorchLogTime } from "../pytorch-line/pytorch-log-line.ts";
+import { type HrTime, resolveLogTime } from "../pytorch-line/resolve-log-time.ts";
+import { FALLBACK_TORCH_SCOPE, isTorchModule } from "../pytorch-line/scope-from-path.ts";
 import type { OtherLogRecord, PytorchLogRecord, TorchLogRecord } from "./pytorch-log-record.ts";
-import { type HrTime, resolveLogTime } from "./resolve-log-time.ts";
-import { isTorchModule } from "./scope-from-path.ts";
 
 /**
- * Attribute keys of ingested records. OpenTelemetry semantic conventions where one exists (`code.*`,
- * `process.pid`, `thread.id`, `log.file.*`), `torch.*` for PyTorch's own fields, `torch.log.*` for how the
- * line was printed.
+ * Attribute keys of ingested records: the prefix's fields ({@link LINE_ATTRIBUTES}, shared with `trace`), and
+ * `torch.log.*` for how the line was printed.
  */
 export const INGEST_ATTRIBUTES = {
-  /** `torch.artifact`: the artifact marker, `graph_breaks` from ` [__graph_breaks]` or `.__graph_breaks`. */
-  artifact: ARTIFACT_ATTRIBUTE,
-  /** Source path as printed (glog formats): relative to a `sys.path` entry, or absolute. */
-  filePath: "code.file.path",
-  lineNumber: "code.line.number",
-  /** The glog formats' third field when it is a process id (PyTorch 2.5+). */
-  processId: "process.pid",
-  /** The glog formats' third field when it is a `threading.get_ident()` value (PyTorch 2.3/2.4). */
-  threadId: "thread.id",
-  /** From torch's own `[rankN]:` prefix (not torchrun's `[rankN]: ` stream prefix). */
-  rank: RANK_ATTRIBUTE,
-  /** The trace id as printed, without brackets: `0/0`, `1/0_1`, `!0`, `!0/5/0`. */
-  compileId: COMPILE_ID_ATTRIBUTE,
-  /** `F` of `F/C`: the Dynamo frame. */
-  frameId: "torch.compile.frame_id",
-  /** `C` of `F/C`: the how-many-th compile of that frame. */
-  frameCompileId: "torch.compile.frame_compile_id",
-  /** `A` of `_A`: the restart attempt; 0 when PyTorch printed no suffix. */
-  attempt: "torch.compile.attempt",
-  /** `CA` of `!CA` or `!CA/F/C`: the compiled-autograd graph. */
-  compiledAutogradId: "torch.compile.compiled_autograd_id",
+  artifact: LINE_ATTRIBUTES.artifact,
+  filePath: LINE_ATTRIBUTES.filePath,
+  lineNumber: LINE_ATTRIBUTES.lineNumber,
+  processId: LINE_ATTRIBUTES.processId,
+  threadId: LINE_ATTRIBUTES.threadId,
+  rank: LINE_ATTRIBUTES.rank,
+  compileId: LINE_ATTRIBUTES.compileId,
+  frameId: LINE_ATTRIBUTES.frameId,
+  frameCompileId: LINE_ATTRIBUTES.frameCompileId,
+  attempt: LINE_ATTRIBUTES.attempt,
+  compiledAutogradId: LINE_ATTRIBUTES.compiledAutogradId,
   /** Which formatter printed the record: `glog`, `glog-transitional`, `bracket` or `torchdynamo`. */
   format: "torch.log.format",
   /** The stream prefix in front of every line (`(VllmWorker rank=2 pid=295)`, `[rank1]:`), trimmed. */
@@ -52,17 +42,10 @@ export const INGEST_ATTRIBUTES = {
   continued: "torch.log.continued",
   /** On non-PyTorch lines shaped like another logger's header: `c10` (PyTorch's C++ logging) or `log`. */
   lookalike: "torch.log.lookalike",
-  /** Set by the `ingest` command on records read from a file: its absolute path and base name. */
-  logFilePath: "log.file.path",
-  logFileName: "log.file.name",
+  /** Set by the `ingest` command on records read from a file. */
+  logFilePath: LINE_ATTRIBUTES.logFilePath,
+  logFileName: LINE_ATTRIBUTES.logFileName,
 } as const;
-
-/**
- * Scope of torch records whose source path is not a torch module (`<string>`, `<eval_with_key>.2`, a file
- * outside the `torch` package): only handlers on torch's loggers print these formats, so the record came
- * through a `torch.*` logger, and `torch` is the one scope every such logger belongs to (TORCH_LOGS `all`).
- */
-export const FALLBACK_TORCH_SCOPE = "torch";
 
 /**
  * Scope of lines that are not PyTorch log records (print output, tracebacks, other libraries' logs). No
@@ -97,20 +80,6 @@ export interface ToLogRecordOptions {
   readonly userModule?: string;
   /** Added to every record (e.g. `log.file.path`). Default: none. */
   readonly attributes?: Attributes;
-}
-
-/**
- * An OpenTelemetry log record and the scope to emit it on. `timestamp` is absent when the line printed no
- * time (the 2022 torchdynamo format, non-PyTorch lines) or a date no year makes valid.
- */
-export interface MappedLogRecord {
-  readonly scope: string;
-  readonly timestamp?: HrTime;
-  readonly severityNumber: SeverityNumber;
-  /** The Python level name, WARNING written `WARN`; absent on non-PyTorch lines. */
-  readonly severityText?: string;
-  readonly body: string;
-  readonly attributes: Attributes;
 }
 
 /**

@@ -11,7 +11,7 @@
 // file and the envelope's line, so a re-read of the same file sends the same ids.
 import { hash } from "node:crypto";
 import type { Attributes } from "@opentelemetry/api";
-import type { HrTime } from "../ingest/resolve-log-time.ts";
+import type { HrTime } from "../pytorch-line/resolve-log-time.ts";
 import { flattenFields, TRACE_ATTRIBUTES } from "./trace-attributes.ts";
 
 /** The Chrome trace event object of a `chromium_event` payload. */

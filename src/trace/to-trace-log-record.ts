@@ -1,10 +1,10 @@
 // Maps one trace envelope to an OpenTelemetry log record (pure): event name, compile id, rank, code
 // location, bounded metadata, and the payload as the body exactly as PyTorch hashed it.
 import type { Attributes } from "@opentelemetry/api";
-import type { HrTime } from "../ingest/resolve-log-time.ts";
-import { cachedScopeFromPath } from "../ingest/scope-from-path.ts";
-import { FALLBACK_TORCH_SCOPE, type MappedLogRecord } from "../ingest/to-log-record.ts";
+import type { MappedLogRecord } from "../delivery/mapped-log-record.ts";
 import { pythonLevelToSeverityNumber, pythonLevelToSeverityText } from "../language/severity.ts";
+import type { HrTime } from "../pytorch-line/resolve-log-time.ts";
+import { cachedScopeFromPath, FALLBACK_TORCH_SCOPE } from "../pytorch-line/scope-from-path.ts";
 import type { CompileTraceContext } from "./chromium-span-builder.ts";
 import type { StringTable } from "./string-table.ts";
 import { flattenFields, TRACE_ATTRIBUTES } from "./trace-attributes.ts";

@@ -2,7 +2,7 @@
 // what real files contain (torch-trace-format.md §2, §4): CRLF copies, blank lines, a missing final newline,
 // MD5 mismatches, lines that are not JSON, payload lines without an envelope. Each is counted instead.
 import { hash } from "node:crypto";
-import type { PytorchLogTime } from "../ingest/pytorch-log-line.ts";
+import type { PytorchLogTime } from "../pytorch-line/pytorch-log-line.ts";
 import { type PayloadMd5Status, TRACE_CONTEXT_KEYS, type TraceEnvelope } from "./trace-envelope.ts";
 
 /** What the reader saw; every count only grows. */

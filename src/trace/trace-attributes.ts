@@ -1,29 +1,29 @@
 // Attribute keys of what `trace` emits, and the bounded flattening of PyTorch's metadata objects into them.
 import type { Attributes, AttributeValue } from "@opentelemetry/api";
-import { INGEST_ATTRIBUTES } from "../ingest/to-log-record.ts";
 import { ARTIFACT_ATTRIBUTE, COMPILE_ID_ATTRIBUTE, RANK_ATTRIBUTE } from "../otel/attributes.ts";
+import { LINE_ATTRIBUTES } from "../pytorch-line/line-attributes.ts";
 
 /**
  * OTel semantic conventions where one exists (`code.*`, `process.pid`, `log.file.name`, `code.stacktrace`),
- * the ingest keys for compile ids, `torch.trace.*` for the trace file's own fields.
+ * the keys `ingest` writes for the same prefix fields (LINE_ATTRIBUTES), `torch.trace.*` for the trace file's own fields.
  */
 export const TRACE_ATTRIBUTES = {
   /** The envelope's event key (`dynamo_output_graph`, `artifact`, `compilation_metrics`, …). */
   event: "torch.trace.event",
   /** PyTorch's TraceId form: `0/0`, `0/0_1`, `!0/2/0` (spans: `args.compile_id`, no attempt). */
   compileId: COMPILE_ID_ATTRIBUTE,
-  frameId: INGEST_ATTRIBUTES.frameId,
-  frameCompileId: INGEST_ATTRIBUTES.frameCompileId,
-  attempt: INGEST_ATTRIBUTES.attempt,
-  compiledAutogradId: INGEST_ATTRIBUTES.compiledAutogradId,
+  frameId: LINE_ATTRIBUTES.frameId,
+  frameCompileId: LINE_ATTRIBUTES.frameCompileId,
+  attempt: LINE_ATTRIBUTES.attempt,
+  compiledAutogradId: LINE_ATTRIBUTES.compiledAutogradId,
   /** From the file name (`dedicated_log_torch_trace_rank_2_…`), else the envelope's `rank`. */
   rank: RANK_ATTRIBUTE,
   /** The TORCH_LOGS artifact the event corresponds to, where one does (`graph_code`, `guards`, …). */
   artifact: ARTIFACT_ATTRIBUTE,
-  processId: INGEST_ATTRIBUTES.processId,
-  filePath: INGEST_ATTRIBUTES.filePath,
-  lineNumber: INGEST_ATTRIBUTES.lineNumber,
-  logFileName: INGEST_ATTRIBUTES.logFileName,
+  processId: LINE_ATTRIBUTES.processId,
+  filePath: LINE_ATTRIBUTES.filePath,
+  lineNumber: LINE_ATTRIBUTES.lineNumber,
+  logFileName: LINE_ATTRIBUTES.logFileName,
   /** A stack of the metadata (`dynamo_start`) or envelope, resolved through the string table. */
   stacktrace: "code.stacktrace",
   /** `ok`, `ok-crlf` or `mismatch`: the payload against `has_payload`. */

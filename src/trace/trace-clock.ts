@@ -2,8 +2,8 @@
 // into an instant. Chromium events carry epoch microseconds (`ts`), and the envelope that carries one is
 // written right after that instant, so the first chromium event of a file tells its year and UTC offset
 // (torch-trace-format.md §2.2: `simple.log` prefix 15:18:15.925 vs ts 23:18:15.925 UTC ⇒ UTC−8).
-import type { PytorchLogTime } from "../ingest/pytorch-log-line.ts";
-import { type HrTime, resolveLogTime } from "../ingest/resolve-log-time.ts";
+import type { PytorchLogTime } from "../pytorch-line/pytorch-log-line.ts";
+import { type HrTime, resolveLogTime } from "../pytorch-line/resolve-log-time.ts";
 
 export interface TraceClockFallback {
   /** The producer's UTC offset, minutes or by instant (a zone), for files without chromium events. */

@@ -1,6 +1,6 @@
 // The shapes of one record of a TORCH_TRACE file (torch-trace-format.md §2–§3): the glog prefix, the JSON
 // envelope (one event key plus context keys) and its payload. TorchTraceReader makes them.
-import type { PytorchLogTime } from "../ingest/pytorch-log-line.ts";
+import type { PytorchLogTime } from "../pytorch-line/pytorch-log-line.ts";
 
 /**
  * The envelope keys PyTorch's `trace_structured` adds beside the event key (§3.2); the event key is the

@@ -2,7 +2,7 @@
 // and metric points. Log records wait (bounded) until the file's first chromium event tells its year and
 // UTC offset (TraceClock); files without one use the fallback.
 import type { Attributes } from "@opentelemetry/api";
-import type { HrTime } from "../ingest/resolve-log-time.ts";
+import type { HrTime } from "../pytorch-line/resolve-log-time.ts";
 import { ChromiumSpanBuilder, type TraceSpan } from "./chromium-span-builder.ts";
 import { StringTable } from "./string-table.ts";
 import { type CompileMetricPoint, toCompileMetricPoints } from "./to-compile-metric-points.ts";

@@ -2,7 +2,7 @@
 // Log lines are shaped like `ingest --format jsonl` plus `eventName`; a JsonLinesLogRecordExporter given
 // formatLogJsonLine writes them.
 import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
-import { hrTimeToNanos } from "../ingest/json-lines-log-record-exporter.ts";
+import { hrTimeToNanos } from "../delivery/json-lines-log-record-exporter.ts";
 import type { TraceSpan } from "./chromium-span-builder.ts";
 import type { TimedMetricPoint } from "./trace-file-mapper.ts";
 

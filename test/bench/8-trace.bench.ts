@@ -14,8 +14,8 @@ import { dirname, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { measure } from "mitata";
-import { IngestPipeline } from "../../src/ingest/ingest-pipeline.ts";
-import { JsonLinesLogRecordExporter } from "../../src/ingest/json-lines-log-record-exporter.ts";
+import { IngestPipeline } from "../../src/delivery/ingest-pipeline.ts";
+import { JsonLinesLogRecordExporter } from "../../src/delivery/json-lines-log-record-exporter.ts";
 import { TraceFileMapper, type TraceOutput } from "../../src/trace/trace-file-mapper.ts";
 import {
   formatLogJsonLine,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PytorchLogParser, parsePytorchLog } from "../../src/ingest/pytorch-log-parser.ts";
 import type { PytorchLogParserOptions, PytorchLogRecord } from "../../src/ingest/pytorch-log-record.ts";
-import { expectFields } from "./expect-fields.ts";
+import { expectFields } from "../pytorch-line/expect-fields.ts";
 
 const lines = (...text: string[]) => `${text.join("\n")}\n`;
 

@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parsePytorchLog } from "../../src/ingest/pytorch-log-parser.ts";
 import type { PytorchLogRecord } from "../../src/ingest/pytorch-log-record.ts";
+import { expectFields } from "../pytorch-line/expect-fields.ts";
 import { countLines } from "./count-lines.ts";
-import { expectFields } from "./expect-fields.ts";
 
 const FIXTURES = new URL("../fixtures/pytorch-logs/", import.meta.url);
 

@@ -4,11 +4,11 @@
 // fixture lines in order (each after the header before it), with every kind of tail after each prefix, and
 // with random edits.
 import { describe, expect, it } from "vitest";
-import { matchGlogHeader } from "../../src/ingest/match-glog-header.ts";
-import { parseByPatterns } from "../../src/ingest/parse-pytorch-line.ts";
-import type { TorchLogLine } from "../../src/ingest/pytorch-log-line.ts";
 import { repeatedMessage, repeatsPrefix } from "../../src/ingest/repeated-message.ts";
-import { editLine, fixtureLines, seeded } from "./fixture-lines.ts";
+import { matchGlogHeader } from "../../src/pytorch-line/match-glog-header.ts";
+import { parseByPatterns } from "../../src/pytorch-line/parse-pytorch-line.ts";
+import type { TorchLogLine } from "../../src/pytorch-line/pytorch-log-line.ts";
+import { editLine, fixtureLines, seeded } from "../pytorch-line/fixture-lines.ts";
 
 /** What may follow a repeated prefix. */
 const TAILS = [

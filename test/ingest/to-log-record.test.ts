@@ -3,13 +3,9 @@
 
 import { SeverityNumber } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
+import type { MappedLogRecord } from "../../src/delivery/mapped-log-record.ts";
 import { parsePytorchLog } from "../../src/ingest/pytorch-log-parser.ts";
-import {
-  type MappedLogRecord,
-  OTHER_LINES_SCOPE,
-  type ToLogRecordOptions,
-  toLogRecord,
-} from "../../src/ingest/to-log-record.ts";
+import { OTHER_LINES_SCOPE, type ToLogRecordOptions, toLogRecord } from "../../src/ingest/to-log-record.ts";
 
 const REFERENCE = Date.parse("2025-06-01T00:00:00Z");
 const OPTIONS: ToLogRecordOptions = { reference: REFERENCE, utcOffsetMinutes: 0 };

@@ -1,6 +1,6 @@
 // TraceClock's fallback for files without chromium events: a zone's offset is the one at the record's instant.
 import { describe, expect, it } from "vitest";
-import type { PytorchLogTime } from "../../src/ingest/pytorch-log-line.ts";
+import type { PytorchLogTime } from "../../src/pytorch-line/pytorch-log-line.ts";
 import { TraceClock } from "../../src/trace/trace-clock.ts";
 
 /** Central Europe in 2024: UTC+1, UTC+2 from 31 March 01:00 UTC. */

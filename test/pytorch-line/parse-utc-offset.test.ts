@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseUtcOffset } from "../../src/ingest/parse-utc-offset.ts";
+import { parseUtcOffset } from "../../src/pytorch-line/parse-utc-offset.ts";
 
 describe("parseUtcOffset", () => {
   it.each([

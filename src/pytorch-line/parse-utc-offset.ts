@@ -1,4 +1,5 @@
-// The `--utc-offset` value of `torch-logs-otel ingest`: the zone PyTorch printed its local times in.
+// The `--utc-offset` value of `torch-logs-otel ingest` and `trace`: the zone PyTorch printed its local times
+// in.
 
 // ISO 8601 forms: `Z`, `±HH`, `±HHMM`, `±HH:MM`; `UTC` as a spelling of `Z`.
 const OFFSET = /^(?<sign>[+-])(?<hours>\d{2})(?::?(?<minutes>\d{2}))?$/;

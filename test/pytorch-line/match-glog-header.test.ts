@@ -3,9 +3,9 @@
 // the line to them. Tricky shapes in a table, then every line of the fixtures and random edits of them.
 // (repeated-message.test.ts checks the reading of lines that repeat a prefix.)
 import { describe, expect, it } from "vitest";
-import { matchGlogHeader } from "../../src/ingest/match-glog-header.ts";
-import { parseByPatterns } from "../../src/ingest/parse-pytorch-line.ts";
-import type { TorchLogLine } from "../../src/ingest/pytorch-log-line.ts";
+import { matchGlogHeader } from "../../src/pytorch-line/match-glog-header.ts";
+import { parseByPatterns } from "../../src/pytorch-line/parse-pytorch-line.ts";
+import type { TorchLogLine } from "../../src/pytorch-line/pytorch-log-line.ts";
 import { editLine, fixtureLines, seeded } from "./fixture-lines.ts";
 
 function expectSameAsPatterns(line: string): TorchLogLine | undefined {

@@ -1,6 +1,6 @@
-// The OpenTelemetry side of `torch-logs-otel ingest`: a LoggerProvider whose TORCH_LOGS processor wraps a
-// BatchLogRecordProcessor and the exporter, with the counts the summary reports and the backpressure that
-// keeps a slow exporter from overflowing the batch queue.
+// The OpenTelemetry side of `torch-logs-otel ingest` (and of `trace`'s log records): a LoggerProvider whose
+// TORCH_LOGS processor wraps a BatchLogRecordProcessor and the exporter, with the counts the summary reports
+// and the backpressure that keeps a slow exporter from overflowing the batch queue.
 
 import { type Logger, type LogRecord, ROOT_CONTEXT, TraceFlags, trace } from "@opentelemetry/api";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
@@ -14,7 +14,7 @@ import { DeliveryCounter } from "../otel/delivery-counter.ts";
 import { SerialFlushLogRecordProcessor } from "../otel/serial-flush-log-record-processor.ts";
 import type { TorchLogs } from "../otel/torch-logs.ts";
 import { TorchLogsLogRecordProcessor } from "../otel/torch-logs-log-record-processor.ts";
-import type { MappedLogRecord } from "./to-log-record.ts";
+import type { MappedLogRecord } from "./mapped-log-record.ts";
 
 export interface IngestPipelineOptions {
   readonly exporter: LogRecordExporter;

@@ -11,6 +11,13 @@ const PACKAGES_DIR = /(?:^|\/)(?:site|dist)-packages\//gi;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
+ * Scope of torch records whose source path is not a torch module (`<string>`, `<eval_with_key>.2`, a file
+ * outside the `torch` package): only handlers on torch's loggers print these formats, so the record came
+ * through a `torch.*` logger, and `torch` is the one scope every such logger belongs to (TORCH_LOGS `all`).
+ */
+export const FALLBACK_TORCH_SCOPE = "torch";
+
+/**
  * Maps the path of a Python source file to its module name:
  * `…/site-packages/torch/_dynamo/guards.py` → `torch._dynamo.guards`,
  * `torch/_inductor/__init__.py` → `torch._inductor`,

@@ -1,4 +1,4 @@
-// `torch-logs-otel ingest --format jsonl`: the records that would have been exported, one JSON object per
+// `--format jsonl` of `ingest` and `trace`: the records that would have been exported, one JSON object per
 // line, written where the caller says (stdout).
 
 import type { Attributes, HrTime } from "@opentelemetry/api";

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Utf8LineDecoder } from "../../src/ingest/utf8-line-decoder.ts";
+import { Utf8LineDecoder } from "../../src/input/utf8-line-decoder.ts";
 
 /** What one streaming TextDecoder makes of the chunks: the reference. */
 function textDecoderOf(chunks: readonly Uint8Array[]): string {

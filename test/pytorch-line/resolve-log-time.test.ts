@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PytorchLogTime } from "../../src/ingest/pytorch-log-line.ts";
-import { resolveLogTime } from "../../src/ingest/resolve-log-time.ts";
+import type { PytorchLogTime } from "../../src/pytorch-line/pytorch-log-line.ts";
+import { resolveLogTime } from "../../src/pytorch-line/resolve-log-time.ts";
 
 function glogTime(
   month: number,

@@ -14,7 +14,7 @@ import {
   type ReadFileOptions,
   readFile,
   readStream,
-} from "../../src/ingest/read-input.ts";
+} from "../../src/input/read-input.ts";
 
 async function collect(events: AsyncGenerator<InputEvent>): Promise<InputEvent[]> {
   const out: InputEvent[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parsePytorchLine } from "../../src/ingest/parse-pytorch-line.ts";
-import type { TorchLogLine } from "../../src/ingest/pytorch-log-line.ts";
+import { parsePytorchLine } from "../../src/pytorch-line/parse-pytorch-line.ts";
+import type { TorchLogLine } from "../../src/pytorch-line/pytorch-log-line.ts";
 import { expectFields } from "./expect-fields.ts";
 
 const V = { levelno: 10, levelName: "DEBUG" };

@@ -8,7 +8,7 @@ import type { TorchLogs } from "../otel/torch-logs.ts";
 import { TorchLogsLogRecordProcessor } from "../otel/torch-logs-log-record-processor.ts";
 import type { IngestPipelineStats, IngestSink } from "./ingest-pipeline.ts";
 import { hrTimeToNanos, jsonRecord } from "./json-lines-log-record-exporter.ts";
-import type { MappedLogRecord } from "./to-log-record.ts";
+import type { MappedLogRecord } from "./mapped-log-record.ts";
 
 export interface JsonLinesIngestSinkOptions {
   /**

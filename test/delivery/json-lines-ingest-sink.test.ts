@@ -5,8 +5,8 @@ import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runIngest } from "../../src/cli/ingest-command.ts";
 import type { CliIo } from "../../src/cli/run-cli.ts";
-import { JsonLinesIngestSink } from "../../src/ingest/json-lines-ingest-sink.ts";
-import { formatJsonLine } from "../../src/ingest/json-lines-log-record-exporter.ts";
+import { JsonLinesIngestSink } from "../../src/delivery/json-lines-ingest-sink.ts";
+import { formatJsonLine } from "../../src/delivery/json-lines-log-record-exporter.ts";
 import { toLogRecord } from "../../src/ingest/to-log-record.ts";
 import { TorchLogs } from "../../src/otel/torch-logs.ts";
 

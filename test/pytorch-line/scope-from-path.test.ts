@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scopeFromPath } from "../../src/ingest/scope-from-path.ts";
+import { scopeFromPath } from "../../src/pytorch-line/scope-from-path.ts";
 
 describe("scopeFromPath", () => {
   // Path forms of pytorch-log-format.md §1.3 "Path", each from a sample.

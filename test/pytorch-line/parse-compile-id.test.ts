@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCompileId } from "../../src/ingest/parse-compile-id.ts";
+import { parseCompileId } from "../../src/pytorch-line/parse-compile-id.ts";
 
 describe("parseCompileId", () => {
   // Every shape CompileId/TraceId.__str__ can print (torch/_guards.py), with the samples that show it.

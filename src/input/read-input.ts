@@ -1,5 +1,5 @@
-// The byte sources of `torch-logs-otel ingest`: a stream (stdin), a pipe given by path, or a file,
-// optionally followed as it grows. Each is an async generator of events, so the consumer reads at its own pace (backpressure: nothing
+// The byte sources of `torch-logs-otel ingest` (and `trace`): a stream (stdin), a pipe given by path, or a
+// file, optionally followed as it grows. Each is an async generator of events, so the consumer reads at its own pace (backpressure: nothing
 // is read while it is busy) and stops them by returning from its loop or through an AbortSignal.
 
 import {
