@@ -9,9 +9,9 @@ import { TorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar } from "../otel/env.ts";
 import { OtlpConfigError } from "../otel/otlp-config-error.ts";
+import { packageVersion } from "../otel/package-version.ts";
 import type { CliIo } from "./cli-io.ts";
 import { openModuleResolver } from "./open-module-resolver.ts";
-import { packageVersion } from "./package-version.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
 import { PythonProbeError, probePythonModules } from "./probe-python-modules.ts";
 

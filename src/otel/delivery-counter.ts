@@ -1,7 +1,7 @@
 import { createNoopMeter, type Meter, type MeterProvider } from "@opentelemetry/api";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
-import { escapeControlCharacters } from "../language/escape-control-characters.ts";
+import { formatBackendMessage } from "./backend-message.ts";
 import type { PartialSuccessExportResult } from "./otlp-log-exporter.ts";
 
 /** What happened to the records a pipeline accepted. */
@@ -26,9 +26,6 @@ export interface WrapExporterOptions {
    */
   readonly timeoutMillis?: number;
 }
-
-/** Longest part of a backend's message quoted in a diagnostic. */
-const MAX_MESSAGE_LENGTH = 200;
 
 interface InFlight {
   readonly fail: (error: Error) => void;
@@ -147,7 +144,7 @@ export class DeliveryCounter {
       this.#failed += count;
       this.#report(
         "loss",
-        `${count} log record${count === 1 ? "" : "s"} failed to export: ${result.error?.message ?? "unknown error"}`,
+        `${count} log record${count === 1 ? "" : "s"} failed to export: ${formatBackendMessage(result.error?.message ?? "unknown error")}`,
       );
       return;
     }
@@ -157,7 +154,9 @@ export class DeliveryCounter {
     if (rejected === 0) return;
     this.#failed += rejected;
     this.#rejected += rejected;
-    const reason = result.rejectionMessage ? `: ${quote(result.rejectionMessage)}` : " (no message)";
+    const reason = result.rejectionMessage
+      ? `: ${formatBackendMessage(result.rejectionMessage)}`
+      : " (no message)";
     this.#report("rejected", `the backend refused ${rejected} of ${count} log records${reason}`);
   }
 
@@ -166,10 +165,4 @@ export class DeliveryCounter {
     this.#reported.add(kind);
     this.#onFirstLoss(message);
   }
-}
-
-/** A backend's message, bounded, with line breaks and other control characters escaped. */
-function quote(message: string): string {
-  const clean = escapeControlCharacters(message);
-  return clean.length > MAX_MESSAGE_LENGTH ? `${clean.slice(0, MAX_MESSAGE_LENGTH)}… (truncated)` : clean;
 }

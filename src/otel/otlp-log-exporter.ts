@@ -12,8 +12,9 @@
 //   `deserializeResponse`, then calls the export's callback, in one synchronous step (the `.then` of the
 //   transport's send, otlp-export-delegate). A serializer that remembers the last response it decoded lets the
 //   callback pick up its own response: nothing else can run between the two.
-// The second is what this does, with the exporter base, the HTTP delegate and the serializers that
-// `@opentelemetry/otlp-exporter-base` and `@opentelemetry/otlp-transformer` export for this purpose.
+// The second is what this does, with the exporter base and the serializers that
+// `@opentelemetry/otlp-exporter-base` and `@opentelemetry/otlp-transformer` export for this purpose, around
+// the delegate of `otlp-http-delegate.ts`, whose requests end within the export timeout, body included.
 
 import type { ExportResult } from "@opentelemetry/core";
 import {
@@ -22,10 +23,6 @@ import {
   type OTLPExporterConfigBase,
 } from "@opentelemetry/otlp-exporter-base";
 import {
-  convertLegacyHttpOptions,
-  createOtlpHttpExportDelegate,
-} from "@opentelemetry/otlp-exporter-base/node-http";
-import {
   type IExportLogsServiceResponse,
   type ISerializer,
   JsonLogsSerializer,
@@ -33,6 +30,8 @@ import {
   ProtobufLogsSerializer,
 } from "@opentelemetry/otlp-transformer";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
+import { createOtlpHttpDelegate } from "./otlp-http-delegate.ts";
+import type { OtlpRetryPolicy } from "./otlp-retry-policy.ts";
 
 /** An export result that also says how many of the exported records the backend refused. */
 export interface PartialSuccessExportResult extends ExportResult {
@@ -55,6 +54,12 @@ export interface OtlpLogExporterOptions extends OTLPExporterConfigBase {
   readonly userAgent?: string;
   /** `http/json` or `http/protobuf`. Default `http/json`. */
   readonly protocol?: "http/json" | "http/protobuf";
+  /**
+   * How an export is retried. Default: as the stock exporter, a retryable answer (429, 502, 503, 504, a
+   * refused or reset connection, no complete answer in time) is tried again with backoff (1 s, ×1.5, at most
+   * 5 s, or the backend's `Retry-After`) up to 5 times, all within `timeoutMillis`.
+   */
+  readonly retry?: OtlpRetryPolicy;
 }
 
 /** The component type the stock OTLP/HTTP logs exporters report in their self-observability metrics. */
@@ -63,6 +68,8 @@ const COMPONENT_TYPE = "otlp_http_log_exporter";
 /**
  * The OTLP/HTTP logs exporter (JSON or protobuf) whose export results carry the backend's partial success as
  * {@link PartialSuccessExportResult} fields, for the delivery counter to count refused records as failed.
+ * Every export, `forceFlush()` and `shutdown()` ends within the export timeout (`timeoutMillis`,
+ * `OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT`, 10 s) and its retries, however slowly the backend answers.
  */
 export class OtlpLogExporter extends OTLPExporterBase<ReadableLogRecord[]> implements LogRecordExporter {
   readonly #seen: { response?: IExportLogsServiceResponse };
@@ -79,13 +86,17 @@ export class OtlpLogExporter extends OTLPExporterBase<ReadableLogRecord[]> imple
         return response;
       },
     };
-    const contentType = protocol === "http/protobuf" ? "application/x-protobuf" : "application/json";
     super(
-      createOtlpHttpExportDelegate(
-        convertLegacyHttpOptions(config, "LOGS", "v1/logs", { "Content-Type": contentType }),
-        serializer,
-        COMPONENT_TYPE,
-        LogsExporterMetricsHelper,
+      createOtlpHttpDelegate(
+        config,
+        {
+          identifier: "LOGS",
+          path: "v1/logs",
+          contentType: protocol === "http/protobuf" ? "application/x-protobuf" : "application/json",
+          serializer,
+          componentType: COMPONENT_TYPE,
+          metricsHelper: LogsExporterMetricsHelper,
+        },
         config.selfObsMeterProvider,
       ),
     );

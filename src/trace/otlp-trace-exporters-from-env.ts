@@ -1,13 +1,29 @@
 // The OTLP/HTTP span and metric exporters the standard variables ask for, read from an environment value
-// (as otlpLogExporterFromEnv does for logs): URL, timeout, and http/json or http/protobuf per signal.
-import { OTLPMetricExporter as OTLPHttpJsonMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
-import { OTLPMetricExporter as OTLPHttpProtobufMetricExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
-import { OTLPTraceExporter as OTLPHttpJsonTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { OTLPTraceExporter as OTLPHttpProtobufTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import type { PushMetricExporter } from "@opentelemetry/sdk-metrics";
-import type { SpanExporter } from "@opentelemetry/sdk-trace";
+// (as otlpLogExporterFromEnv does for logs): URL, timeout, and http/json or http/protobuf per signal. They are
+// the stock exporters' classes around the delegate the log exporter uses (`otel/otlp-http-delegate.ts`), so
+// that every export, flush and shutdown ends within the export timeout, whatever the backend does.
+import { OTLPMetricExporterBase } from "@opentelemetry/exporter-metrics-otlp-http";
+import { OTLPExporterBase } from "@opentelemetry/otlp-exporter-base";
+import {
+  JsonMetricsSerializer,
+  JsonTraceSerializer,
+  MetricsExporterMetricsHelper,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+  TraceExporterMetricsHelper,
+} from "@opentelemetry/otlp-transformer";
+import type { PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import type { Environment } from "../otel/env.ts";
 import { OtlpConfigError, otlpUrlFromEnv } from "../otel/otlp-config-from-env.ts";
+import { createOtlpHttpDelegate } from "../otel/otlp-http-delegate.ts";
+import type { OtlpRetryPolicy } from "../otel/otlp-retry-policy.ts";
+
+/** What the exporters are built with besides the environment. */
+export interface TraceExporterOptions {
+  /** How exports are retried. Default: the stock schedule, within the export timeout. */
+  readonly retry?: OtlpRetryPolicy;
+}
 
 type Signal = "traces" | "metrics";
 
@@ -38,18 +54,44 @@ function configFor(signal: Signal, env: Environment) {
   return { protocol, config };
 }
 
-export function otlpSpanExporterFromEnv(env: Environment): SpanExporter {
+export function otlpSpanExporterFromEnv(env: Environment, options: TraceExporterOptions = {}): SpanExporter {
   const { protocol, config } = configFor("traces", env);
-  return protocol === "http/json"
-    ? new OTLPHttpJsonTraceExporter(config)
-    : new OTLPHttpProtobufTraceExporter(config);
+  const json = protocol === "http/json";
+  return new OTLPExporterBase<ReadableSpan[]>(
+    createOtlpHttpDelegate(
+      { ...config, ...options },
+      {
+        identifier: "TRACES",
+        path: "v1/traces",
+        contentType: json ? "application/json" : "application/x-protobuf",
+        serializer: json ? JsonTraceSerializer : ProtobufTraceSerializer,
+        componentType: "otlp_http_span_exporter",
+        metricsHelper: TraceExporterMetricsHelper,
+      },
+    ),
+  );
 }
 
-export function otlpMetricExporterFromEnv(env: Environment): PushMetricExporter {
+export function otlpMetricExporterFromEnv(
+  env: Environment,
+  options: TraceExporterOptions = {},
+): PushMetricExporter {
   const { protocol, config } = configFor("metrics", env);
-  return protocol === "http/json"
-    ? new OTLPHttpJsonMetricExporter(config)
-    : new OTLPHttpProtobufMetricExporter(config);
+  const json = protocol === "http/json";
+  return new OTLPMetricExporterBase(
+    createOtlpHttpDelegate<ResourceMetrics, unknown>(
+      { ...config, ...options },
+      {
+        identifier: "METRICS",
+        path: "v1/metrics",
+        contentType: json ? "application/json" : "application/x-protobuf",
+        serializer: json ? JsonMetricsSerializer : ProtobufMetricsSerializer,
+        componentType: "otlp_http_metric_exporter",
+        metricsHelper: MetricsExporterMetricsHelper,
+      },
+    ),
+    config,
+  );
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -18,6 +18,7 @@ import {
   type PushMetricExporter,
 } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
+import { formatBackendMessage } from "../otel/backend-message.ts";
 import type { TraceSpan } from "./chromium-span-builder.ts";
 import { COMPILE_METRICS } from "./compile-metric-names.ts";
 import type { CompileMetricPoint } from "./to-compile-metric-points.ts";
@@ -145,7 +146,9 @@ export class SpanBatchExporter {
           this.stats.exported += batch.length;
         } else {
           this.stats.failed += batch.length;
-          this.#firstError?.(`spans could not be exported: ${result.error?.message ?? "unknown error"}`);
+          this.#firstError?.(
+            `spans could not be exported: ${formatBackendMessage(result.error?.message ?? "unknown error")}`,
+          );
           this.#firstError = undefined;
         }
       },

@@ -2,7 +2,7 @@
 // OpenTelemetry exporters actually put on the wire (JSON or protobuf, optionally gzip-compressed), with
 // run-time fault injection so retry and timeout paths can be exercised against real sockets.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createTcpServer } from "node:net";
 import { promisify } from "node:util";
 import { gunzip, inflate } from "node:zlib";
 import {
@@ -49,6 +49,19 @@ export interface ReceiverBehaviour {
    * an OTLP partial success carrying `errorMessage`; the others are accepted. Default: accept all.
    */
   readonly partialSuccess?: { readonly rejectedLogRecords: number; readonly errorMessage: string };
+  /**
+   * Send the status line and headers, then the body one byte every `intervalMs` (default 1000), never
+   * finishing it: a backend that answers and then stalls inside its answer. Stops when the client (or
+   * `close()`) drops the connection.
+   */
+  readonly dribble?: { readonly intervalMs?: number };
+  /**
+   * The reason phrase of a non-2xx status line, written byte for byte (latin1) on the socket, control
+   * characters included, as a hostile backend or proxy could send it.
+   */
+  readonly reasonPhrase?: string;
+  /** Apply this behaviour to `/v1/traces` and `/v1/metrics` too (with `tracesAndMetrics`). Default: logs only. */
+  readonly allSignals?: boolean;
 }
 
 /**
@@ -119,6 +132,18 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
+/**
+ * An endpoint where nothing listens (a backend that is down): a port the OS just handed out and that was
+ * closed again, so connecting is refused at once.
+ */
+export async function unusedEndpoint(): Promise<string> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
 /** Starts a receiver on 127.0.0.1 with an ephemeral port. Always `close()` it (afterEach/finally). */
 export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
   const receiver = new LogsReceiver(options.behaviour ?? {}, options.tracesAndMetrics ?? false);
@@ -132,6 +157,8 @@ interface Exchange {
   readonly entry: Mutable<ReceivedRequest>;
   readonly response: ServerResponse;
   readonly records: readonly ReceivedLogRecord[];
+  /** Keeps what an accepted traces or metrics request carried (logs keep `records`). */
+  readonly keep?: () => void;
   timer?: NodeJS.Timeout;
 }
 
@@ -302,36 +329,52 @@ class LogsReceiver implements OtlpReceiver {
     if (this.#closing) return abortedByClose(entry);
     entry.recordCount = records.length;
 
-    const exchange: Exchange = { entry, response, records };
+    this.#dispatch(this.#exchange(entry, response, records));
+  }
+
+  #exchange(
+    entry: Mutable<ReceivedRequest>,
+    response: ServerResponse,
+    records: readonly ReceivedLogRecord[],
+    keep?: () => void,
+  ): Exchange {
+    const exchange: Exchange = { entry, response, records, ...(keep !== undefined && { keep }) };
     // A client that gives up (exporter timeout) must not leave a hanging exchange behind.
     response.once("close", () => {
+      clearInterval(exchange.timer);
       if (response.writableFinished || entry.outcome !== "pending") return;
       clearTimeout(exchange.timer);
       this.#waiting.delete(exchange);
       entry.outcome = "aborted";
       entry.error = "client closed the connection before the answer";
     });
-    this.#dispatch(exchange);
+    return exchange;
   }
 
-  /** Traces and metrics: decoded and accepted (no fault injection). */
+  /** Traces and metrics: decoded and accepted (fault injection only with `allSignals`). */
   async #other(
     request: IncomingMessage,
     response: ServerResponse,
     entry: Mutable<ReceivedRequest>,
   ): Promise<void> {
     entry.encoding = encodingOf(entry.contentType);
+    let decoded: Record<string, unknown> | undefined;
+    const traces = entry.path === "/v1/traces";
     try {
       const payload = await decompress(await readBody(request), entry.contentEncoding);
-      const traces = entry.path === "/v1/traces";
-      if (entry.encoding === "json") {
-        (traces ? this.signals.traces : this.signals.metrics).push(JSON.parse(payload.toString("utf8")));
-      } else if (traces) {
-        this.signals.traces.push(decodeExportTraceServiceRequest(payload));
-      }
+      if (entry.encoding === "json") decoded = JSON.parse(payload.toString("utf8"));
+      else if (traces) decoded = decodeExportTraceServiceRequest(payload);
     } catch (error) {
       return this.#malformedReply(entry, response, 400, String(error));
     }
+    const keep = () => {
+      if (decoded !== undefined) (traces ? this.signals.traces : this.signals.metrics).push(decoded);
+    };
+    if (this.#behaviour.allSignals) {
+      this.#dispatch(this.#exchange(entry, response, [], keep));
+      return;
+    }
+    keep();
     entry.status = 200;
     entry.outcome = "accepted";
     reply(response, 200, entry.encoding, undefined, {});
@@ -361,7 +404,8 @@ class LogsReceiver implements OtlpReceiver {
     return this.#behaviour;
   }
 
-  #answer({ entry, response, records }: Exchange, behaviour: ReceiverBehaviour): void {
+  #answer(exchange: Exchange, behaviour: ReceiverBehaviour): void {
+    const { entry, response, records } = exchange;
     if (entry.outcome !== "pending") return;
     if (response.destroyed) {
       entry.outcome = "aborted";
@@ -381,10 +425,15 @@ class LogsReceiver implements OtlpReceiver {
       const refused = Math.min(records.length, partial?.rejectedLogRecords ?? 0);
       entry.rejectedCount = refused;
       this.#records.push(...records.slice(0, records.length - refused));
+      exchange.keep?.();
     } else {
       this.#rejected += 1;
     }
-    if (partial !== undefined) {
+    if (behaviour.dribble !== undefined) {
+      dribble(exchange, status, behaviour.dribble.intervalMs ?? 1000);
+    } else if (!accepted && behaviour.reasonPhrase !== undefined) {
+      replyRaw(response, status, behaviour.reasonPhrase, headers);
+    } else if (partial !== undefined) {
       replyPartialSuccess(response, status, entry.encoding, entry.rejectedCount, partial.errorMessage);
     } else {
       reply(response, status, entry.encoding, accepted ? undefined : `injected status ${status}`, headers);
@@ -433,6 +482,34 @@ class LogsReceiver implements OtlpReceiver {
       waiter.resolve();
     }
   }
+}
+
+/** Headers, then one body byte per `intervalMs`, never the end: the exchange's timer is the interval. */
+function dribble(exchange: Exchange, status: number, intervalMs: number): void {
+  const { response } = exchange;
+  response.writeHead(status, { "content-type": "application/json", "content-length": "1000000" });
+  response.flushHeaders();
+  exchange.timer = setInterval(() => {
+    if (!response.destroyed) response.write(" ");
+  }, intervalMs);
+}
+
+/** A status line written raw (latin1), so the reason phrase reaches the client byte for byte. */
+function replyRaw(
+  response: ServerResponse,
+  status: number,
+  reasonPhrase: string,
+  headers: Record<string, string>,
+): void {
+  const body = "{}";
+  const lines = [
+    `HTTP/1.1 ${status} ${reasonPhrase}`,
+    "content-type: application/json",
+    `content-length: ${body.length}`,
+    "connection: close",
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  response.socket?.end(`${lines.join("\r\n")}\r\n\r\n${body}`, "latin1");
 }
 
 function abortedByClose(entry: Mutable<ReceivedRequest>): void {

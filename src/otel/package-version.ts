@@ -1,5 +1,6 @@
-// `torch-logs-otel --version`: the version of the installed package. src/cli/ and dist/cli/ sit at the same depth
-// below the package root, so one relative path finds package.json from source and from the build.
+// The version of the installed package (`torch-logs-otel --version`, the OTLP exporters' User-Agent). src/otel/
+// and dist/otel/ sit at the same depth below the package root, so one relative path finds package.json from
+// source and from the build.
 import { createRequire } from "node:module";
 
 /** The `version` of this package's package.json. */
