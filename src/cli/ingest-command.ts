@@ -5,7 +5,8 @@
 import { basename, resolve } from "node:path";
 import type { Attributes } from "@opentelemetry/api";
 import { createIngestSink } from "../delivery/create-ingest-sink.ts";
-import type { IngestSink } from "../delivery/ingest-pipeline.ts";
+import type { IngestPipelineStats, IngestSink } from "../delivery/ingest-pipeline.ts";
+import { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
 import { InputStream } from "../ingest/input-stream.ts";
 import type { PytorchLogParser } from "../ingest/pytorch-log-parser.ts";
 import type { PytorchLogParserOptions, PytorchLogRecord } from "../ingest/pytorch-log-record.ts";
@@ -14,19 +15,17 @@ import { type InputEvent, NotFollowableError, readFile, readStream } from "../in
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar, readServiceName } from "../otel/env.ts";
-import {
-  batchOptionsFromEnv,
-  OtlpConfigError,
-  otlpLogExporterFromEnv,
-} from "../otel/otlp-config-from-env.ts";
+import { OtlpConfigError, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
 import {
   compileLogFormatMatcher,
   type LogFormatMatcher,
 } from "../pytorch-line/compile-log-format-matcher.ts";
 import { DEFAULT_CUSTOM_LEVELS } from "../pytorch-line/parse-log-level.ts";
+import { batchOptionsForRetries } from "./batch-options-for-retries.ts";
 import { type CliIo, recordWriter, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
 import { GracefulStop } from "./graceful-stop.ts";
+import { OutageReport } from "./outage-report.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { INGEST_USAGE, type IngestOptions, parseIngestArgs } from "./parse-ingest-args.ts";
 import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
@@ -62,6 +61,8 @@ export interface IngestDeps {
    * JSON-lines exporter, as OTLP goes. Same lines, same counts. Default `"direct"`.
    */
   readonly jsonlVia?: "direct" | "sdk";
+  /** How often a line is printed while the backend fails. Default 5000 ms. */
+  readonly reportIntervalMs?: number;
 }
 
 const PREFIX = "torch-logs-otel ingest";
@@ -86,13 +87,25 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
   }
   // Shared with the run: once stdout is broken (EPIPE), nothing more is written to it.
   const stdout: StdoutState = { broken: false };
-  let pipeline: { pipeline: IngestSink; userModule: string | undefined };
+  let pipeline: { pipeline: IngestSink; userModule: string | undefined } | undefined;
+  const report = new OutageReport({
+    prefix: PREFIX,
+    write: io.stderr,
+    counts: () => (pipeline === undefined ? "" : pendingCounts(pipeline.pipeline.stats)),
+    ...(deps.reportIntervalMs !== undefined && { intervalMs: deps.reportIntervalMs }),
+  });
+  const retry = new OutageRetryPolicy({
+    retryForMillis: options.retryForMillis,
+    untilFinished: options.follow,
+    onEvent: report.onEvent,
+  });
+  report.watch(retry);
   let logFormat: LogFormatMatcher | undefined;
   try {
     const format = options.logFormat ?? readEnvVar("TORCH_LOGS_FORMAT", io.env).value;
     // PyTorch ignores an empty TORCH_LOGS_FORMAT, as this library does every empty variable.
     logFormat = format === undefined || format === "" ? undefined : compileLogFormatMatcher(format);
-    pipeline = createPipeline(options, io, stdout, deps.jsonlVia ?? "direct");
+    pipeline = createPipeline(options, io, stdout, deps.jsonlVia ?? "direct", retry);
   } catch (error) {
     if (!isTorchLogsError(error) && !(error instanceof OtlpConfigError)) throw error;
     io.stderr(`${error.message}\n`);
@@ -107,7 +120,14 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
   return new IngestRun(io, options, deps, pipeline.pipeline, stdout, {
     parserOptions,
     userModule: pipeline.userModule,
+    retry,
+    report,
   }).run();
+}
+
+/** The counts a line about a failing backend shows. */
+function pendingCounts(s: IngestPipelineStats): string {
+  return `${countNoun(s.pending, "log record")} waiting, ${s.exported} exported, ${s.dropped - s.pending} lost`;
 }
 
 /**
@@ -122,6 +142,7 @@ function createPipeline(
   io: CliIo,
   stdout: StdoutState,
   jsonlVia: "direct" | "sdk",
+  retry: OutageRetryPolicy,
 ): { pipeline: IngestSink; userModule: string | undefined } {
   const fromEnv = readEnvVar(torchRegistry().envVar, io.env).value;
   const value = options.torchLogs ?? (fromEnv?.trim() ? fromEnv : undefined);
@@ -132,7 +153,7 @@ function createPipeline(
   const userModules = torchLogs === undefined ? [] : [...torchLogs.settings.addedAliases.keys()];
   const pipeline = createIngestSink({
     via: options.format === "jsonl" ? (jsonlVia === "sdk" ? "jsonl-sdk" : "jsonl") : "otlp",
-    otlp: () => otlpLogExporterFromEnv(io.env),
+    otlp: () => otlpLogExporterFromEnv(io.env, undefined, retry),
     write: recordWriter(io, stdout),
     writeBytes: (bytes) => {
       if (stdout.broken) throw new Error("stdout is closed");
@@ -142,7 +163,7 @@ function createPipeline(
     },
     torchLogs,
     serviceName: options.serviceName ?? readServiceName(io.env) ?? DEFAULT_SERVICE_NAME,
-    batch: batchOptionsFromEnv(io.env),
+    batch: batchOptionsForRetries(io.env, retry),
     onFirstLoss: (message) => io.stderr(`${PREFIX}: ${message}\n`),
   });
   const userModule = userModules.length === 1 ? userModules[0] : undefined;
@@ -171,6 +192,8 @@ class IngestRun {
   readonly #stdout: StdoutState;
   readonly #teeDecoder = new TextDecoder();
   readonly #traceHint = new TorchTraceHint();
+  readonly #retry: OutageRetryPolicy;
+  readonly #report: OutageReport;
 
   constructor(
     io: CliIo,
@@ -178,8 +201,20 @@ class IngestRun {
     deps: IngestDeps,
     pipeline: IngestSink,
     stdout: StdoutState,
-    { parserOptions, userModule }: { parserOptions: PytorchLogParserOptions; userModule: string | undefined },
+    {
+      parserOptions,
+      userModule,
+      retry,
+      report,
+    }: {
+      parserOptions: PytorchLogParserOptions;
+      userModule: string | undefined;
+      retry: OutageRetryPolicy;
+      report: OutageReport;
+    },
   ) {
+    this.#retry = retry;
+    this.#report = report;
     this.#io = io;
     this.#stdout = stdout;
     this.#options = options;
@@ -202,6 +237,10 @@ class IngestRun {
 
   async run(): Promise<number> {
     const release = this.#watchStdout();
+    // Stopping (SIGINT, SIGTERM, the end of the input): a followed file's retries become bounded at once, so
+    // reading paused by a full queue during an outage resumes and ends.
+    const finish = () => this.#retry.finish();
+    this.#stop.finishing.addEventListener("abort", finish, { once: true });
     let exitCode = 0;
     try {
       for (const file of this.#options.files) {
@@ -209,11 +248,16 @@ class IngestRun {
         if (!(await this.#ingest(file))) exitCode = 1;
       }
     } finally {
+      this.#stop.finishing.removeEventListener("abort", finish);
       this.#stop.dispose();
       release();
+      this.#retry.finish();
       await this.#pipeline.shutdown();
+      this.#report.stop();
     }
     this.#io.stderr(this.#summary());
+    // Printed records that stdout's reader did not take (`| head`) are its choice, not a delivery failure.
+    if (exitCode === 0 && this.#options.format === "otlp" && this.#pipeline.stats.dropped > 0) return 3;
     return exitCode;
   }
 

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { OTHER_LINES_SCOPE } from "../ingest/to-log-record.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { parseLogTimeOptions } from "./parse-log-time-options.ts";
+import { parseRetryFor } from "./parse-retry-for.ts";
 
 export const INGEST_USAGE = `Usage: torch-logs-otel ingest [FILE...] [options]
 
@@ -26,10 +27,13 @@ Options:
                          (default: $TORCH_LOGS_FORMAT if set, else PyTorch's own formats)
   --level NAME=NUM       number of a custom level name PyTorch printed in full, e.g. NOTICE=25 (the
                          default for NOTICE); repeatable. Other names get the level of their band, else INFO
+  --retry-for DURATION   how long a failing backend is retried before giving up, e.g. 20s, 500ms, 2m
+                         (default 20s); with --follow, retries go on until stopped, then for this long
   -h, --help             show this text
 
-A summary goes to stderr at the end. Exit code 0, also when records could not be exported; 1 when an input
-cannot be read or TORCH_LOGS / an OTEL_* variable is invalid; 2 for a usage error.
+A summary goes to stderr at the end, and a line every few seconds while the backend fails. Exit code 0 when
+every record was delivered (or printed); 1 when an input cannot be read or TORCH_LOGS / an OTEL_* variable is
+invalid; 2 for a usage error; 3 when records could not be delivered to the backend.
 `;
 
 export interface IngestOptions {
@@ -47,6 +51,8 @@ export interface IngestOptions {
   readonly logFormat: string | undefined;
   /** From `--level NAME=NUM`, in order given. */
   readonly levels: ReadonlyMap<string, number>;
+  /** `--retry-for`, in ms. */
+  readonly retryForMillis: number;
 }
 
 export function parseIngestArgs(args: readonly string[]): IngestOptions | "help" {
@@ -92,6 +98,7 @@ export function parseIngestArgs(args: readonly string[]): IngestOptions | "help"
     otherScope: values["other-scope"] ?? OTHER_LINES_SCOPE,
     logFormat: values["log-format"],
     levels,
+    retryForMillis: parseRetryFor(values["retry-for"]),
   };
 }
 
@@ -113,6 +120,7 @@ function parseOptions(args: readonly string[]) {
       "other-scope": { type: "string" },
       "log-format": { type: "string" },
       level: { type: "string", multiple: true },
+      "retry-for": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -2,6 +2,7 @@
 
 import { parseCommandArgs, UsageError } from "./parse-command-args.ts";
 import { parseLogTimeOptions } from "./parse-log-time-options.ts";
+import { parseRetryFor } from "./parse-retry-for.ts";
 
 export const TRACE_USAGE = `Usage: torch-logs-otel trace [PATH...] [options]
 
@@ -20,11 +21,14 @@ Options:
   --service-name NAME    resource service.name (default: $OTEL_SERVICE_NAME, else "pytorch")
   --year YYYY            year of files without chromium events (default: the latest not ahead of now)
   --utc-offset ±HH:MM    zone of files without chromium events (default: this machine's)
+  --retry-for DURATION   how long a failing backend is retried before giving up, e.g. 20s, 500ms, 2m
+                         (default 20s); with --follow, retries go on until stopped, then for this long
   -h, --help             show this text
 
-Files with chromium events tell their own year and UTC offset. A summary goes to stderr at the end. Exit
-code 0, also when records could not be exported; 1 when an input cannot be read or is not a trace file, or
-TORCH_LOGS / an OTEL_* variable is invalid; 2 for a usage error.
+Files with chromium events tell their own year and UTC offset. A summary goes to stderr at the end, and a
+line every few seconds while the backend fails. Exit code 0 when everything was delivered (or printed); 1
+when an input cannot be read or is not a trace file, or TORCH_LOGS / an OTEL_* variable is invalid; 2 for a
+usage error; 3 when log records, spans or metrics could not be delivered to the backend.
 `;
 
 export interface TraceOptions {
@@ -36,6 +40,8 @@ export interface TraceOptions {
   readonly serviceName: string | undefined;
   readonly year: number | undefined;
   readonly utcOffsetMinutes: number | undefined;
+  /** `--retry-for`, in ms. */
+  readonly retryForMillis: number;
 }
 
 /** Parses the arguments; `$TORCH_TRACE` (from `torchTraceDir`) when no PATH is given. */
@@ -51,6 +57,7 @@ export function parseTraceArgs(
     "service-name": { type: "string" },
     year: { type: "string" },
     "utc-offset": { type: "string" },
+    "retry-for": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) return "help";
@@ -75,5 +82,6 @@ export function parseTraceArgs(
     serviceName: values["service-name"],
     year,
     utcOffsetMinutes,
+    retryForMillis: parseRetryFor(values["retry-for"]),
   };
 }

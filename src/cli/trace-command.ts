@@ -5,6 +5,7 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
+import { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
 import { NotFollowableError, readFile } from "../input/read-input.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
@@ -15,6 +16,7 @@ import { TraceFileMapper, type TraceOutput } from "../trace/trace-file-mapper.ts
 import { type CliIo, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
 import { GracefulStop } from "./graceful-stop.ts";
+import { OutageReport } from "./outage-report.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
 import { parseTraceArgs, TRACE_USAGE, type TraceOptions } from "./parse-trace-args.ts";
@@ -33,6 +35,8 @@ export interface TraceDeps {
   readonly now?: () => number;
   /** How often `--follow` checks files and directories. Default 250 ms. */
   readonly pollIntervalMs?: number;
+  /** How often a line is printed while the backend fails. Default 5000 ms. */
+  readonly reportIntervalMs?: number;
 }
 
 const PREFIX = "torch-logs-otel trace";
@@ -66,15 +70,27 @@ export async function runTrace(io: CliIo, args: readonly string[], deps: TraceDe
   }
   // Once stdout is broken (EPIPE: `trace --format jsonl | head`), nothing more is written to it.
   const stdout: StdoutState = { broken: false };
-  let sinks: Sinks;
+  let sinks: Sinks | undefined;
+  const report = new OutageReport({
+    prefix: PREFIX,
+    write: io.stderr,
+    counts: () => sinks?.pendingCounts() ?? "",
+    ...(deps.reportIntervalMs !== undefined && { intervalMs: deps.reportIntervalMs }),
+  });
+  const retry = new OutageRetryPolicy({
+    retryForMillis: options.retryForMillis,
+    untilFinished: options.follow,
+    onEvent: report.onEvent,
+  });
+  report.watch(retry);
   try {
-    sinks = createSinks(options, io, stdout);
+    sinks = createSinks(options, io, stdout, retry);
   } catch (error) {
     if (!isTorchLogsError(error) && !(error instanceof OtlpConfigError)) throw error;
     io.stderr(`${error.message}\n`);
     return 1;
   }
-  return new TraceRun(io, options, deps, sinks, stdout).run();
+  return new TraceRun(io, options, deps, sinks, stdout, { retry, report }).run();
 }
 
 class TraceRun {
@@ -96,8 +112,19 @@ class TraceRun {
   };
 
   readonly #stdout: StdoutState;
+  readonly #retry: OutageRetryPolicy;
+  readonly #report: OutageReport;
 
-  constructor(io: CliIo, options: TraceOptions, deps: TraceDeps, sinks: Sinks, stdout: StdoutState) {
+  constructor(
+    io: CliIo,
+    options: TraceOptions,
+    deps: TraceDeps,
+    sinks: Sinks,
+    stdout: StdoutState,
+    { retry, report }: { retry: OutageRetryPolicy; report: OutageReport },
+  ) {
+    this.#retry = retry;
+    this.#report = report;
     this.#stdout = stdout;
     this.#io = io;
     this.#options = options;
@@ -119,6 +146,10 @@ class TraceRun {
             this.#stop.stop();
           })
         : () => {};
+    // Stopping (SIGINT, SIGTERM): a followed trace's retries become bounded at once, so reading paused by a
+    // backend that is down resumes and ends.
+    const finish = () => this.#retry.finish();
+    this.#stop.finishing.addEventListener("abort", finish, { once: true });
     let ok = true;
     try {
       const started = new Set<string>();
@@ -143,12 +174,16 @@ class TraceRun {
       }
       for (const result of await Promise.all(followers)) if (!result) ok = false;
     } finally {
+      this.#stop.finishing.removeEventListener("abort", finish);
       this.#stop.dispose();
       release();
+      this.#retry.finish();
       await this.#sinks.shutdown();
+      this.#report.stop();
     }
     this.#io.stderr(this.#summary());
-    return ok ? 0 : 1;
+    if (!ok) return 1;
+    return this.#sinks.undelivered() ? 3 : 0;
   }
 
   /** The trace files of the PATHs: a directory's `dedicated_log_torch_trace_*.log`, or the file itself. */

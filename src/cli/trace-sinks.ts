@@ -3,6 +3,7 @@
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
 import { IngestPipeline } from "../delivery/ingest-pipeline.ts";
 import { JsonLinesLogRecordExporter } from "../delivery/json-lines-log-record-exporter.ts";
+import type { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
 import { readServiceName } from "../otel/env.ts";
 import { batchOptionsFromEnv, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
 import {
@@ -12,6 +13,7 @@ import {
 import type { TraceOutput } from "../trace/trace-file-mapper.ts";
 import { formatLogJsonLine, formatMetricJsonLine, formatSpanJsonLine } from "../trace/trace-json-lines.ts";
 import { CompileMetricsRecorder, SpanBatchExporter } from "../trace/trace-otlp-export.ts";
+import { batchOptionsForRetries } from "./batch-options-for-retries.ts";
 import { type CliIo, recordWriter, type StdoutState } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
 import type { TraceOptions } from "./parse-trace-args.ts";
@@ -31,10 +33,22 @@ interface Sinks {
   flush(): Promise<void>;
   shutdown(): Promise<void>;
   summary(): string;
+  /** What waits and what was lost so far, for the lines printed while the backend fails. */
+  pendingCounts(): string;
+  /** Whether something read could not be delivered: log records, spans, or the metrics' last export. */
+  undelivered(): boolean;
 }
 
-/** The sinks `options` ask for; throws TorchLogsError / OtlpConfigError for bad settings. */
-export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutState): Sinks {
+/**
+ * The sinks `options` ask for; throws TorchLogsError / OtlpConfigError for bad settings. Over OTLP, `retry`
+ * decides how the three exporters ride out a failing backend.
+ */
+export function createSinks(
+  options: TraceOptions,
+  io: CliIo,
+  stdout: StdoutState,
+  retry: OutageRetryPolicy,
+): Sinks {
   const write = recordWriter(io, stdout);
   const torchLogs = torchLogsForInput(options.torchLogs, options.lossy, (message) =>
     io.stderr(`${PREFIX}: ${message}\n`),
@@ -45,10 +59,10 @@ export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutStat
   const logs = new IngestPipeline({
     exporter: jsonl
       ? new JsonLinesLogRecordExporter(write, formatLogJsonLine)
-      : otlpLogExporterFromEnv(io.env),
+      : otlpLogExporterFromEnv(io.env, undefined, retry),
     ...(torchLogs !== undefined && { torchLogs }),
     serviceName,
-    batch: batchOptionsFromEnv(io.env),
+    batch: jsonl ? batchOptionsFromEnv(io.env) : batchOptionsForRetries(io.env, retry),
     onFirstLoss,
   });
   if (jsonl) {
@@ -75,11 +89,18 @@ export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutStat
       flush: () => logs.forceFlush(),
       shutdown: () => logs.shutdown(),
       summary: () => `${countNoun(spans, "span")}, ${countNoun(points, "metric point")} printed`,
+      pendingCounts: () => "",
+      // Lines stdout's reader did not take (`| head`) are its choice, not a delivery failure.
+      undelivered: () => false,
     };
   }
   const resource = defaultResource().merge(resourceFromAttributes({ "service.name": serviceName }));
-  const spanExporter = new SpanBatchExporter(otlpSpanExporterFromEnv(io.env), resource, onFirstLoss);
-  const metrics = new CompileMetricsRecorder(otlpMetricExporterFromEnv(io.env), resource);
+  const spanExporter = new SpanBatchExporter(
+    otlpSpanExporterFromEnv(io.env, { retry }),
+    resource,
+    onFirstLoss,
+  );
+  const metrics = new CompileMetricsRecorder(otlpMetricExporterFromEnv(io.env, { retry }), resource);
   return {
     logs,
     spans: (output) => spanExporter.add(output.spans),
@@ -96,5 +117,17 @@ export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutStat
       `spans ${spanExporter.stats.exported} exported, ${spanExporter.stats.failed} failed; ` +
       `${countNoun(metrics.recorded, "metric point")} recorded, ${countNoun(metrics.exports.succeeded, "metric export")} succeeded, ` +
       `${metrics.exports.failed} failed`,
+    pendingCounts: () => {
+      const s = logs.stats;
+      return (
+        `${countNoun(s.pending, "log record")} and ${countNoun(spanExporter.pending, "span")} waiting, ` +
+        `${s.dropped - s.pending} log records and ${spanExporter.stats.failed} spans lost`
+      );
+    },
+    undelivered: () =>
+      logs.stats.dropped > 0 ||
+      spanExporter.stats.failed > 0 ||
+      spanExporter.pending > 0 ||
+      !metrics.delivered,
   };
 }

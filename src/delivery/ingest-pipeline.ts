@@ -46,6 +46,8 @@ export interface IngestPipelineStats {
   readonly exported: number;
   /** Accepted records not (yet) delivered: failed exports, queue overflow, exports still pending. */
   readonly dropped: number;
+  /** Of `dropped`: records still queued or in an export that has not ended (0 once shut down). */
+  readonly pending: number;
   /** Of `dropped`: records the backend refused in an OTLP partial success. */
   readonly rejected: number;
 }
@@ -62,6 +64,13 @@ export interface IngestSink {
   readonly stats: IngestPipelineStats;
 }
 
+/**
+ * Distinct scopes a sink keeps an SDK Logger (or scope object) for; past it they are let go and made anew as
+ * records need them. Input decides the scopes (a module per printed source path), so without a bound a log
+ * with 400,000 distinct paths kept 400,000 Loggers. The TORCH_LOGS processor bounds its own cache likewise.
+ */
+export const MAX_CACHED_SCOPES = 1024;
+
 const SDK_MAX_QUEUE_SIZE = 2048;
 const SDK_EXPORT_TIMEOUT_MS = 30_000;
 
@@ -72,7 +81,9 @@ const SDK_EXPORT_TIMEOUT_MS = 30_000;
  * which resolves as exports settle. Reading pauses instead of dropping while the backend is slow but up.
  */
 export class IngestPipeline implements IngestSink {
-  readonly #provider: LoggerProvider;
+  /** The provider new Loggers come from: replaced, with the same processor, when the scopes reach the bound. */
+  #provider: LoggerProvider;
+  readonly #newProvider: () => LoggerProvider;
   readonly #filter: TorchLogsLogRecordProcessor | undefined;
   readonly #counter: DeliveryCounter;
   readonly #loggers = new Map<string, Logger>();
@@ -98,10 +109,10 @@ export class IngestPipeline implements IngestSink {
       options.torchLogs === undefined
         ? undefined
         : new TorchLogsLogRecordProcessor(batch, { torchLogs: options.torchLogs });
-    this.#provider = new LoggerProvider({
-      resource: defaultResource().merge(resourceFromAttributes({ "service.name": options.serviceName })),
-      processors: [this.#filter ?? batch],
-    });
+    const resource = defaultResource().merge(resourceFromAttributes({ "service.name": options.serviceName }));
+    const processor = this.#filter ?? batch;
+    this.#newProvider = () => new LoggerProvider({ resource, processors: [processor] });
+    this.#provider = this.#newProvider();
   }
 
   /**
@@ -114,6 +125,13 @@ export class IngestPipeline implements IngestSink {
   ): boolean {
     let logger = this.#loggers.get(record.scope);
     if (logger === undefined) {
+      if (this.#loggers.size >= MAX_CACHED_SCOPES) {
+        // The SDK keeps every Logger a provider made until the provider is gone, and has no way to let one go:
+        // a fresh provider on the same processor (nothing else to share; never shut down, only forgotten)
+        // lets the old ones be collected once their records are exported.
+        this.#loggers.clear();
+        this.#provider = this.#newProvider();
+      }
       logger = this.#provider.getLogger(record.scope);
       this.#loggers.set(record.scope, logger);
     }
@@ -174,6 +192,7 @@ export class IngestPipeline implements IngestSink {
       accepted,
       exported,
       dropped: accepted - exported,
+      pending: this.#unsettled(),
       rejected,
     };
   }

@@ -6,7 +6,7 @@ import { type InstrumentationScope, timeInputToHrTime } from "@opentelemetry/cor
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import type { TorchLogs } from "../otel/torch-logs.ts";
 import { TorchLogsLogRecordProcessor } from "../otel/torch-logs-log-record-processor.ts";
-import type { IngestPipelineStats, IngestSink } from "./ingest-pipeline.ts";
+import { type IngestPipelineStats, type IngestSink, MAX_CACHED_SCOPES } from "./ingest-pipeline.ts";
 import { hrTimeToNanos, jsonRecord } from "./json-lines-log-record-exporter.ts";
 import type { MappedLogRecord } from "./mapped-log-record.ts";
 
@@ -36,9 +36,6 @@ interface FilterProbe {
   eventName: undefined;
   attributes: MappedLogRecord["attributes"];
 }
-
-/** Scopes kept; past it the map is cleared (the processor bounds its own cache likewise). */
-const MAX_SCOPES = 1024;
 
 /**
  * Prints what an {@link IngestPipeline} with a `JsonLinesLogRecordExporter` prints, byte for byte, and counts
@@ -157,6 +154,7 @@ export class JsonLinesIngestSink implements IngestSink {
       accepted,
       exported: this.#exported,
       dropped: accepted - this.#exported,
+      pending: accepted - this.#exported - this.#failed,
       rejected: 0,
     };
   }
@@ -180,7 +178,7 @@ export class JsonLinesIngestSink implements IngestSink {
   #scope(name: string): InstrumentationScope {
     let scope = this.#scopes.get(name);
     if (scope === undefined) {
-      if (this.#scopes.size >= MAX_SCOPES) this.#scopes.clear();
+      if (this.#scopes.size >= MAX_CACHED_SCOPES) this.#scopes.clear();
       // The shape the SDK gives a logger's scope, so the processor handles it as it handles those.
       scope = { name, version: undefined, schemaUrl: undefined };
       this.#scopes.set(name, scope);

@@ -9,6 +9,7 @@ import type { BatchLogRecordProcessorOptions, LogRecordExporter } from "@opentel
 import { type Environment, readOtlpLogsProtocol } from "./env.ts";
 import { OtlpConfigError } from "./otlp-config-error.ts";
 import { OtlpLogExporter } from "./otlp-log-exporter.ts";
+import type { OtlpRetryPolicy } from "./otlp-retry-policy.ts";
 
 export { OtlpConfigError } from "./otlp-config-error.ts";
 
@@ -28,20 +29,35 @@ export function otlpUrlFromEnv(signal: "logs" | "traces" | "metrics", env: Envir
   return checkedUrl("OTEL_EXPORTER_OTLP_ENDPOINT", base, url, "http://localhost:4318");
 }
 
+/** The OTLP exporters' default export timeout (OTLP exporter specification: 10 s). */
+const DEFAULT_OTLP_TIMEOUT_MILLIS = 10_000;
+
+/** `OTEL_EXPORTER_OTLP_LOGS_TIMEOUT`, else `OTEL_EXPORTER_OTLP_TIMEOUT`, else 10 s. */
+export function otlpLogsTimeoutMillisFromEnv(env: Environment): number {
+  return (
+    positiveInteger(env, "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT") ??
+    positiveInteger(env, "OTEL_EXPORTER_OTLP_TIMEOUT") ??
+    DEFAULT_OTLP_TIMEOUT_MILLIS
+  );
+}
+
 /**
  * The OTLP/HTTP exporter the environment asks for: JSON, or protobuf when
  * `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL` is `http/protobuf`; URL and
  * `OTEL_EXPORTER_OTLP_(LOGS_)TIMEOUT` from `env`. Throws {@link OtlpConfigError} for another protocol.
  * Its results say how many records the backend refused in a partial success (see `OtlpLogExporter`).
+ * `retry`: how exports are retried (default: the stock schedule within the export timeout).
  */
-export function otlpLogExporterFromEnv(env: Environment, protocolOverride?: string): LogRecordExporter {
+export function otlpLogExporterFromEnv(
+  env: Environment,
+  protocolOverride?: string,
+  retry?: OtlpRetryPolicy,
+): LogRecordExporter {
   const url = otlpUrlFromEnv("logs", env);
-  const timeoutMillis =
-    positiveInteger(env, "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT") ??
-    positiveInteger(env, "OTEL_EXPORTER_OTLP_TIMEOUT");
   const config = {
     ...(url !== undefined && { url }),
-    ...(timeoutMillis !== undefined && { timeoutMillis }),
+    timeoutMillis: otlpLogsTimeoutMillisFromEnv(env),
+    ...(retry !== undefined && { retry }),
   };
   const protocol = protocolOverride ?? readOtlpLogsProtocol(env) ?? "http/json";
   if (protocol === "http/json" || protocol === "http/protobuf")

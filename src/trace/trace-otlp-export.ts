@@ -104,6 +104,7 @@ export class SpanBatchExporter {
   readonly #maxBatch: number;
   #queue: ReadableSpan[] = [];
   #inFlight: Promise<void> | undefined;
+  #inFlightCount = 0;
   #firstError: ((message: string) => void) | undefined;
 
   constructor(
@@ -116,6 +117,11 @@ export class SpanBatchExporter {
     this.#resource = resource;
     this.#maxBatch = maxBatch;
     this.#firstError = onFirstError;
+  }
+
+  /** Spans queued or in an export that has not ended. */
+  get pending(): number {
+    return this.#queue.length + this.#inFlightCount;
   }
 
   async add(spans: readonly TraceSpan[]): Promise<void> {
@@ -139,9 +145,11 @@ export class SpanBatchExporter {
     }
     const batch = this.#queue.splice(0, this.#maxBatch);
     if (batch.length === 0) return;
+    this.#inFlightCount = batch.length;
     this.#inFlight = new Promise<ExportResult>((resolve) => this.#exporter.export(batch, resolve)).then(
       (result) => {
         this.#inFlight = undefined;
+        this.#inFlightCount = 0;
         if (result.code === ExportResultCode.SUCCESS) {
           this.stats.exported += batch.length;
         } else {
@@ -165,15 +173,37 @@ export class CompileMetricsRecorder {
   recorded = 0;
   /** Export requests that succeeded and failed (each carries every metric recorded so far, cumulative). */
   readonly exports = { succeeded: 0, failed: 0 };
+  #exporting = false;
+  /** A clock of events: the last `record()`, and the start of the latest export that succeeded. */
+  #tick = 0;
+  #changedAt = 0;
+  #deliveredUpTo = 0;
 
   constructor(exporter: PushMetricExporter, resource: Resource, exportIntervalMillis = 60_000) {
     const counting: PushMetricExporter = {
-      export: (metrics, done) =>
+      export: (metrics, done) => {
+        // Cumulative: an export still being retried (a backend down) makes the next one redundant, and letting
+        // them pile up every period would grow without bound during a long outage.
+        if (this.#exporting) {
+          done({
+            code: ExportResultCode.FAILED,
+            error: new Error("the previous metric export is still running"),
+          });
+          return;
+        }
+        this.#exporting = true;
+        const startedAt = ++this.#tick;
         exporter.export(metrics, (result) => {
-          if (result.code === ExportResultCode.SUCCESS) this.exports.succeeded++;
-          else this.exports.failed++;
+          this.#exporting = false;
+          if (result.code === ExportResultCode.SUCCESS) {
+            this.exports.succeeded++;
+            this.#deliveredUpTo = Math.max(this.#deliveredUpTo, startedAt);
+          } else {
+            this.exports.failed++;
+          }
           done(result);
-        }),
+        });
+      },
       forceFlush: () => exporter.forceFlush(),
       shutdown: () => exporter.shutdown(),
       ...(exporter.selectAggregationTemporality && {
@@ -207,6 +237,12 @@ export class CompileMetricsRecorder {
     if (point.kind === "histogram") this.#histograms.get(point.name)?.record(point.value, attributes);
     else this.#counters.get(point.name)?.add(point.value, attributes);
     this.recorded++;
+    this.#changedAt = ++this.#tick;
+  }
+
+  /** Whether the backend holds every point recorded: an export that started after the last one succeeded. */
+  get delivered(): boolean {
+    return this.#deliveredUpTo >= this.#changedAt;
   }
 
   forceFlush(): Promise<void> {

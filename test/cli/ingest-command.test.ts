@@ -390,31 +390,41 @@ describe.each([
     expect(receiver.requests.length).toBeGreaterThanOrEqual(60);
   });
 
-  it("a backend answering 503 costs the records, reported as dropped; the exit code stays 0", async () => {
-    receiver.setBehaviour({ status: 503 });
-    const { code, stderr } = await ingest([samplePath("pytorch_pr123780_guards_one_record_per_guard.log")], {
-      // The exporter's retries would take seconds; a short timeout leaves no time for a retry.
-      env: {
-        ...protocolEnv,
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-        OTEL_EXPORTER_OTLP_TIMEOUT: "200",
+  it("a backend answering 503 is retried for --retry-for, then the records count as dropped and the exit code is 3", async () => {
+    receiver.setBehaviour({ status: 503, reasonPhrase: "Service \x1b[2JUnavailable" });
+    const { code, stderr } = await ingest(
+      ["--retry-for", "300ms", samplePath("pytorch_pr123780_guards_one_record_per_guard.log")],
+      {
+        env: {
+          ...protocolEnv,
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+          OTEL_EXPORTER_OTLP_TIMEOUT: "200",
+        },
       },
-    });
-    expect(code).toBe(0);
+    );
+    expect(code).toBe(3);
     const summary = summaryOf(stderr);
     expect(summary).toMatchObject({ exported: 0, filtered: 0 });
     expect(summary.dropped).toBe(summary.records);
     expect(summary.dropped).toBeGreaterThan(0);
+    // Seen at the first failed attempt, retried (more than one request), given up after the retry time.
+    expect(stderr).toContain(
+      "torch-logs-otel ingest: cannot deliver to the backend (HTTP 503 Service \\x1b[2JUnavailable); retrying for up to",
+    );
+    expect(stderr).toMatch(/gave up after 0\.\d s of failed exports \(--retry-for\)/);
     expect(stderr).toMatch(/failed to export/);
-    expect(receiver.rejectedRequests).toBeGreaterThan(0);
+    // The backend's reason phrase reaches the terminal escaped, never raw.
+    expect(stderr).not.toContain("\x1b");
+    expect(receiver.rejectedRequests).toBeGreaterThan(1);
   });
 
-  it("records the backend refuses in a partial success count as dropped, and the summary says so", async () => {
+  it("records the backend refuses in a partial success count as dropped, the summary says so, exit code 3", async () => {
     receiver.setBehaviour({ partialSuccess: { rejectedLogRecords: 2, errorMessage: "quota" } });
     const { code, stderr } = await ingest([samplePath("pytorch_pr123780_guards_one_record_per_guard.log")], {
       env: { ...protocolEnv, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
     });
-    expect(code).toBe(0);
+    // Refused records were not delivered.
+    expect(code).toBe(3);
     const refused = receiver.requests.reduce((sum, r) => sum + r.rejectedCount, 0);
     expect(refused).toBeGreaterThan(0);
     const summary = summaryOf(stderr);

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runIngest } from "../../src/cli/ingest-command.ts";
 import { runTrace, type TraceDeps } from "../../src/cli/trace-command.ts";
 import { COMPILE_METRICS } from "../../src/trace/compile-metric-names.ts";
-import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
+import { type OtlpReceiver, startOtlpReceiver, unusedEndpoint } from "../support/otlp-receiver.ts";
 import { FIXTURES } from "../trace/read-trace-fixture.ts";
 
 const SCHEDULE = join(FIXTURES, "multi_rank_schedule");
@@ -243,16 +243,17 @@ describe("trace over OTLP", () => {
 });
 
 describe("trace to a backend that is down", () => {
-  it("counts every record, span and metric export as failed, and exits 0", async () => {
-    receiver = await startOtlpReceiver({ tracesAndMetrics: true });
-    const endpoint = receiver.endpoint;
-    await receiver.close();
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: "300" };
-    const { code, stderr } = await trace([SIMPLE], env);
-    expect(code).toBe(0);
+  it("retries for --retry-for, then counts every record, span and metric export as failed, and exits 3", async () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: await unusedEndpoint(), OTEL_EXPORTER_OTLP_TIMEOUT: "300" };
+    const { code, stderr } = await trace(["--retry-for", "300ms", SIMPLE], env);
+    expect(code).toBe(3);
+    expect(stderr).toMatch(
+      /torch-logs-otel trace: cannot deliver to the backend \(connect ECONNREFUSED [\d.:]+\); retrying for up to/,
+    );
+    expect(stderr).toMatch(/gave up after 0\.\d s of failed exports/);
     expect(stderr).toContain("logs 0 filtered, 0 exported, 14 failed; spans 0 exported, 24 failed;");
     expect(stderr).toContain("0 metric exports succeeded, 1 failed");
-  }, 30_000);
+  });
 });
 
 describe("trace --follow", () => {
