@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
-import { logs } from "@opentelemetry/api";
+import { type LoggerProvider, logs } from "@opentelemetry/api";
 import { logs as legacyLogs } from "@opentelemetry/api-logs";
+import { RelayLoggerProvider } from "./relay-logger-provider.ts";
+import { warnOnce } from "./warn-once.ts";
 
 /**
  * What this module knows of the logs APIs' internals (`@opentelemetry/api` 1.10, `@opentelemetry/api-logs`
@@ -10,7 +12,10 @@ import { logs as legacyLogs } from "@opentelemetry/api-logs";
  *   before a provider is registered, and which learns the provider only when it is registered *through that
  *   copy* (`setGlobalLoggerProvider` calls its `_setDelegate`). `@opentelemetry/api` ships an ESM and a CJS
  *   build that Node loads as two module instances: a logger a CommonJS module (pino's instrumentation, a
- *   `.cjs` app) got from the CJS copy before the pipeline started would stay a no-op forever.
+ *   `.cjs` app) got from the CJS copy before the pipeline started would stay a no-op forever;
+ * - a `ProxyLogger` keeps the first real logger it got, and `disable()` replaces the placeholder without
+ *   touching the old one: so the placeholders are pointed at a relay (`relay-logger-provider.ts`) that
+ *   delivers to whichever provider holds the global at each emit, never at a provider itself.
  */
 interface ProxyLike {
   _setDelegate?(delegate: unknown): void;
@@ -29,8 +34,11 @@ export interface LogsGlobal {
   holder(): unknown;
   /** Registers `provider` on this global, which is free. True when it now holds it. */
   take(provider: object): boolean;
-  /** Makes the proxy of every loaded copy of this API hand out `provider`'s loggers, early loggers included. */
-  follow(provider: object): void;
+  /**
+   * Makes the proxy of every loaded copy of this API hand out loggers of the provider holding the global,
+   * now and after any later registration: early loggers included.
+   */
+  follow(): void;
   /** Unregisters `provider`, if it still holds this global, from every loaded copy of this API. */
   release(provider: object): void;
   /** Whether `provider` is one of this API's own proxies rather than a real provider. */
@@ -61,14 +69,35 @@ function setDelegate(api: LogsApiLike, provider: object): void {
   api._proxyLoggerProvider?._setDelegate?.(provider);
 }
 
+/** Records an early logger emits while no provider holds its global: said once per process, then dropped. */
+const dropped = { warned: false };
+function onDropped(): void {
+  if (dropped.warned) return;
+  dropped.warned = true;
+  warnOnce(
+    "torch-logs-otel: a log record was emitted through a logger made before the pipeline started, while no " +
+      "LoggerProvider is registered (after shutdown()): it is dropped, as is every such record until a " +
+      "pipeline is started again",
+  );
+}
+
+const apiRelay = new RelayLoggerProvider(
+  () => apiLogsGlobal.holder() as LoggerProvider | undefined,
+  onDropped,
+);
+const legacyRelay = new RelayLoggerProvider(
+  () => legacyLogsGlobal.holder() as LoggerProvider | undefined,
+  onDropped,
+);
+
 /** The global of `@opentelemetry/api` (>= 1.10), the stable logs API: `logs.getLogger`, instrumentations. */
 const apiLogsGlobal: LogsGlobal = {
   name: "@opentelemetry/api",
   holder: () => globalSlots[API_KEY]?.logs,
   take: (provider) =>
     logs.setGlobalLoggerProvider(provider as Parameters<typeof logs.setGlobalLoggerProvider>[0]),
-  follow(provider) {
-    for (const copy of apiCopies()) setDelegate(copy, provider);
+  follow() {
+    for (const copy of apiCopies()) setDelegate(copy, apiRelay);
   },
   release(provider) {
     if (apiLogsGlobal.holder() !== provider) return;
@@ -87,7 +116,7 @@ const legacyLogsGlobal: LogsGlobal = {
     legacyLogs.setGlobalLoggerProvider(provider as Parameters<typeof legacyLogs.setGlobalLoggerProvider>[0]);
     return legacyLogsGlobal.holder() === provider;
   },
-  follow: (provider) => setDelegate(legacyLogs as unknown as LogsApiLike, provider),
+  follow: () => setDelegate(legacyLogs as unknown as LogsApiLike, legacyRelay),
   release(provider) {
     if (legacyLogsGlobal.holder() === provider) legacyLogs.disable();
   },

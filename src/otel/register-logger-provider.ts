@@ -52,7 +52,7 @@ export function registerLoggerProviderGlobally(provider: LoggerProvider): Global
     for (const global of took) global.release(provider);
     return notRegistered(LOGS_GLOBALS.filter((global) => global.holder() !== provider).map((g) => g.name));
   }
-  for (const global of LOGS_GLOBALS) global.follow(provider);
+  for (const global of LOGS_GLOBALS) global.follow();
   return {
     registered: true,
     taken: [],

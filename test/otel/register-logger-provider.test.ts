@@ -143,6 +143,34 @@ describe("registerLoggerProviderGlobally", () => {
     expect(received()).toHaveLength(4);
   });
 
+  it("makes early loggers follow the next provider after the first is unregistered, warning once in between", () => {
+    const early = [
+      logs.getLogger("torch._dynamo"),
+      cjsApi.logs.getLogger("torch._inductor"),
+      legacyLogs.getLogger("my-service"),
+    ];
+    const first = setup();
+    const registration = registerLoggerProviderGlobally(first.provider);
+    for (const logger of early) logger.emit({ severityNumber: SeverityNumber.WARN, body: "first" });
+    registration.unregister();
+    // No provider: dropped, and said once (not once per record).
+    for (const logger of early) logger.emit({ severityNumber: SeverityNumber.WARN, body: "between" });
+    expect(diagMessages.filter((m) => m.includes("no LoggerProvider is registered"))).toHaveLength(1);
+    const second = setup();
+    registerLoggerProviderGlobally(second.provider);
+    for (const logger of early) logger.emit({ severityNumber: SeverityNumber.WARN, body: "second" });
+    expect(first.received().map((r) => [r.scope, r.body])).toEqual([
+      ["torch._dynamo", "first"],
+      ["torch._inductor", "first"],
+      ["my-service", "first"],
+    ]);
+    expect(second.received().map((r) => [r.scope, r.body])).toEqual([
+      ["torch._dynamo", "second"],
+      ["torch._inductor", "second"],
+      ["my-service", "second"],
+    ]);
+  });
+
   it("serves both globals with the provider NodeSDK registered on @opentelemetry/api only", () => {
     const { provider, received } = setup();
     cjsApi.logs.setGlobalLoggerProvider(provider); // as NodeSDK does, through whichever copy it loaded

@@ -23,7 +23,7 @@ const WARNING = "torch-logs-otel: another LoggerProvider already holds the globa
 interface Case {
   readonly app: "early-loggers.cjs" | "early-loggers.mjs";
   readonly from: "src" | "installed";
-  readonly mode: "start" | "node-sdk" | "node-sdk-alone" | "node-sdk-first";
+  readonly mode: "start" | "node-sdk" | "node-sdk-alone" | "node-sdk-first" | "restart";
   /** service.name of every record received */
   readonly service: string;
   readonly bodies: readonly string[];
@@ -36,6 +36,23 @@ const CASES: readonly Case[] = [
     (["early-loggers.cjs", "early-loggers.mjs"] as const).map(
       (app): Case => ({ app, from, mode: "start", service: "torch-app", bodies: FILTERED, warned: false }),
     ),
+  ),
+  // startTorchLogs → shutdown → startTorchLogs: the early loggers deliver to the second pipeline.
+  ...(["early-loggers.cjs", "early-loggers.mjs"] as const).map(
+    (app): Case => ({
+      app,
+      from: "src",
+      mode: "restart",
+      service: "torch-app",
+      bodies: [
+        ...FILTERED,
+        "api warn before restart",
+        "pino warn before restart",
+        "winston warn before restart",
+        "my-service info before restart",
+      ],
+      warned: false,
+    }),
   ),
   // 3. NodeSDK plus registerLoggerProviderGlobally(logs.getLoggerProvider()): winston-transport's records too.
   ...(["early-loggers.cjs", "early-loggers.mjs"] as const).map(
