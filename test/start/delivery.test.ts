@@ -116,6 +116,26 @@ describe("OTLP partial success", () => {
   });
 });
 
+describe("a failed export's reason", () => {
+  it("reaches the warning escaped and bounded: the backend's HTTP reason phrase is its text", async () => {
+    receiver.setBehaviour({
+      status: 400,
+      reasonPhrase: `Bad \x1b[2J\x1b]0;owned\x07Request ${"y".repeat(500)}`,
+    });
+    pipeline = startOtlp({ batch: { scheduledDelayMillis: 5 } });
+    emit(pipeline, 3, "r");
+    await pipeline.shutdown();
+    expect(pipeline.stats()).toMatchObject({ passed: 3, exported: 0, failed: 3, pending: 0 });
+    const reports = diagMessages.filter(ours);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toContain(
+      "3 log records failed to export: HTTP 400 Bad \\x1b[2J\\x1b]0;owned\\x07Request yyy",
+    );
+    expect(reports[0]).toContain("(truncated)");
+    expect(escapeControlCharacters(reports[0] ?? "")).toBe(reports[0]);
+  });
+});
+
 describe("shutdown() during an in-flight forceFlush()", () => {
   it("waits for the flush, then exports what was queued meanwhile", async () => {
     receiver.setBehaviour({ delayMs: 200 });
