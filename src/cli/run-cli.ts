@@ -1,5 +1,5 @@
 // The commands and their dispatch. Returns exit codes; never touches process.* (src/cli.ts does).
-import { formatCollectorFilterConfig } from "../collector/collector-filter.ts";
+import { filterProcessorIdError, formatCollectorFilterConfig } from "../collector/collector-filter.ts";
 import { explainSettings } from "../language/explain-settings.ts";
 import { formatHelp, validSettingNames } from "../language/format-help.ts";
 import { createModuleSpecResolver, type ModuleResolver } from "../language/module-resolver.ts";
@@ -173,6 +173,8 @@ function collectorFilter(io: CliIo, args: readonly string[]): number {
   if (ungoverned !== "pass" && ungoverned !== "drop") {
     throw new UsageError(`--ungoverned must be "pass" or "drop", got "${ungoverned}"`);
   }
+  const idError = values.name === undefined ? undefined : filterProcessorIdError(values.name);
+  if (idError !== undefined) throw new UsageError(`--name: ${idError}`);
   const registry = torchRegistry();
   const value = positionals[0] ?? readEnvVar(registry.envVar, io.env).value;
   try {

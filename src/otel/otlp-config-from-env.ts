@@ -98,17 +98,39 @@ function positiveInteger(env: Environment, name: string): number | undefined {
 
 /**
  * An http: or https: URL, as OTLP/HTTP needs. `localhost:4318` parses as a URL whose scheme is
- * `localhost:`, which the exporter would accept and then fail to send every record to: refused here.
+ * `localhost:`, which the exporter would accept and then fail to send every record to: refused here. The
+ * value is echoed in the error with any password replaced (`user:SECRET@collector:4318` has no scheme, so no
+ * URL parser sees its password as one).
  */
 function checkedUrl(name: string, value: string, url: string, example: string): string {
   const parsed = URL.parse(url);
   if (parsed === null || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
-    const suggestion = value.includes("://") ? "" : ` (did you mean "http://${value}"?)`;
+    const shown = redactCredentials(value);
+    const suggestion = value.includes("://") ? "" : ` (did you mean "http://${shown}"?)`;
     throw new OtlpConfigError(
-      `${name}: expected an http:// or https:// URL such as ${example}, got "${value}"${suggestion}`,
+      `${name}: expected an http:// or https:// URL such as ${example}, got "${shown}"${suggestion}`,
     );
   }
   return parsed.href;
+}
+
+/**
+ * `value` with the password of its user information masked: `user:SECRET@host` → `user:***@host`, and user
+ * information without a colon (`TOKEN@host`, often a token itself) → `***@host`. The authority is what follows
+ * `scheme://` (or the start, when there is no scheme) up to the first `/`, `?` or `#`; its user information
+ * ends at its last `@`.
+ */
+function redactCredentials(value: string): string {
+  const start = value.includes("://") ? value.indexOf("://") + 3 : 0;
+  const rest = value.slice(start);
+  const end = rest.search(/[/?#]/);
+  const authority = end === -1 ? rest : rest.slice(0, end);
+  const at = authority.lastIndexOf("@");
+  if (at === -1) return value;
+  const userInfo = authority.slice(0, at);
+  const colon = userInfo.indexOf(":");
+  const masked = colon === -1 ? "***" : `${userInfo.slice(0, colon)}:***`;
+  return value.slice(0, start) + masked + value.slice(start + at);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

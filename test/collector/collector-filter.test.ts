@@ -98,6 +98,52 @@ const VALUES = [
   "+myapp.db,-ddp,+distributed",
 ];
 
+describe("collector-filter output stays the YAML it means, whatever the input", () => {
+  it.each([
+    ["filter/a\nreceivers:\n  otlp: {}", "filter/a\\nreceivers:\\n  otlp: {}"],
+    ["filter/a #cut", "filter/a #cut"],
+    ["filter/a\u2028b", "filter/a\\u2028b"],
+    ["filter/a\u0085b", "filter/a\\x85b"],
+    ["filter/", "filter/"],
+    ["filter/a$b", "filter/a$b"],
+    ["torch_logs", "torch_logs"],
+    ["batch/x", "batch/x"],
+    ["9filter", "9filter"],
+  ])("--name %j is refused with a usage error naming it", async (name, shown) => {
+    const { code, stdout, stderr } = await cli(["collector-filter", "+dynamo", "--name", name]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(`--name: expected a collector component id "filter" or "filter/NAME"`);
+    expect(stderr).toContain(`got "${shown}"`);
+    expect(stderr).not.toMatch(/[\u0085\u2028]/u);
+  });
+
+  it.each(["filter", "filter/torch_logs", "filter/a#b", "filter/ns:prod", "filter/it's", "filter/é-2"])(
+    "--name %s is the processor's one key",
+    async (name) => {
+      const { code, stdout } = await cli(["collector-filter", "+dynamo", "--name", name]);
+      expect(code).toBe(0);
+      const config = parseYaml(stdout) as Record<string, Record<string, unknown>>;
+      expect(Object.keys(config)).toEqual(["processors"]);
+      expect(Object.keys(config.processors ?? {})).toEqual([name]);
+      expect(stdout).toContain(`# Add "${name}" to the processors`);
+    },
+  );
+
+  // YAML ends a comment at NEL, LS and PS too: raw in the value, they would start a line of YAML.
+  it.each([
+    ["dynamo,\u2028inductor", "\\u2028"],
+    ["dynamo,\u0085inductor", "\\x85"],
+    ["dynamo,\u2029guards", "\\u2029"],
+  ])("TORCH_LOGS=%j is shown escaped in the comment", async (value, escaped) => {
+    const { code, stdout } = await cli(["collector-filter", value]);
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/[\u0085\u2028\u2029]/u);
+    expect(stdout.split("\n")[0]).toContain(escaped);
+    expect(Object.keys(parseYaml(stdout) as object)).toEqual(["processors"]);
+  });
+});
+
 describe("the generated conditions mean what the processor does", () => {
   it.each(VALUES.flatMap((v) => (["pass", "drop"] as UngovernedScopes[]).map((u) => [v, u] as const)))(
     "TORCH_LOGS=%j, ungoverned scopes %s",

@@ -55,6 +55,30 @@ describe("otlpUrlFromEnv", () => {
   });
 });
 
+describe("an endpoint with credentials in a refused value", () => {
+  // The value is echoed so the user sees what was wrong, never with its password.
+  it.each([
+    ["user:SECRET@collector:4318", "user:***@collector:4318"],
+    ["user:SECRET@collector:4318/otlp?x=@", "user:***@collector:4318/otlp?x=@"],
+    ["user:p@ss:SECRET@collector", "user:***@collector"],
+    ["SECRET@collector:4318", "***@collector:4318"],
+    ["grpc://user:SECRET@collector:4317", "grpc://user:***@collector:4317"],
+    ["ftp://SECRET@host/a@b", "ftp://***@host/a@b"],
+  ])("%s is shown as %s", (value, shown) => {
+    for (const name of ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"]) {
+      let message = "";
+      try {
+        otlpUrlFromEnv("logs", { [name]: value });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain(`got "${shown}"`);
+      expect(message).not.toContain("SECRET");
+      expect(message).not.toContain("p@ss");
+    }
+  });
+});
+
 describe("otlpLogExporterFromEnv", () => {
   it("refuses an endpoint without a scheme (what startTorchLogs and the demo build their exporter with)", () => {
     expect(() => otlpLogExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" })).toThrow(
