@@ -86,6 +86,7 @@ export {
 } from "./otel/otlp-config-from-env.ts";
 export type { OtlpLogExporterOptions, PartialSuccessExportResult } from "./otel/otlp-log-exporter.ts";
 export { OtlpLogExporter } from "./otel/otlp-log-exporter.ts";
+export type { OtlpAttempt, OtlpRetryPolicy } from "./otel/otlp-retry-policy.ts";
 export type { GlobalRegistration } from "./otel/register-logger-provider.ts";
 export { registerLoggerProviderGlobally } from "./otel/register-logger-provider.ts";
 export type { ScopeFilter, UngovernedScopes } from "./otel/scope-filter.ts";
