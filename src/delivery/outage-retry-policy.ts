@@ -5,6 +5,7 @@
 // time, not an export timeout per batch). A followed input retries until it is stopped, then for at most
 // `retryForMillis` more.
 
+import { setTimeout as sleep } from "node:timers/promises";
 import type { OtlpAttempt, OtlpRetryPolicy } from "../otel/otlp-retry-policy.ts";
 
 /** What happened to the backend, as the run reports it. */
@@ -63,8 +64,13 @@ export class OutageRetryPolicy implements OtlpRetryPolicy {
     this.#now = options.now ?? Date.now;
   }
 
-  get interrupt(): AbortSignal {
-    return this.#interrupt.signal;
+  /** A wait between attempts, cut short when the run gives up meanwhile. */
+  async wait(millis: number): Promise<void> {
+    try {
+      await sleep(millis, undefined, { signal: this.#interrupt.signal });
+    } catch {
+      // Given up while waiting: refuse() ends the export with the reason.
+    }
   }
 
   status(): OutageStatus {

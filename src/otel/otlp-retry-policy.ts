@@ -30,8 +30,11 @@ export interface OtlpRetryPolicy {
    * export with this attempt's response.
    */
   next(attempt: OtlpAttempt): number | undefined;
-  /** Ends a wait between attempts early (the policy gave up meanwhile); `refuse()` is asked next. */
-  readonly interrupt?: AbortSignal;
+  /**
+   * Waits `millis` between two attempts; may end early (the policy gave up meanwhile), `refuse()` is asked
+   * next. Default: a plain timer.
+   */
+  wait?(millis: number): Promise<void>;
 }
 
 const MAX_RETRIES = 5;

@@ -28,11 +28,7 @@ export class RetryingOtlpTransport implements IExporterTransport {
       );
       const wait = policy.next({ response, attempt, exportStartedAt, timeoutMillis });
       if (wait === undefined) return response;
-      try {
-        await sleep(wait, undefined, policy.interrupt ? { signal: policy.interrupt } : {});
-      } catch {
-        // Interrupted: the policy gave up while waiting; refuse() ends the export with its reason.
-      }
+      await (policy.wait === undefined ? sleep(wait) : policy.wait(wait));
     }
   }
 

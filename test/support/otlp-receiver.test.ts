@@ -13,6 +13,7 @@ import {
   SimpleLogRecordProcessor,
 } from "@opentelemetry/sdk-logs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { OtlpLogExporter } from "../../src/index.ts";
 import { encodeExportLogsServiceRequest } from "./otlp-logs-schema.ts";
 import { type OtlpEncoding, type OtlpReceiver, startOtlpReceiver } from "./otlp-receiver.ts";
 
@@ -21,18 +22,36 @@ type ExporterConfig = NonNullable<ConstructorParameters<typeof JsonLogExporter>[
 const GZIP = "gzip" as NonNullable<ExporterConfig["compression"]>;
 
 interface ExporterKind {
+  /** Whose exporter: the stock OpenTelemetry one, or this package's (its own transport). */
+  readonly name: string;
   readonly encoding: OtlpEncoding;
   readonly contentType: string;
   readonly create: (config: ExporterConfig) => LogRecordExporter & { forceFlush(): Promise<void> };
 }
 
 const EXPORTERS: readonly ExporterKind[] = [
-  { encoding: "json", contentType: "application/json", create: (config) => new JsonLogExporter(config) },
   {
+    name: "OTLPLogExporter",
+    encoding: "json",
+    contentType: "application/json",
+    create: (config) => new JsonLogExporter(config),
+  },
+  {
+    name: "OTLPLogExporter",
     encoding: "protobuf",
     contentType: "application/x-protobuf",
     create: (config) => new ProtobufLogExporter(config),
   },
+  // This package's exporter sends through its own transport: the same wire contract, checked by the same tests.
+  ...(["json", "protobuf"] as const).map(
+    (encoding): ExporterKind => ({
+      name: "OtlpLogExporter",
+      encoding,
+      contentType: encoding === "json" ? "application/json" : "application/x-protobuf",
+      create: (config) =>
+        new OtlpLogExporter({ ...config, protocol: encoding === "json" ? "http/json" : "http/protobuf" }),
+    }),
+  ),
 ];
 
 const SERVICE = { "service.name": "torch-logs-otel-test", "service.version": "0.0.0-test" };
@@ -145,7 +164,7 @@ const BODY_CASES: readonly BodyCase[] = [
   },
 ];
 
-describe.each(EXPORTERS)("receiver ← real $encoding OTLPLogExporter", (kind) => {
+describe.each(EXPORTERS)("receiver ← real $encoding $name", (kind) => {
   it.each(BODY_CASES)("decodes a record with a $name", async (testCase) => {
     const { provider, flush } = pipeline(kind);
     provider.getLogger(testCase.scope, "2.6.0").emit({
@@ -356,7 +375,8 @@ describe("JSON and protobuf encodings", () => {
       });
       await flush();
     };
-    for (const kind of EXPORTERS) {
+    const stock = EXPORTERS.filter((kind) => kind.name === "OTLPLogExporter");
+    for (const kind of stock) {
       // Batch processor: one request per encoding, so record order is deterministic.
       await emitAll(pipeline(kind, {}, "batch"));
     }
