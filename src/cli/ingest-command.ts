@@ -6,7 +6,7 @@ import { basename, resolve } from "node:path";
 import type { Attributes } from "@opentelemetry/api";
 import { createIngestSink } from "../delivery/create-ingest-sink.ts";
 import type { IngestPipelineStats, IngestSink } from "../delivery/ingest-pipeline.ts";
-import { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
+import type { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
 import { InputStream } from "../ingest/input-stream.ts";
 import type { PytorchLogParser } from "../ingest/pytorch-log-parser.ts";
 import type { PytorchLogParserOptions, PytorchLogRecord } from "../ingest/pytorch-log-record.ts";
@@ -93,13 +93,10 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
     write: io.stderr,
     counts: () => (pipeline === undefined ? "" : pendingCounts(pipeline.pipeline.stats)),
     ...(deps.reportIntervalMs !== undefined && { intervalMs: deps.reportIntervalMs }),
-  });
-  const retry = new OutageRetryPolicy({
     retryForMillis: options.retryForMillis,
     untilFinished: options.follow,
-    onEvent: report.onEvent,
   });
-  report.watch(retry);
+  const retry = report.retry;
   let logFormat: LogFormatMatcher | undefined;
   try {
     const format = options.logFormat ?? readEnvVar("TORCH_LOGS_FORMAT", io.env).value;

@@ -1,6 +1,6 @@
 // What `ingest` and `trace` print while the backend fails: a line when the failure is first seen, one every
 // few seconds while it lasts (with the counts so far), and one when it recovers or the run gives up.
-import type { OutageEvent, OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
+import { type OutageEvent, OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
 import { formatBackendMessage } from "../otel/backend-message.ts";
 import { formatSeconds } from "./parse-retry-for.ts";
 
@@ -12,26 +12,30 @@ export interface OutageReportOptions {
   readonly counts: () => string;
   /** How often a line is printed while the backend fails. Default 5000 ms. */
   readonly intervalMs?: number;
+  /** `--retry-for`, in ms. */
+  readonly retryForMillis: number;
+  /** `--follow`: retry until the run is finished. */
+  readonly untilFinished: boolean;
 }
 
 const DEFAULT_INTERVAL_MS = 5000;
 
-/** Reports an {@link OutageRetryPolicy}'s outages; give `onEvent` to the policy, call `stop()` at the end. */
+/** A run's retry policy (`retry`, for its exporters) and the report of its outages; `stop()` at the end. */
 export class OutageReport {
+  readonly retry: OutageRetryPolicy;
   readonly #options: OutageReportOptions;
-  #policy: OutageRetryPolicy | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: OutageReportOptions) {
     this.#options = options;
+    this.retry = new OutageRetryPolicy({
+      retryForMillis: options.retryForMillis,
+      untilFinished: options.untilFinished,
+      onEvent: (event) => this.#onEvent(event),
+    });
   }
 
-  /** The policy whose status the periodic lines show (set once it is built, as it takes `onEvent`). */
-  watch(policy: OutageRetryPolicy): void {
-    this.#policy = policy;
-  }
-
-  readonly onEvent = (event: OutageEvent): void => {
+  #onEvent(event: OutageEvent): void {
     if (event.kind === "began") {
       this.#line(`cannot deliver to the backend (${formatBackendMessage(event.error)}); ${this.#plan()}`);
       this.#tick();
@@ -45,14 +49,14 @@ export class OutageReport {
           `what is not delivered yet is dropped; ${this.#options.counts()}`,
       );
     }
-  };
+  }
 
   stop(): void {
     this.#stopTicking();
   }
 
   #plan(): string {
-    const givesUpIn = this.#policy?.status().givesUpInMillis;
+    const givesUpIn = this.retry.status().givesUpInMillis;
     return givesUpIn === undefined
       ? "retrying until it answers"
       : `retrying for up to ${formatSeconds(givesUpIn)}`;
@@ -61,8 +65,8 @@ export class OutageReport {
   #tick(): void {
     this.#stopTicking();
     this.#timer = setInterval(() => {
-      const status = this.#policy?.status();
-      if (status?.downForMillis === undefined || status.givenUp) return;
+      const status = this.retry.status();
+      if (status.downForMillis === undefined || status.givenUp) return;
       const error = status.lastError === undefined ? "" : ` (${formatBackendMessage(status.lastError)})`;
       this.#line(
         `backend failing for ${formatSeconds(status.downForMillis)}${error}: ${this.#options.counts()}; ${this.#plan()}`,

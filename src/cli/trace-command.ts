@@ -5,7 +5,7 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
-import { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
+import type { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
 import { NotFollowableError, readFile } from "../input/read-input.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
@@ -76,13 +76,10 @@ export async function runTrace(io: CliIo, args: readonly string[], deps: TraceDe
     write: io.stderr,
     counts: () => sinks?.pendingCounts() ?? "",
     ...(deps.reportIntervalMs !== undefined && { intervalMs: deps.reportIntervalMs }),
-  });
-  const retry = new OutageRetryPolicy({
     retryForMillis: options.retryForMillis,
     untilFinished: options.follow,
-    onEvent: report.onEvent,
   });
-  report.watch(retry);
+  const retry = report.retry;
   try {
     sinks = createSinks(options, io, stdout, retry);
   } catch (error) {

@@ -5,6 +5,8 @@
 import { OTLPMetricExporterBase } from "@opentelemetry/exporter-metrics-otlp-http";
 import { OTLPExporterBase } from "@opentelemetry/otlp-exporter-base";
 import {
+  type IExporterMetricsHelper,
+  type ISerializer,
   JsonMetricsSerializer,
   JsonTraceSerializer,
   MetricsExporterMetricsHelper,
@@ -55,43 +57,56 @@ function configFor(signal: Signal, env: Environment) {
 }
 
 export function otlpSpanExporterFromEnv(env: Environment, options: TraceExporterOptions = {}): SpanExporter {
-  const { protocol, config } = configFor("traces", env);
-  const json = protocol === "http/json";
-  return new OTLPExporterBase<ReadableSpan[]>(
-    createOtlpHttpDelegate(
-      { ...config, ...options },
-      {
-        identifier: "TRACES",
-        path: "v1/traces",
-        contentType: json ? "application/json" : "application/x-protobuf",
-        serializer: json ? JsonTraceSerializer : ProtobufTraceSerializer,
-        componentType: "otlp_http_span_exporter",
-        metricsHelper: TraceExporterMetricsHelper,
-      },
-    ),
-  );
+  const { delegate } = delegateFromEnv<ReadableSpan[], unknown>("traces", env, options, {
+    json: JsonTraceSerializer,
+    protobuf: ProtobufTraceSerializer,
+    componentType: "otlp_http_span_exporter",
+    metricsHelper: TraceExporterMetricsHelper,
+  });
+  return new OTLPExporterBase(delegate);
 }
 
 export function otlpMetricExporterFromEnv(
   env: Environment,
   options: TraceExporterOptions = {},
 ): PushMetricExporter {
-  const { protocol, config } = configFor("metrics", env);
+  const { delegate, config } = delegateFromEnv<ResourceMetrics, unknown>("metrics", env, options, {
+    json: JsonMetricsSerializer,
+    protobuf: ProtobufMetricsSerializer,
+    componentType: "otlp_http_metric_exporter",
+    metricsHelper: MetricsExporterMetricsHelper,
+  });
+  return new OTLPMetricExporterBase(delegate, config);
+}
+
+/** The stock exporter's parts for one signal, in either encoding. */
+interface SignalParts<Internal, Response> {
+  readonly json: ISerializer<Internal, Response>;
+  readonly protobuf: ISerializer<Internal, Response>;
+  readonly componentType: string;
+  readonly metricsHelper: IExporterMetricsHelper<Internal>;
+}
+
+function delegateFromEnv<Internal, Response>(
+  signal: Signal,
+  env: Environment,
+  options: TraceExporterOptions,
+  parts: SignalParts<Internal, Response>,
+) {
+  const { protocol, config } = configFor(signal, env);
   const json = protocol === "http/json";
-  return new OTLPMetricExporterBase(
-    createOtlpHttpDelegate<ResourceMetrics, unknown>(
-      { ...config, ...options },
-      {
-        identifier: "METRICS",
-        path: "v1/metrics",
-        contentType: json ? "application/json" : "application/x-protobuf",
-        serializer: json ? JsonMetricsSerializer : ProtobufMetricsSerializer,
-        componentType: "otlp_http_metric_exporter",
-        metricsHelper: MetricsExporterMetricsHelper,
-      },
-    ),
-    config,
+  const delegate = createOtlpHttpDelegate(
+    { ...config, ...options },
+    {
+      identifier: signal === "traces" ? "TRACES" : "METRICS",
+      path: `v1/${signal}`,
+      contentType: json ? "application/json" : "application/x-protobuf",
+      serializer: json ? parts.json : parts.protobuf,
+      componentType: parts.componentType,
+      metricsHelper: parts.metricsHelper,
+    },
   );
+  return { delegate, config };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

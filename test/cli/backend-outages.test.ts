@@ -15,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type IngestDeps, runIngest } from "../../src/cli/ingest-command.ts";
 import { runTrace } from "../../src/cli/trace-command.ts";
 import { type OtlpReceiver, startOtlpReceiver, unusedEndpoint } from "../support/otlp-receiver.ts";
+import { within } from "../support/within.ts";
 
 const CLI = new URL("../../src/cli.ts", import.meta.url).pathname;
 const TRACE = new URL("../fixtures/torch-trace/chromium_events.log", import.meta.url).pathname;
@@ -68,21 +69,6 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 10_000)
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
-  }
-}
-
-/** `promise`, or a rejection once `ms` have passed: a hang fails the test instead of stalling the suite. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} did not end within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -18,6 +18,7 @@ import {
 } from "../../src/trace/otlp-trace-exporters-from-env.ts";
 import { CompileMetricsRecorder, SpanBatchExporter } from "../../src/trace/trace-otlp-export.ts";
 import { type OtlpReceiver, type ReceiverBehaviour, startOtlpReceiver } from "../support/otlp-receiver.ts";
+import { within } from "../support/within.ts";
 
 /** The export timeout the exporters get; every wait below allows a few of them, never forever. */
 const TIMEOUT_MS = 400;
@@ -32,21 +33,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await receiver.close();
 });
-
-/** `promise`, or a rejection naming `what` once `BOUND_MS` have passed. */
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} did not end within ${BOUND_MS} ms`)), BOUND_MS);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** One finished SDK log record, as the batch processor hands records to an exporter. */
 function oneRecord(body: string): ReadableLogRecord[] {
@@ -82,11 +68,12 @@ describe.each(["http/json", "http/protobuf"] as const)(
         const records = oneRecord("slow");
         const result = await within(
           new Promise<ExportResult>((resolve) => exporter.export(records, resolve)),
+          BOUND_MS,
           "the export",
         );
         expect(result.code).toBe(code);
-        await within(exporter.forceFlush(), "forceFlush()");
-        await within(exporter.shutdown(), "shutdown()");
+        await within(exporter.forceFlush(), BOUND_MS, "forceFlush()");
+        await within(exporter.shutdown(), BOUND_MS, "shutdown()");
         expect(receiver.requests.length).toBeGreaterThan(0);
       },
     );
@@ -101,7 +88,7 @@ describe("startTorchLogs against a backend that dribbles its answer", () => {
       { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_TIMEOUT: String(TIMEOUT_MS) },
     );
     pipeline.provider.getLogger("torch._dynamo").emit({ severityNumber: SeverityNumber.WARN, body: "x" });
-    await within(pipeline.shutdown(), "pipeline.shutdown()");
+    await within(pipeline.shutdown(), BOUND_MS, "pipeline.shutdown()");
     expect(pipeline.stats()).toMatchObject({ passed: 1, exported: 1, failed: 0, pending: 0 });
     expect(receiver.records.map((r) => r.body)).toEqual(["x"]);
   });
@@ -123,8 +110,8 @@ describe.each(["http/json", "http/protobuf"])(
         receiver.setBehaviour({ ...behaviour, allSignals: true });
         const errors: string[] = [];
         const spans = new SpanBatchExporter(otlpSpanExporterFromEnv(env()), resource, (m) => errors.push(m));
-        await within(spans.add([SPAN]), "add()");
-        await within(spans.shutdown(), "shutdown()");
+        await within(spans.add([SPAN]), BOUND_MS, "add()");
+        await within(spans.shutdown(), BOUND_MS, "shutdown()");
         expect(spans.stats).toEqual(code === 0 ? { exported: 1, failed: 0 } : { exported: 0, failed: 1 });
         expect(errors).toHaveLength(code === 0 ? 0 : 1);
       },
@@ -142,7 +129,7 @@ describe.each(["http/json", "http/protobuf"])(
           value: 1,
           attributes: {},
         });
-        await within(metrics.shutdown(), "shutdown()");
+        await within(metrics.shutdown(), BOUND_MS, "shutdown()");
         expect(metrics.exports).toEqual(
           code === 0 ? { succeeded: 1, failed: 0 } : { succeeded: 0, failed: 1 },
         );
