@@ -63,8 +63,9 @@ export interface VictoriaLogs {
   readonly otlpEndpoint: string;
 }
 
-export async function startVictoriaLogs(workDir: string): Promise<VictoriaLogs> {
-  const [port] = await freePorts(1);
+/** On `port`, else a free one. */
+export async function startVictoriaLogs(workDir: string, port?: number): Promise<VictoriaLogs> {
+  port ??= (await freePorts(1))[0];
   const url = `http://127.0.0.1:${port}`;
   const dataDir = join(workDir, "victoria-logs-data");
   mkdirSync(dataDir, { recursive: true });
@@ -93,8 +94,15 @@ export interface Jaeger {
   readonly otlpHttpUrl: string;
 }
 
-export async function startJaeger(workDir: string): Promise<Jaeger> {
-  const [query, queryGrpc, grpc, http, health, telemetry] = await freePorts(6);
+/** On the given ports (the others free), else on free ones. */
+export async function startJaeger(
+  workDir: string,
+  ports?: { readonly query: number; readonly otlpGrpc: number; readonly otlpHttp: number },
+): Promise<Jaeger> {
+  const [freeQuery, queryGrpc, freeGrpc, freeHttp, health, telemetry] = await freePorts(6);
+  const query = ports?.query ?? freeQuery;
+  const grpc = ports?.otlpGrpc ?? freeGrpc;
+  const http = ports?.otlpHttp ?? freeHttp;
   const backend = new BackendProcess({
     name: "jaeger",
     command: backendBinary("jaeger"),
@@ -132,8 +140,9 @@ export interface Prometheus {
   readonly otlpEndpoint: string;
 }
 
-export async function startPrometheus(workDir: string): Promise<Prometheus> {
-  const [port] = await freePorts(1);
+/** On `port`, else a free one. */
+export async function startPrometheus(workDir: string, port?: number): Promise<Prometheus> {
+  port ??= (await freePorts(1))[0];
   const url = `http://127.0.0.1:${port}`;
   const backend = new BackendProcess({
     name: "prometheus",
