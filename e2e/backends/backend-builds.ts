@@ -19,8 +19,11 @@ export interface BackendBuild {
 
 const REPO = new URL("../../", import.meta.url).pathname;
 
-/** Where built binaries are kept: ignored by git, one folder per backend and key. */
-export const BACKENDS_BIN_DIR = join(REPO, "e2e/backends/.bin");
+/**
+ * Where built binaries are kept: ignored by git, one folder per backend and key. TORCH_LOGS_OTEL_BACKENDS_DIR moves
+ * it (e.g. to a cache shared by several clones of the repository).
+ */
+export const BACKENDS_BIN_DIR = process.env.TORCH_LOGS_OTEL_BACKENDS_DIR ?? join(REPO, "e2e/backends/.bin");
 
 export const BACKEND_BUILDS: readonly BackendBuild[] = [
   {
