@@ -1,10 +1,10 @@
 // Faults from the application's side: the agent collector goes away for 10 s in the middle of a run and comes
 // back on the same address. Every record is accounted for: what the pipeline says it exported is exactly what
 // the logs store holds, records sent after the agent came back arrive, and exported + failed + dropped = passed.
-import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { restartCollector } from "./support/backends.ts";
+import { runJsonApp } from "./support/run-json-app.ts";
 import { type Stack, startStack } from "./support/stack.ts";
 import { awaitLogs, countLogs } from "./support/victoria-logs-client.ts";
 
@@ -23,33 +23,6 @@ interface SteadyOutput {
   readonly perTick: number;
 }
 
-function startApp(env: Record<string, string>): Promise<SteadyOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", STEADY_APP], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(stdout) as SteadyOutput);
-      } catch {
-        reject(new Error(`the app printed no result (exit ${code}):\n${stdout}\n${stderr}`));
-      }
-    });
-  });
-}
-
 describe("the agent collector away for 10 s", () => {
   let stack: Stack;
 
@@ -65,11 +38,13 @@ describe("the agent collector away for 10 s", () => {
     timeout: 180_000,
   }, async () => {
     const run = "start-torch-logs";
-    const app = startApp({
-      OTEL_EXPORTER_OTLP_ENDPOINT: stack.agent.otlpHttpUrl,
-      E2E_RUN: run,
-      E2E_RECORDS: "5000",
-      E2E_DURATION_MS: "25000",
+    const app = runJsonApp<SteadyOutput>(STEADY_APP, {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: stack.agent.otlpHttpUrl,
+        E2E_RUN: run,
+        E2E_RECORDS: "5000",
+        E2E_DURATION_MS: "25000",
+      },
     });
     await sleep(6_000);
     const downAt = Date.now();

@@ -9,7 +9,7 @@
 //   node e2e/bench/filter-at-source.ts [--records N] [--write]
 //
 // --write writes the table to e2e/bench/results.md.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { cpus, tmpdir } from "node:os";
@@ -25,6 +25,7 @@ import {
   type VictoriaLogs,
 } from "../support/backends.ts";
 import { freePorts } from "../support/free-port.ts";
+import { runJsonApp } from "../support/run-json-app.ts";
 import { awaitLogs, countLogs } from "../support/victoria-logs-client.ts";
 
 const args = process.argv.slice(2);
@@ -77,27 +78,6 @@ interface AppResult {
   readonly wallSeconds: number;
 }
 
-function runApp(env: Record<string, string>): Promise<AppResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", APP], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.once("error", reject);
-    child.once("close", (code) => {
-      try {
-        resolve(JSON.parse(stdout) as AppResult);
-      } catch {
-        reject(new Error(`chatty app exited ${code} without a result`));
-      }
-    });
-  });
-}
-
 interface Row {
   readonly way: string;
   readonly wireRecords: number;
@@ -140,11 +120,14 @@ async function measure(way: "source" | "collector", workDir: string, logs: Victo
   const proxy = await countingProxy(new URL(agent.otlpHttpUrl));
   const run = `bench-${way}`;
   const cpuBefore = cpuSecondsOf(agent.process.pid);
-  const app = await runApp({
-    OTEL_EXPORTER_OTLP_ENDPOINT: proxy.url,
-    TORCH_LOGS: way === "source" ? WANTED : "+all",
-    E2E_RUN: run,
-    E2E_RECORDS: String(RECORDS),
+  const app = await runJsonApp<AppResult>(APP, {
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: proxy.url,
+      TORCH_LOGS: way === "source" ? WANTED : "+all",
+      E2E_RUN: run,
+      E2E_RECORDS: String(RECORDS),
+    },
+    timeoutMs: 600_000,
   });
   if (app.stats.failed > 0 || app.stats.droppedQueueFull > 0) {
     throw new Error(`${way}: the app lost records (${JSON.stringify(app.stats)})`);
