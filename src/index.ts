@@ -65,6 +65,7 @@ export type {
   ArtifactDefinition,
   ComponentDefinition,
   RegistryOptions,
+  TorchRegistryData,
 } from "./language/registry.ts";
 export { Registry } from "./language/registry.ts";
 export type { BuildSetLogsOptions, SetLogsOptions } from "./language/set-logs.ts";
@@ -82,12 +83,15 @@ export type {
   TorchLogsSettingsInit,
 } from "./language/torch-logs-settings.ts";
 export { decideEmission, TorchLogsSettings } from "./language/torch-logs-settings.ts";
-export { torchRegistry } from "./language/torch-registry.ts";
+export type { TorchRegistryOptions } from "./language/torch-registry.ts";
 export {
+  findPytorchRelease,
+  PYTORCH_VERSIONS,
   TORCH_ARTIFACTS,
   TORCH_COMPONENTS,
   TORCH_SET_LOGS_KEYWORDS,
-} from "./language/torch-registry-data.ts";
+  torchRegistry,
+} from "./language/torch-registry.ts";
 export {
   ARTIFACT_ATTRIBUTE,
   COMPILE_ID_ATTRIBUTE,
