@@ -126,6 +126,9 @@ export type {
 export { TorchLogsLogRecordProcessor } from "./otel/torch-logs-log-record-processor.ts";
 export type { TorchLogsLoggerConfiguratorOptions } from "./otel/torch-logs-logger-configurator.ts";
 export { createTorchLogsLoggerConfigurator } from "./otel/torch-logs-logger-configurator.ts";
+export { PythonProbeError } from "./python/python-probe-error.ts";
+export type { ReadTorchRegistryOptions } from "./python/read-torch-registry.ts";
+export { readTorchRegistry } from "./python/read-torch-registry.ts";
 export type {
   OtlpLogsProtocol,
   StartTorchLogsOptions,

@@ -15,7 +15,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   start: ["language", "otel", "console", "start"],
   ingest: ["language", "otel", "console", "ingest"],
   trace: ["language", "otel", "console", "ingest", "trace"],
-  cli: ["language", "otel", "console", "collector", "start", "ingest", "trace", "cli"],
+  python: ["language", "python"],
+  cli: ["language", "otel", "console", "collector", "start", "ingest", "trace", "python", "cli"],
 };
 const ENTRY_FILES = ["index.ts", "cli.ts"];
 const MAX_LINES = 400;

@@ -1,21 +1,28 @@
-"""Reads the TORCH_LOGS registry of the torch installed in this interpreter (torch-logs-otel).
+"""Asks this interpreter what PyTorch would (torch-logs-otel): its torch's TORCH_LOGS registry, and module names.
 
-    python probe_torch_registry.py OUT_FILE [MODULE ...]
+    python probe_torch_registry.py OUT_FILE [< REQUEST_JSON]
 
-Imports torch (device backends may register names then), then each MODULE (user code that calls
-``torch._logging.register_log`` / ``register_artifact`` before TORCH_LOGS is parsed), and writes one JSON object
-to OUT_FILE: the aliases with their qualified names, the artifacts (description, visible, off by default,
-log format) in registration order, the ``set_logs`` keywords in the order ``set_logs`` applies them, and the
-help text's examples. The answer goes to a file of its own, never to stdout or stderr: packages that print on
-import cannot break it. TORCH_LOGS is removed from the environment first, so a bad value cannot stop the import.
-Used by the CLI's ``--python`` and by tools/pytorch/generate_registry.py.
+REQUEST_JSON (stdin, optional): ``{"imports": [MODULE, ...], "modules": [NAME, ...]}``. Imports torch (device
+backends may register names then), then each MODULE (user code that calls ``torch._logging.register_log`` /
+``register_artifact`` before TORCH_LOGS is parsed), and reads the registry: the aliases with their qualified
+names, the artifacts (description, visible, off by default, log format) in registration order, the ``set_logs``
+keywords in the order ``set_logs`` applies them, and the help text's examples. Then, for each NAME, what
+``importlib.util.find_spec`` says and, for a package, the submodules ``pkgutil.walk_packages`` finds: what
+PyTorch's TORCH_LOGS parser asks (torch-logs-semantics.md §2.4, §2.5).
+
+The answer is one JSON object written to OUT_FILE, a channel of its own, never stdout or stderr: packages that
+print on import cannot break it. TORCH_LOGS is removed from the environment first, so a bad value cannot stop
+the import. Without torch, the registry is replaced by ``registryError`` and the names are still resolved.
+Used by the CLI's ``--python``, ``readTorchRegistry`` and tools/pytorch/generate_registry.py.
 """
 
 import ast
 import importlib
+import importlib.util
 import inspect
 import json
 import os
+import pkgutil
 import sys
 import textwrap
 
@@ -77,15 +84,40 @@ def read_registry():
     }
 
 
+def module_spec(name):
+    """PyTorch's _is_valid_module and _get_module_and_submodules, as a ModuleSpec."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except Exception as error:  # noqa: BLE001 - find_spec raises for impossible names
+        return {"found": False, "error": str(error)}
+    if spec is None:
+        return {"found": False}
+    modules = [name]
+    if spec.submodule_search_locations is not None:
+        try:
+            package = importlib.import_module(name)
+            for info in pkgutil.walk_packages(package.__path__, name + ".", onerror=lambda _: None):
+                modules.append(info.name)
+        except Exception:  # noqa: BLE001 - PyTorch's walk swallows import errors too
+            pass
+    return {"found": True, "modules": modules}
+
+
 def main():
     out_path = sys.argv[1]
     os.environ.pop("TORCH_LOGS", None)
+    request = {}
+    if not sys.stdin.isatty():
+        text = sys.stdin.read()
+        request = json.loads(text) if text.strip() else {}
+    answer = {}
     try:
-        for module in sys.argv[2:]:
+        for module in request.get("imports", []):
             importlib.import_module(module)
-        answer = read_registry()
+        answer["registry"] = read_registry()
     except BaseException as error:  # noqa: BLE001 - every failure is reported on the channel
-        answer = {"error": "%s: %s" % (type(error).__name__, error)}
+        answer["registryError"] = "%s: %s" % (type(error).__name__, error)
+    answer["modules"] = {name: module_spec(name) for name in request.get("modules", [])}
     with open(out_path, "w", encoding="utf-8") as out:
         json.dump(answer, out)
 

@@ -34,11 +34,11 @@ RELEASE_FILE = re.compile(r"^torch-registry-(\d+)-(\d+)\.ts$")
 def probe(python: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "registry.json"
-        subprocess.run([str(python), str(PROBE), str(out)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([str(python), str(PROBE), str(out)], check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         answer = json.loads(out.read_text(encoding="utf-8"))
-    if "error" in answer:
-        raise SystemExit(f"{python}: the registry probe failed: {answer['error']}")
-    return answer
+    if "registry" not in answer:
+        raise SystemExit(f"{python}: the registry probe failed: {answer.get('registryError')}")
+    return answer["registry"]
 
 
 def const_name(minor: str) -> str:

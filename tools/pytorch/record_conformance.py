@@ -68,8 +68,8 @@ def base_env() -> dict[str, str]:
 def baseline_of(python: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "registry.json"
-        subprocess.run([str(python), str(PROBE), str(out)], env=base_env(), check=True, capture_output=True)
-        registry = json.loads(out.read_text(encoding="utf-8"))
+        subprocess.run([str(python), str(PROBE), str(out)], env=base_env(), check=True, capture_output=True, stdin=subprocess.DEVNULL)
+        registry = json.loads(out.read_text(encoding="utf-8"))["registry"]
     aliases = [c["alias"] for c in registry["components"]]
     qnames = sorted({q for c in registry["components"] for q in c["qualifiedNames"]})
     return {
