@@ -35,6 +35,14 @@ REPO = HERE.parents[2]
 WORKLOADS = HERE / "workloads"
 TIMEOUT_S = 900
 
+# The compile-worker sidecar with a 1 s watchdog, and a fresh inductor cache so the kernels really compile there.
+COMPILE_WORKER_ENV = {
+    "TORCHINDUCTOR_COMPILE_THREADS": "2",
+    "TORCHINDUCTOR_COMPILE_WORKER_WATCHDOG_INTERVAL": "1",
+    "TORCHINDUCTOR_FX_GRAPH_CACHE": "0",
+    "TORCHINDUCTOR_CACHE_DIR": "<fresh>",
+}
+
 # name, workload, argv, TORCH_LOGS (None: unset), extra env
 RUNS = [
     ("gb_graph_breaks_recompiles", "w_graph_break.py", [], "graph_breaks,recompiles", {}),
@@ -51,6 +59,7 @@ RUNS = [
     ("um_user_loggers", "w_user_module.py", [], "+mypkg.sub,dynamo", {}),
     ("sl_set_logs", "w_set_logs.py", [], None, {}),
     ("dist_gloo_ranks", "w_dist_gloo.py", [], "dynamo,graph_breaks,c10d", {}),
+    ("cw_compile_worker", "w_compile_worker.py", [], "async_compile", COMPILE_WORKER_ENV),
 ]
 
 # name, workload, argv, extra env: TORCH_TRACE runs (TORCH_LOGS unset)
@@ -62,6 +71,7 @@ TRACES = [
     ("compile_error", "w_compile_error.py", [], {}),
     ("set_logs", "w_set_logs.py", [], {}),
     ("dist_gloo", "w_dist_gloo.py", [], {}),
+    ("compile_worker", "w_compile_worker.py", [], COMPILE_WORKER_ENV),
 ]
 
 
@@ -75,6 +85,8 @@ def run_env(work: Path, extra: dict[str, str]) -> dict[str, str]:
         "TORCHINDUCTOR_CACHE_DIR": str(work / "inductor_cache"),
     }
     env.update(extra)
+    if env["TORCHINDUCTOR_CACHE_DIR"] == "<fresh>":
+        env["TORCHINDUCTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="inductor-cache-", dir=work)
     return env
 
 
