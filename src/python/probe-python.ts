@@ -22,7 +22,10 @@ export interface ProbePythonOptions {
   readonly modules?: readonly string[];
   /** How long the interpreter may take (importing torch takes seconds). Default 120 000 ms. */
   readonly timeoutMs?: number;
-  /** The interpreter's environment (PYTHONPATH, …); TORCH_LOGS is left out. Default: `process.env`. */
+  /**
+   * The interpreter's environment (PYTHONPATH, …); TORCH_LOGS is left out (the probe removes it too).
+   * Default: this process' environment.
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -46,7 +49,7 @@ export async function probePython(options: ProbePythonOptions): Promise<PythonPr
   const out = join(dir, "answer.json");
   try {
     const request = JSON.stringify({ imports: options.imports ?? [], modules: options.modules ?? [] });
-    const env = withoutTorchLogs(options.env ?? process.env);
+    const env = options.env === undefined ? undefined : withoutTorchLogs(options.env);
     const failure = await run(python, [PROBE_SCRIPT, out], request, options.timeoutMs ?? 120_000, env);
     let text: string;
     try {
@@ -87,13 +90,13 @@ function run(
   args: string[],
   input: string,
   timeout: number,
-  env: Record<string, string | undefined>,
+  env: Record<string, string | undefined> | undefined,
 ): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       python,
       args,
-      { timeout, maxBuffer: 64 * 1024 * 1024, encoding: "utf8", env },
+      { timeout, maxBuffer: 64 * 1024 * 1024, encoding: "utf8", ...(env !== undefined && { env }) },
       (error, _stdout, stderr) => {
         if (error === null) return resolve(undefined);
         const code = (error as NodeJS.ErrnoException).code;

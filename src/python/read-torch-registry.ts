@@ -12,7 +12,7 @@ export interface ReadTorchRegistryOptions {
   readonly imports?: readonly string[];
   /** How long the interpreter may take. Default 120 000 ms. */
   readonly timeoutMs?: number;
-  /** The interpreter's environment (PYTHONPATH, a venv's variables). Default: `process.env`. */
+  /** The interpreter's environment (PYTHONPATH, a venv's variables). Default: this process' environment. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
