@@ -162,7 +162,7 @@ def main() -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, vectors in (("torch_logs_vectors.json", recorded_torch_logs), ("set_logs_vectors.json", recorded_set_logs)):
         (out_dir / name).write_text(json.dumps(vectors, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{len(recorded_torch_logs)} TORCH_LOGS and {len(recorded_set_logs)} set_logs vectors -> {out_dir.relative_to(REPO)}")
+    print(f"{len(recorded_torch_logs)} TORCH_LOGS and {len(recorded_set_logs)} set_logs vectors -> {out_dir}")
 
 
 if __name__ == "__main__":
