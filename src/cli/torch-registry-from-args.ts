@@ -3,7 +3,6 @@
 import type { ModuleSpec } from "../language/module-resolver.ts";
 import type { Registry } from "../language/registry.ts";
 import { findPytorchRelease, torchRegistry } from "../language/torch-registry.ts";
-import { probePython } from "../python/probe-python.ts";
 
 /** The options every command that reads TORCH_LOGS takes (node:util parseArgs shapes). */
 export const REGISTRY_ARGS = {
@@ -39,6 +38,8 @@ export async function torchRegistryFromArgs(
 ): Promise<RegistryChoice> {
   const release = findPytorchRelease(args.pytorch);
   if (args.python === undefined) return { registry: torchRegistry({ pytorch: release }), notes: [] };
+  // Loaded only when asked for, so `explain` and `help` start as fast as before.
+  const { probePython } = await import("../python/probe-python.ts");
   const answer = await probePython({
     python: args.python,
     imports: args["python-import"] ?? [],
