@@ -4,6 +4,7 @@
     python3 tools/pytorch/generate_registry.py                 # every release already generated, plus 2.15.0
     python3 tools/pytorch/generate_registry.py 2.16.0          # add (or refresh) one release
     python3 tools/pytorch/generate_registry.py --keep 2.13.0   # list a release whose file is kept as it is
+    python3 tools/pytorch/generate_registry.py --check         # are the committed files what the wheels give?
 
 For each version: makes or reuses its venv (make_venv.py), runs src/python/probe_torch_registry.py there (the
 same probe the CLI's --python runs) and writes ``src/language/torch-registry-<major>-<minor>.ts``; then writes
@@ -136,9 +137,11 @@ def main() -> None:
     parser.add_argument("versions", nargs="*", help="torch versions (default: those generated, plus the default)")
     parser.add_argument("--keep", action="append", default=[], metavar="VERSION", help="leave this file as it is")
     parser.add_argument("--cpu", action="store_true", help="prefer the +cpu wheels (see make_venv.py)")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
     args = parser.parse_args()
     versions = args.versions or sorted(set(existing_versions()) | {make_venv.DEFAULT_TORCH})
     written = []
+    stale = False
     for version in versions:
         if version in args.keep:
             continue
@@ -146,9 +149,17 @@ def main() -> None:
         data = probe(python)
         minor = ".".join(version.split(".")[:2])
         path = LANGUAGE / f"torch-registry-{minor.replace('.', '-')}.ts"
-        path.write_text(ts_release(version, data), encoding="utf-8")
+        text = ts_release(version, data)
+        if args.check:
+            same = path.exists() and path.read_text(encoding="utf-8") == text
+            print(f"{version}: {'up to date' if same else 'DIFFERS from'} {path.relative_to(REPO)}")
+            stale = stale or not same
+            continue
+        path.write_text(text, encoding="utf-8")
         written.append(path)
         print(f"{version}: {len(data['components'])} aliases, {len(data['artifacts'])} artifacts -> {path.relative_to(REPO)}")
+    if args.check:
+        raise SystemExit(1 if stale else 0)
     releases = LANGUAGE / "torch-releases.ts"
     releases.write_text(ts_releases(), encoding="utf-8")
     biome = REPO / "node_modules" / ".bin" / "biome"
