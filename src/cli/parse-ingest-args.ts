@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { OTHER_LINES_SCOPE } from "../ingest/to-log-record.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { parseLogTimeOptions } from "./parse-log-time-options.ts";
+import { REGISTRY_ARGS, type RegistryArgs } from "./torch-registry-from-args.ts";
 
 export const INGEST_USAGE = `Usage: torch-logs-otel ingest [FILE...] [options]
 
@@ -18,6 +19,8 @@ Options:
   --torch-logs VALUE     filter with this TORCH_LOGS value (default: $TORCH_LOGS if set, else no filter);
                          write --torch-logs=-dynamo for values starting with "-"
   --lossy                keep the valid items of a bad TORCH_LOGS value instead of failing
+  --pytorch VERSION      the PyTorch release whose TORCH_LOGS registry the filter uses (default: the newest)
+  --python PATH          read that registry from this interpreter's torch instead
   --service-name NAME    resource service.name (default: $OTEL_SERVICE_NAME, else "pytorch")
   --year YYYY            year of glog-style lines, which print none (default: the latest not ahead of now)
   --utc-offset ±HH:MM    time zone PyTorch printed in, e.g. +02:00 or Z (default: this machine's)
@@ -47,6 +50,8 @@ export interface IngestOptions {
   readonly logFormat: string | undefined;
   /** From `--level NAME=NUM`, in order given. */
   readonly levels: ReadonlyMap<string, number>;
+  /** `--pytorch`, `--python`, `--python-import`: the registry of the TORCH_LOGS filter. */
+  readonly registryArgs: RegistryArgs;
 }
 
 export function parseIngestArgs(args: readonly string[]): IngestOptions | "help" {
@@ -92,6 +97,7 @@ export function parseIngestArgs(args: readonly string[]): IngestOptions | "help"
     otherScope: values["other-scope"] ?? OTHER_LINES_SCOPE,
     logFormat: values["log-format"],
     levels,
+    registryArgs: values,
   };
 }
 
@@ -114,6 +120,7 @@ function parseOptions(args: readonly string[]) {
       "log-format": { type: "string" },
       level: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
+      ...REGISTRY_ARGS,
     },
   });
 }

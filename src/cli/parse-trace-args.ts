@@ -2,6 +2,7 @@
 
 import { parseCommandArgs, UsageError } from "./parse-command-args.ts";
 import { parseLogTimeOptions } from "./parse-log-time-options.ts";
+import { REGISTRY_ARGS, type RegistryArgs } from "./torch-registry-from-args.ts";
 
 export const TRACE_USAGE = `Usage: torch-logs-otel trace [PATH...] [options]
 
@@ -17,6 +18,8 @@ Options:
   --torch-logs VALUE     filter the log records with this TORCH_LOGS value (default: no filter);
                          write --torch-logs=-dynamo for values starting with "-"
   --lossy                keep the valid items of a bad TORCH_LOGS value instead of failing
+  --pytorch VERSION      the PyTorch release whose TORCH_LOGS registry the filter uses (default: the newest)
+  --python PATH          read that registry from this interpreter's torch instead
   --service-name NAME    resource service.name (default: $OTEL_SERVICE_NAME, else "pytorch")
   --year YYYY            year of files without chromium events (default: the latest not ahead of now)
   --utc-offset ±HH:MM    zone of files without chromium events (default: this machine's)
@@ -36,6 +39,8 @@ export interface TraceOptions {
   readonly serviceName: string | undefined;
   readonly year: number | undefined;
   readonly utcOffsetMinutes: number | undefined;
+  /** `--pytorch`, `--python`, `--python-import`: the registry of the TORCH_LOGS filter. */
+  readonly registryArgs: RegistryArgs;
 }
 
 /** Parses the arguments; `$TORCH_TRACE` (from `torchTraceDir`) when no PATH is given. */
@@ -52,6 +57,7 @@ export function parseTraceArgs(
     year: { type: "string" },
     "utc-offset": { type: "string" },
     help: { type: "boolean", short: "h" },
+    ...REGISTRY_ARGS,
   });
   if (values.help) return "help";
   const format = values.format ?? "otlp";
@@ -75,5 +81,6 @@ export function parseTraceArgs(
     serviceName: values["service-name"],
     year,
     utcOffsetMinutes,
+    registryArgs: values,
   };
 }

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { NotFollowableError, readFile } from "../input/read-input.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
+import { PythonProbeError } from "../python/python-probe-error.ts";
 import { ChromiumSpanBuilder, type ChromiumSpanStats } from "../trace/chromium-span-builder.ts";
 import { rankFromFileName } from "../trace/to-trace-log-record.ts";
 import { TorchTraceReader, type TraceReaderStats } from "../trace/torch-trace-reader.ts";
@@ -18,6 +19,7 @@ import { GracefulStop } from "./graceful-stop.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
 import { parseTraceArgs, TRACE_USAGE, type TraceOptions } from "./parse-trace-args.ts";
+import { torchRegistryFromArgs } from "./torch-registry-from-args.ts";
 import { createSinks, type Sinks } from "./trace-sinks.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
@@ -68,9 +70,13 @@ export async function runTrace(io: CliIo, args: readonly string[], deps: TraceDe
   const stdout: StdoutState = { broken: false };
   let sinks: Sinks;
   try {
-    sinks = createSinks(options, io, stdout);
+    const { registry, notes } = await torchRegistryFromArgs(options.registryArgs, io.env);
+    for (const note of notes) io.stderr(`${PREFIX}: ${note}\n`);
+    sinks = createSinks(options, io, stdout, registry);
   } catch (error) {
-    if (!isTorchLogsError(error) && !(error instanceof OtlpConfigError)) throw error;
+    const known =
+      isTorchLogsError(error) || error instanceof OtlpConfigError || error instanceof PythonProbeError;
+    if (!known) throw error;
     io.stderr(`${error.message}\n`);
     return 1;
   }

@@ -3,6 +3,7 @@
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
 import { IngestPipeline } from "../delivery/ingest-pipeline.ts";
 import { JsonLinesLogRecordExporter } from "../delivery/json-lines-log-record-exporter.ts";
+import type { Registry } from "../language/registry.ts";
 import { readServiceName } from "../otel/env.ts";
 import { batchOptionsFromEnv, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
 import {
@@ -34,10 +35,18 @@ interface Sinks {
 }
 
 /** The sinks `options` ask for; throws TorchLogsError / OtlpConfigError for bad settings. */
-export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutState): Sinks {
+export function createSinks(
+  options: TraceOptions,
+  io: CliIo,
+  stdout: StdoutState,
+  registry?: Registry,
+): Sinks {
   const write = recordWriter(io, stdout);
-  const torchLogs = torchLogsForInput(options.torchLogs, options.lossy, (message) =>
-    io.stderr(`${PREFIX}: ${message}\n`),
+  const torchLogs = torchLogsForInput(
+    options.torchLogs,
+    options.lossy,
+    (message) => io.stderr(`${PREFIX}: ${message}\n`),
+    registry,
   );
   const serviceName = options.serviceName ?? readServiceName(io.env) ?? "pytorch";
   const onFirstLoss = (message: string) => io.stderr(`${PREFIX}: ${message}\n`);
