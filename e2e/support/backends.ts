@@ -63,8 +63,7 @@ export interface VictoriaLogs {
   readonly otlpEndpoint: string;
 }
 
-/** On `port`, else a free one. */
-export async function startVictoriaLogs(workDir: string, port?: number): Promise<VictoriaLogs> {
+async function startVictoriaLogsOnce(workDir: string, port?: number): Promise<VictoriaLogs> {
   port ??= (await freePorts(1))[0];
   const url = `http://127.0.0.1:${port}`;
   const dataDir = join(workDir, "victoria-logs-data");
@@ -94,8 +93,7 @@ export interface Jaeger {
   readonly otlpHttpUrl: string;
 }
 
-/** On the given ports (the others free), else on free ones. */
-export async function startJaeger(
+async function startJaegerOnce(
   workDir: string,
   ports?: { readonly query: number; readonly otlpGrpc: number; readonly otlpHttp: number },
 ): Promise<Jaeger> {
@@ -140,8 +138,7 @@ export interface Prometheus {
   readonly otlpEndpoint: string;
 }
 
-/** On `port`, else a free one. */
-export async function startPrometheus(workDir: string, port?: number): Promise<Prometheus> {
+async function startPrometheusOnce(workDir: string, port?: number): Promise<Prometheus> {
   port ??= (await freePorts(1))[0];
   const url = `http://127.0.0.1:${port}`;
   const backend = new BackendProcess({
@@ -197,7 +194,7 @@ export interface CollectorOptions {
   readonly wrapper?: readonly string[];
 }
 
-export async function startCollector(options: CollectorOptions): Promise<Collector> {
+async function startCollectorOnce(options: CollectorOptions): Promise<Collector> {
   const host = options.host ?? "127.0.0.1";
   const [grpc, http, telemetry] = options.ports
     ? [options.ports.grpc, options.ports.http, options.ports.telemetry]
@@ -248,4 +245,43 @@ export async function restartCollector(previous: Collector, options: CollectorOp
       telemetry: Number(new URL(previous.telemetryUrl).port),
     },
   });
+}
+
+/**
+ * A port is free when it is chosen and taken when the program binds it: another process may take it in between.
+ * A start that failed on a taken port is tried again on newly chosen ports, at most three times; a start on
+ * ports the caller fixed is not.
+ */
+async function onFreshPorts<T>(fixed: boolean, start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      const raced = /address already in use/.test(String((error as Error).message));
+      if (fixed || !raced || attempt >= 3) throw error;
+    }
+  }
+}
+
+/** On `port`, else a free one. */
+export function startVictoriaLogs(workDir: string, port?: number): Promise<VictoriaLogs> {
+  return onFreshPorts(port !== undefined, () => startVictoriaLogsOnce(workDir, port));
+}
+
+/** On the given ports (the others free), else on free ones. */
+export function startJaeger(
+  workDir: string,
+  ports?: { readonly query: number; readonly otlpGrpc: number; readonly otlpHttp: number },
+): Promise<Jaeger> {
+  return onFreshPorts(ports !== undefined, () => startJaegerOnce(workDir, ports));
+}
+
+/** On `port`, else a free one. */
+export function startPrometheus(workDir: string, port?: number): Promise<Prometheus> {
+  return onFreshPorts(port !== undefined, () => startPrometheusOnce(workDir, port));
+}
+
+/** Starts a collector with a shipped config (or any config file) on `options.ports`, else on free ports. */
+export function startCollector(options: CollectorOptions): Promise<Collector> {
+  return onFreshPorts(options.ports !== undefined, () => startCollectorOnce(options));
 }
