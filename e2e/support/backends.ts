@@ -25,7 +25,7 @@ async function awaitReady(
       }
       return (await probe()) ? true : undefined;
     },
-    { what: `${backend.name} ${what}`, timeoutMs: 60_000, intervalMs: 100 },
+    { what: `${backend.name} ${what}`, timeoutMs: 120_000, intervalMs: 100 },
   ).catch((error: Error) => {
     throw new Error(
       `${error.message}\n--- ${backend.name} output (${backend.logPath}) ---\n${backend.tail()}`,
