@@ -34,7 +34,7 @@ interface ExportRequest {
   }[];
 }
 
-function valueOf(value: AnyValue): unknown {
+function jsonValue(value: AnyValue): unknown {
   if (value.stringValue !== undefined) return value.stringValue;
   if (value.intValue !== undefined) return Number(value.intValue);
   if (value.boolValue !== undefined) return value.boolValue;
@@ -60,7 +60,7 @@ export function readCollectorRecords(text: string): CollectorRecord[] {
       for (const scopeLogs of resource.scopeLogs ?? []) {
         for (const log of scopeLogs.logRecords ?? []) {
           const attributes: Record<string, unknown> = {};
-          for (const { key, value } of log.attributes ?? []) attributes[key] = valueOf(value);
+          for (const { key, value } of log.attributes ?? []) attributes[key] = jsonValue(value);
           const recordNumber = Number(attributes[RECORD_NUMBER_ATTRIBUTE] ?? 0);
           delete attributes[RECORD_NUMBER_ATTRIBUTE];
           records.push({
@@ -68,7 +68,7 @@ export function readCollectorRecords(text: string): CollectorRecord[] {
             severityNumber: log.severityNumber ?? 0,
             severityText: log.severityText ?? null,
             scope: scopeLogs.scope?.name ?? "",
-            body: log.body === undefined ? "" : String(valueOf(log.body)),
+            body: log.body === undefined ? "" : String(jsonValue(log.body)),
             attributes,
             fileName: String(attributes["log.file.name"] ?? ""),
             filePath: String(attributes["log.file.path"] ?? ""),
