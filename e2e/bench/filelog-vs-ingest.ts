@@ -14,7 +14,15 @@
 //
 // --write writes the tables to e2e/bench/filelog-results.md.
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -36,8 +44,14 @@ import {
   startFilelogCollector,
   stopAndReadFile,
 } from "../support/filelog-collector.ts";
-import { type CollectorRecord, readCollectorRecords } from "../support/otlp-file-records.ts";
+import {
+  type CollectorRecord,
+  RECORD_NUMBER_ATTRIBUTE,
+  readCollectorRecords,
+} from "../support/otlp-file-records.ts";
 import { cpuSecondsOf } from "../support/process-cpu.ts";
+import { runCliProcess } from "../support/run-cli-process.ts";
+import { canonicalOfJsonl, difference, parseJsonl } from "../support/stored-records.ts";
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -49,10 +63,26 @@ const LINES = Number(option("--lines") ?? 1_000_000);
 const WRITE = args.includes("--write");
 const RESULTS = new URL("filelog-results.md", import.meta.url).pathname;
 const CLI = new URL("../../src/cli.ts", import.meta.url).pathname;
+const SAMPLES = new URL("../../test/fixtures/pytorch-logs/", import.meta.url).pathname;
 
 interface Side {
   readonly counts: Counts;
   readonly roundTrip: { lines: number; reproduced: number; exactRuns: number; runs: number };
+  /** Of `ingest`'s records for the same files, the share this side gives exactly (1 for `ingest`). */
+  agreement: number;
+}
+
+/**
+ * Of the records `ingest --format jsonl` prints for `files` (as a user runs it: no TORCH_LOGS* in the
+ * environment), the share the collector gave exactly: scope, severity, time (but its year), body, attributes.
+ */
+async function agreement(files: readonly string[], records: readonly CollectorRecord[]): Promise<number> {
+  const printed = await runCliProcess(["ingest", "--format", "jsonl", "--utc-offset", "Z", ...files]);
+  if (printed.code !== 0) throw new Error(`ingest: ${printed.stderr}`);
+  const options = { without: [RECORD_NUMBER_ATTRIBUTE], yearless: true };
+  const want = parseJsonl(printed.stdout).map((r) => canonicalOfJsonl(r, options));
+  const got = records.map((r) => canonicalOfJsonl(r, options));
+  return want.length === 0 ? 1 : (want.length - difference(want, got).length) / want.length;
 }
 
 function addRoundTrip(into: Side["roundTrip"], add: RoundTripCounts): void {
@@ -105,6 +135,7 @@ async function accuracy(workDir: string): Promise<{ ingest: Side; collector: Sid
   const empty = (): Side => ({
     counts: emptyCounts(),
     roundTrip: { lines: 0, reproduced: 0, exactRuns: 0, runs: 0 },
+    agreement: 1,
   });
   const sides = { ingest: empty(), collector: empty(), variant: empty() };
   const byFile = (records: readonly CollectorRecord[]) => {
@@ -112,8 +143,13 @@ async function accuracy(workDir: string): Promise<{ ingest: Side; collector: Sid
     for (const r of records) map.set(r.fileName, [...(map.get(r.fileName) ?? []), r]);
     return map;
   };
-  const shipped = byFile(await collectorRecords(workDir, "collector", dir));
-  const variant = byFile(await collectorRecords(workDir, "variant", dir, variantWithoutStartList(workDir)));
+  const shippedRecords = await collectorRecords(workDir, "collector", dir);
+  const variantRecords = await collectorRecords(workDir, "variant", dir, variantWithoutStartList(workDir));
+  const copies = runs.map((run) => join(dir, basename(run.stderrPath)));
+  sides.collector.agreement = await agreement(copies, shippedRecords);
+  sides.variant.agreement = await agreement(copies, variantRecords);
+  const shipped = byFile(shippedRecords);
+  const variant = byFile(variantRecords);
   for (const run of runs) {
     const ingested = await scoreCorpusRun(run);
     if (ingested.exitCode !== 0) throw new Error(`ingest ${run.name}: ${ingested.stderr}`);
@@ -153,6 +189,40 @@ function accuracyTable(sides: { ingest: Side; collector: Side; variant: Side }):
       percent(x.roundTrip.lines === 0 ? 1 : x.roundTrip.reproduced / x.roundTrip.lines),
     ),
     row("round trip: runs byte-identical", (x) => `${x.roundTrip.exactRuns} / ${x.roundTrip.runs}`),
+    row("`ingest`'s records given exactly (the same files, no TORCH_LOGS* context)", (x) =>
+      percent(x.agreement),
+    ),
+    "",
+  ].join("\n");
+}
+
+/**
+ * The published samples: `ingest` meets every hand-written expectation of test/ingest/pytorch-log-samples.test.ts,
+ * so the share of its records the collector gives exactly is the collector's score there.
+ */
+async function samples(workDir: string): Promise<{ files: number; agreement: number; variant: number }> {
+  const dir = join(workDir, "samples");
+  mkdirSync(dir);
+  const names = readdirSync(SAMPLES).filter((name) => name.endsWith(".log"));
+  for (const name of names) copyFileSync(join(SAMPLES, name), join(dir, name));
+  const files = names.map((name) => join(dir, name));
+  const shipped = await collectorRecords(workDir, "collector-samples", dir);
+  const variant = await collectorRecords(workDir, "variant-samples", dir, variantWithoutStartList(workDir));
+  return {
+    files: names.length,
+    agreement: await agreement(files, shipped),
+    variant: await agreement(files, variant),
+  };
+}
+
+function samplesTable(s: { files: number; agreement: number; variant: number }): string {
+  return [
+    `The ${s.files} published samples (test/fixtures/pytorch-logs: PyTorch 2.0 – 2.5 logs from issues and blogs, ` +
+      "`ingest` meets every hand-written expectation of test/ingest/pytorch-log-samples.test.ts)",
+    "",
+    "| metric | `ingest` | collector (`pytorch-filelog.yaml`) | collector without the message-start list |",
+    "| --- | --- | --- | --- |",
+    `| \`ingest\`'s records given exactly | 100.00 % | ${percent(s.agreement)} | ${percent(s.variant)} |`,
     "",
   ].join("\n");
 }
@@ -282,12 +352,14 @@ const workDir = mkdtempSync(join(tmpdir(), "bench-filelog-"));
 try {
   const acc = accuracyTable(await accuracy(workDir));
   process.stdout.write(`${acc}\n`);
+  const samplesText = samplesTable(await samples(workDir));
+  process.stdout.write(`${samplesText}\n`);
   const speed = throughputTable(await throughput(workDir));
   process.stdout.write(`${speed}\n`);
   if (WRITE) {
     writeFileSync(
       RESULTS,
-      `# filelog receiver vs ingest\n\nWritten by \`npm run bench:filelog -- --write\`.\n\n${acc}\n${speed}`,
+      `# filelog receiver vs ingest\n\nWritten by \`npm run bench:filelog -- --write\`.\n\n${acc}\n${samplesText}\n${speed}`,
     );
   }
 } finally {
