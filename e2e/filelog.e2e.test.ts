@@ -2,17 +2,25 @@
 // through the config's own `otlp_http/loki` exporter), read back with LogsQL: the store holds the records
 // `ingest --format jsonl` prints for the same files, within the accuracy `npm run bench:filelog` measured.
 //
-// The file grows by appends (a run at a time, and one run in two halves split between records, a second
-// apart), is rotated (renamed away and created anew, as logrotate and the kubelet do) and grows again. The
+// The file grows by appends (a run at a time, 300 ms apart, the first in two halves split between records),
+// is rotated (renamed away and created anew, as logrotate and the kubelet do) and grows again. The
 // collector starts before the file exists, with the shipped default `start_at: end`, which reads files
 // created after it started from their first line.
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stopAllBackends } from "./support/backend-process.ts";
-import { type Collector, startVictoriaLogs, type VictoriaLogs } from "./support/backends.ts";
+import { startVictoriaLogs, type VictoriaLogs } from "./support/backends.ts";
 import { startFilelogCollector } from "./support/filelog-collector.ts";
 import { RECORD_NUMBER_ATTRIBUTE } from "./support/otlp-file-records.ts";
 import { runCliProcess } from "./support/run-cli-process.ts";
@@ -22,23 +30,21 @@ import { waitFor } from "./support/wait-for.ts";
 
 const CORPUS = new URL("../test/fixtures/corpus/", import.meta.url).pathname;
 
-/**
- * Runs of the corpus, each with what the collector does to it in `npm run bench:filelog` (records exact):
- * whole (err_default: one 148-line traceback; gb_graph_breaks_recompiles; rl_recompiles, with other output
- * between records; setlogs_api, whose guard tree starts with an empty line) and not (user_plus_pkg: one call
- * site logging again in the same millisecond after another one did, merged; ind_post_grad_fusion: records of
- * one millisecond and call site told apart by `ingest` from the shape of their lines, merged).
- */
-const BEFORE_ROTATION = ["rl_recompiles", "err_default", "setlogs_api", "user_plus_pkg"];
-const AFTER_ROTATION = ["gb_graph_breaks_recompiles", "ind_post_grad_fusion"];
+/** The 28 corpus runs: a first half before the rotation, the rest after. */
+const RUNS = readdirSync(CORPUS)
+  .filter((name) => name.endsWith(".stderr.log"))
+  .map((name) => name.slice(0, -".stderr.log".length))
+  .sort();
+const BEFORE_ROTATION = RUNS.slice(0, 14);
+const AFTER_ROTATION = RUNS.slice(14);
 
 /**
- * The tolerance, from the table in collector/README.md (`npm run bench:filelog`, records exact: `ingest`
- * 99.86 %, the collector 91.8 % over the 2,807 records of the corpus): at least 90 % of `ingest`'s records are
- * in the store exactly (scope, severity, time, body, attributes), and what is not is a merge or split of the
- * same lines: the store's records hold every line `ingest`'s hold.
+ * The tolerance, from the table in collector/README.md (`npm run bench:filelog` on the same 28 runs: the
+ * collector gives 96.4 % of `ingest`'s records exactly — scope, severity, time, body, attributes): at least
+ * 95 % here, and what differs is a merge or split of the same lines (records of one millisecond and call site
+ * that `ingest` tells apart by their shape or by the lines between them, the custom-format run).
  */
-const MIN_EXACT = 0.9;
+const MIN_EXACT = 0.95;
 
 /** The attributes only one side sets, or that differ by the file's renaming. */
 const UNCOMPARED = [RECORD_NUMBER_ATTRIBUTE, "log.file.path", "log.file.name"];
@@ -72,13 +78,12 @@ function firstHalf(text: string): [string, string] {
 describe("PyTorch logs read by the collector itself → logs store", () => {
   let workDir: string;
   let logs: VictoriaLogs;
-  let collector: Collector;
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), "e2e-filelog-"));
     mkdirSync(join(workDir, "logs"));
     logs = await startVictoriaLogs(workDir);
-    collector = await startFilelogCollector({
+    await startFilelogCollector({
       name: "filelog collector",
       workDir,
       logPath: join(workDir, "logs", "*.log"),
@@ -89,6 +94,7 @@ describe("PyTorch logs read by the collector itself → logs store", () => {
 
   afterAll(async () => {
     await stopAllBackends();
+    if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
   });
 
   it("stores what ingest --format jsonl prints for the file, through appends and a rotation", {
@@ -99,7 +105,7 @@ describe("PyTorch logs read by the collector itself → logs store", () => {
     const append = async (part: 0 | 1, text: string) => {
       appendFileSync(file, text);
       written[part] += text;
-      await sleep(1_000);
+      await sleep(300);
     };
     const filter = "log.file.name:=train.log";
     /** Waits until the store's count stops moving (every record of what was written is searchable). */
@@ -124,6 +130,9 @@ describe("PyTorch logs read by the collector itself → logs store", () => {
       );
     };
 
+    // `start_at: end` reads from their end the files the receiver's first poll finds (PYTORCH_LOG_START_AT):
+    // the file is made after that poll (poll_interval 200 ms), as a job started after the collector makes it.
+    await sleep(1_000);
     const [head, tail] = firstHalf(datedYesterday(BEFORE_ROTATION[0] ?? ""));
     await append(0, head);
     await append(0, tail);
@@ -164,9 +173,13 @@ describe("PyTorch logs read by the collector itself → logs store", () => {
         `${(exact * 100).toFixed(2)} % of ingest's stored exactly (${missing.length} not, ${extra.length} stored otherwise)`,
     );
     expect(exact).toBeGreaterThanOrEqual(MIN_EXACT);
-    // Nothing read twice across the rotation, nothing lost: the records that differ hold the same lines.
+    // Nothing read twice across the rotation, nothing lost: the records that differ hold the same lines, but
+    // for blank lines between records, which the receiver skips (`ingest` sends each as an empty record).
     const lines = (records: readonly string[]) =>
-      records.flatMap((r) => String((JSON.parse(r) as unknown[])[3]).split("\n")).sort();
+      records
+        .flatMap((r) => String((JSON.parse(r) as unknown[])[3]).split("\n"))
+        .filter((line) => line !== "")
+        .sort();
     expect(lines(extra)).toEqual(lines(missing));
     // Every stored record names the file it was read from; the receiver numbers its lines.
     for (const row of stored) expect(row["log.file.path"]).toBe(file);

@@ -275,7 +275,9 @@ describe.each(collectorConfigs)("collector config %s", (file) => {
   const kinds = ["receivers", "processors", "exporters"] as const;
 
   it("has the pipelines of the signals it carries", () => {
-    expect(Object.keys(cfg.pipelines).sort()).toEqual([...(PIPELINES[file.slice("collector/".length)] ?? [])].sort());
+    expect(Object.keys(cfg.pipelines).sort()).toEqual(
+      [...(PIPELINES[file.slice("collector/".length)] ?? [])].sort(),
+    );
   });
 
   it("defines every component a pipeline references", () => {
@@ -394,7 +396,6 @@ describe.each(otlpConfigs)("OTLP receiver of %s", (file) => {
       expect(hostPort(withEnvDefaults(endpoint))).toEqual({ host: "0.0.0.0", port: expected[protocol] });
     }
   });
-
 });
 
 describe("agent and gateway", () => {

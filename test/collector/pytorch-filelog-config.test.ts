@@ -60,10 +60,17 @@ function parsedByConfig(line: string): Record<string, unknown> | undefined {
   return undefined;
 }
 
-const LEVEL_TOKENS: Record<string, string> = { DEBUG: "V", INFO: "I", WARNING: "W", ERROR: "E", CRITICAL: "C" };
+const LEVEL_TOKENS: Record<string, string> = {
+  DEBUG: "V",
+  INFO: "I",
+  WARNING: "W",
+  ERROR: "E",
+  CRITICAL: "C",
+};
 
 describe("collector/pytorch-filelog.yaml", () => {
   it("reads the files of PYTORCH_LOG_PATH as printed, keeping its offsets in file_storage", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the collector's env reference, not a JS template
     expect(receiver?.include).toEqual(["${env:PYTORCH_LOG_PATH:-/var/log/pytorch/*.log}"]);
     expect(receiver?.storage).toBe("file_storage");
     expect(receiver?.preserve_leading_whitespaces).toBe(true);
