@@ -24,7 +24,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, join, relative } from "node:path";
 import { parse, stringify } from "yaml";
 import { listCorpusRuns, loadCorpusRun } from "../../test/ingest/corpus/load-corpus-run.ts";
 import { type RoundTripCounts, scoreRoundTrip } from "../../test/ingest/corpus/round-trip.ts";
@@ -177,7 +177,7 @@ function accuracyTable(sides: { ingest: Side; collector: Side; variant: Side }):
   const c = sides.ingest.counts;
   return [
     `Accuracy on ${c.truthRecords.toLocaleString("en-US")} records (${c.truthLines.toLocaleString("en-US")} lines) ` +
-      `of ${sides.ingest.roundTrip.runs} PyTorch runs with ground truth (${CORPUS})`,
+      `of ${sides.ingest.roundTrip.runs} PyTorch runs with ground truth (${relative(process.cwd(), CORPUS) || CORPUS})`,
     "",
     "| metric | `ingest` | collector (`pytorch-filelog.yaml`) | collector without the message-start list |",
     "| --- | --- | --- | --- |",
