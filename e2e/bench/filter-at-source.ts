@@ -9,7 +9,6 @@
 //   node e2e/bench/filter-at-source.ts [--records N] [--write]
 //
 // --write writes the table to e2e/bench/results.md.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { cpus, tmpdir } from "node:os";
@@ -25,6 +24,7 @@ import {
   type VictoriaLogs,
 } from "../support/backends.ts";
 import { freePorts } from "../support/free-port.ts";
+import { cpuSecondsOf } from "../support/process-cpu.ts";
 import { runJsonApp } from "../support/run-json-app.ts";
 import { awaitLogs, countLogs } from "../support/victoria-logs-client.ts";
 
@@ -35,7 +35,6 @@ const WRITE = args.includes("--write");
 const APP = new URL("../apps/chatty-app.ts", import.meta.url).pathname;
 const RESULTS = new URL("results.md", import.meta.url).pathname;
 const WANTED = "+dynamo";
-const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
 
 /** A TCP proxy in front of the agent's OTLP/HTTP port that counts the bytes the app sends. */
 async function countingProxy(target: URL): Promise<{ server: Server; url: string; bytes: () => number }> {
@@ -56,12 +55,6 @@ async function countingProxy(target: URL): Promise<{ server: Server; url: string
   const [port] = await freePorts(1);
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return { server, url: `http://127.0.0.1:${port}`, bytes: () => bytes };
-}
-
-function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  // utime and stime are fields 14 and 15 of /proc/PID/stat; after "pid (comm) " they are at 11 and 12.
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 async function accepted(collector: Collector): Promise<number> {

@@ -184,6 +184,11 @@ export interface CollectorOptions {
   readonly name: string;
   /** A shipped config file name in collector/, or an absolute path. */
   readonly config: string;
+  /**
+   * Absolute paths of config files merged over `config` (`--config` again: maps merge, a later list replaces
+   * an earlier one), to add a component the test needs without editing the shipped file.
+   */
+  readonly overlays?: readonly string[];
   readonly workDir: string;
   /** `${env:…}` values for the config (endpoints of the backends it exports to, …). */
   readonly env?: Readonly<Record<string, string>>;
@@ -207,7 +212,11 @@ async function startCollectorOnce(options: CollectorOptions): Promise<Collector>
     OTELCOL_TELEMETRY_PORT: String(telemetry),
     ...options.env,
   };
-  const command = [backendBinary("otelcol"), `--config=${configPath}`];
+  const command = [
+    backendBinary("otelcol"),
+    `--config=${configPath}`,
+    ...(options.overlays ?? []).map((overlay) => `--config=${overlay}`),
+  ];
   const wrapped = options.wrapper ? [...options.wrapper, ...command] : command;
   const backend = new BackendProcess({
     name: options.name,
