@@ -10,7 +10,8 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["test/**/*.test.ts"],
+    // The end-to-end suite (e2e/**/*.e2e.test.ts) runs with e2e/vitest.config.ts; its tooling is tested here.
+    include: ["test/**/*.test.ts", "e2e/backends/**/*.test.ts"],
     reporters: ["default", "./test/support/closing-line-reporter.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,

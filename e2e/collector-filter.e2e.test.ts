@@ -109,10 +109,18 @@ describe("collector-filter in the real collector's filter processor", () => {
     diag.setLogger({ error() {}, warn() {}, info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
     workDir = mkdtempSync(join(tmpdir(), "e2e-collector-filter-"));
     receiver = await startOtlpReceiver();
-    ports = await freePorts(CASES.length);
-    const configPath = join(workDir, "differential.yaml");
-    writeFileSync(configPath, stringify(differentialConfig(ports, receiver.endpoint)));
-    collector = await startCollector({ name: "differential collector", config: configPath, workDir });
+    // The config names its own ports (one receiver per case): chosen again if another process took one first.
+    for (let attempt = 1; ; attempt++) {
+      ports = await freePorts(CASES.length);
+      const configPath = join(workDir, `differential-${attempt}.yaml`);
+      writeFileSync(configPath, stringify(differentialConfig(ports, receiver.endpoint)));
+      try {
+        collector = await startCollector({ name: "differential collector", config: configPath, workDir });
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !/address already in use/.test(String((error as Error).message))) throw error;
+      }
+    }
   });
 
   afterAll(async () => {

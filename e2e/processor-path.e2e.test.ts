@@ -2,9 +2,9 @@
 // OpenTelemetry API, the logger facade, winston and pino under startTorchLogs → the agent collector
 // (collector/otelcol-config.yaml) → the logs store. Exactly the records TORCH_LOGS admits arrive, with their
 // scope, severity, body, artifact and trace context, and as many as the app's stats().exported.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runJsonApp } from "./support/run-json-app.ts";
 import { type Stack, startStack } from "./support/stack.ts";
 import { awaitLogs } from "./support/victoria-logs-client.ts";
 
@@ -108,35 +108,6 @@ interface AppOutput {
   readonly emitted: readonly { body: string; traceId: string; spanId: string }[];
 }
 
-function runApp(
-  env: Record<string, string>,
-): Promise<{ code: number | null; output: AppOutput; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", APP], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      try {
-        resolve({ code, output: JSON.parse(stdout) as AppOutput, stderr });
-      } catch {
-        reject(new Error(`app printed no result (exit ${code}):\n${stdout}\n${stderr}`));
-      }
-    });
-  });
-}
-
 describe("startTorchLogs → agent collector → logs store", () => {
   let stack: Stack;
 
@@ -153,12 +124,9 @@ describe("startTorchLogs → agent collector → logs store", () => {
     async ({ value, admitted }) => {
       for (const body of admitted) expect(EMITTED[body], body).toBeDefined();
       const run = randomUUID();
-      const { code, output, stderr } = await runApp({
-        OTEL_EXPORTER_OTLP_ENDPOINT: stack.agent.otlpHttpUrl,
-        TORCH_LOGS: value,
-        E2E_RUN: run,
+      const output = await runJsonApp<AppOutput>(APP, {
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: stack.agent.otlpHttpUrl, TORCH_LOGS: value, E2E_RUN: run },
       });
-      expect(code, stderr).toBe(0);
       expect(output.emitted.map((e) => e.body).sort()).toEqual(Object.keys(EMITTED).sort());
       expect(output.stats).toMatchObject({ failed: 0, droppedQueueFull: 0, exported: admitted.length });
 

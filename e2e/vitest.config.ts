@@ -17,6 +17,6 @@ export default defineConfig({
     include: ["e2e/**/*.e2e.test.ts"],
     fileParallelism: false,
     testTimeout: 180_000,
-    hookTimeout: 120_000,
+    hookTimeout: 300_000,
   },
 });

@@ -44,6 +44,7 @@ export type {
   ArtifactDefinition,
   ComponentDefinition,
   RegistryOptions,
+  TorchRegistryData,
 } from "./language/registry.ts";
 export { Registry } from "./language/registry.ts";
 export type { BuildSetLogsOptions, SetLogsOptions } from "./language/set-logs.ts";
@@ -61,12 +62,15 @@ export type {
   TorchLogsSettingsInit,
 } from "./language/torch-logs-settings.ts";
 export { decideEmission, TorchLogsSettings } from "./language/torch-logs-settings.ts";
-export { torchRegistry } from "./language/torch-registry.ts";
+export type { TorchRegistryOptions } from "./language/torch-registry.ts";
 export {
+  findPytorchRelease,
+  PYTORCH_VERSIONS,
   TORCH_ARTIFACTS,
   TORCH_COMPONENTS,
   TORCH_SET_LOGS_KEYWORDS,
-} from "./language/torch-registry-data.ts";
+  torchRegistry,
+} from "./language/torch-registry.ts";
 export {
   ARTIFACT_ATTRIBUTE,
   COMPILE_ID_ATTRIBUTE,
@@ -102,6 +106,9 @@ export type {
 export { TorchLogsLogRecordProcessor } from "./otel/torch-logs-log-record-processor.ts";
 export type { TorchLogsLoggerConfiguratorOptions } from "./otel/torch-logs-logger-configurator.ts";
 export { createTorchLogsLoggerConfigurator } from "./otel/torch-logs-logger-configurator.ts";
+export { PythonProbeError } from "./python/python-probe-error.ts";
+export type { ReadTorchRegistryOptions } from "./python/read-torch-registry.ts";
+export { readTorchRegistry } from "./python/read-torch-registry.ts";
 export type { LogFormatMatcher } from "./pytorch-line/compile-log-format-matcher.ts";
 export { compileLogFormatMatcher } from "./pytorch-line/compile-log-format-matcher.ts";
 export type { CompileId } from "./pytorch-line/parse-compile-id.ts";

@@ -19,6 +19,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   console: ["language", "otel", "console"],
   collector: ["language", "otel", "collector"],
   start: ["language", "otel", "console", "start"],
+  python: ["language", "python"],
   input: ["input"],
   "pytorch-line": ["language", "otel", "console", "pytorch-line"],
   delivery: ["language", "otel", "delivery"],
@@ -35,6 +36,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     "delivery",
     "ingest",
     "trace",
+    "python",
     "cli",
   ],
 };

@@ -3,7 +3,8 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeFakeTorch } from "./support/fake-torch.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "./support/otlp-receiver.ts";
 import { runCliCaptured } from "./support/run-cli.ts";
 
@@ -11,6 +12,10 @@ const run = promisify(execFile);
 const root = new URL("../", import.meta.url);
 const readme = readFileSync(new URL("README.md", root), "utf8");
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+
+// examples/your-own-torch.ts asks python3 for its torch: a fake one here (support/fake-torch.ts says why).
+const fakeTorch = makeFakeTorch();
+afterAll(() => fakeTorch.remove());
 
 /** What each example must deliver, given its environment. */
 const RUNS: Record<string, { env: Record<string, string>; bodies: string[]; stdout?: string }[]> = {
@@ -40,11 +45,27 @@ const RUNS: Record<string, { env: Record<string, string>; bodies: string[]; stdo
     },
   ],
   "examples/custom-registry.ts": [{ env: {}, bodies: [], stdout: "[ 'api debug', 'SELECT 1' ]\n" }],
+  "examples/your-own-torch.ts": [
+    {
+      env: { PYTHONPATH: fakeTorch.dir, TORCH_LOGS: "+dynamo" },
+      bodies: ["needs +dynamo"],
+      stdout: "TORCH_LOGS as torch 9.9.0a0+fake parses it\n",
+    },
+    {
+      env: { PYTHONPATH: fakeTorch.dir },
+      bodies: [],
+      stdout: "TORCH_LOGS as torch 9.9.0a0+fake parses it\n",
+    },
+  ],
 };
 
 describe("README", () => {
-  it("gives the set-up and test commands", () => {
-    expect(readme).toContain("```sh\nnpm ci\nnpm test\n```");
+  it("gives the set-up and test commands, the ones CI runs", () => {
+    expect(readme).toContain("```sh\nnpm ci\nnpm test\nnpm run backends && npm run test:e2e\n```");
+    const ci = readFileSync(new URL(".ci/run", root), "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("npm "));
+    expect(ci).toEqual(["npm ci", "npm test", "npm run backends", "npm run test:e2e"]);
   });
 
   it("has only TypeScript blocks that are example files, and every example is run", () => {

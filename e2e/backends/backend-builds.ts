@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 
 export type BackendName = "otelcol" | "jaeger" | "prometheus" | "victoria-logs";
 
@@ -19,8 +20,11 @@ export interface BackendBuild {
 
 const REPO = new URL("../../", import.meta.url).pathname;
 
-/** Where built binaries are kept: ignored by git, one folder per backend and key. */
-export const BACKENDS_BIN_DIR = join(REPO, "e2e/backends/.bin");
+/**
+ * Where built binaries are kept: ignored by git, one folder per backend and key. TORCH_LOGS_OTEL_BACKENDS_DIR moves
+ * it (e.g. to a cache shared by several clones of the repository).
+ */
+export const BACKENDS_BIN_DIR = process.env.TORCH_LOGS_OTEL_BACKENDS_DIR ?? join(REPO, "e2e/backends/.bin");
 
 export const BACKEND_BUILDS: readonly BackendBuild[] = [
   {
@@ -61,10 +65,15 @@ export const BACKEND_BUILDS: readonly BackendBuild[] = [
   },
 ];
 
-/** The files whose content decides the binary: a changed manifest or go.sum is a new key, so a new build. */
+/**
+ * What decides the binary: a changed manifest (its content, not its comments) or go.mod/go.sum is a new key, so
+ * a new build.
+ */
 function keyInputs(build: BackendBuild): string[] {
   const { recipe } = build;
-  if (recipe.kind === "ocb") return [recipe.builder, readFileSync(recipe.manifest, "utf8")];
+  if (recipe.kind === "ocb") {
+    return [recipe.builder, JSON.stringify(parse(readFileSync(recipe.manifest, "utf8")))];
+  }
   return [
     recipe.pkg,
     readFileSync(join(recipe.moduleDir, "go.mod"), "utf8"),

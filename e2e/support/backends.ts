@@ -25,7 +25,7 @@ async function awaitReady(
       }
       return (await probe()) ? true : undefined;
     },
-    { what: `${backend.name} ${what}`, timeoutMs: 60_000, intervalMs: 100 },
+    { what: `${backend.name} ${what}`, timeoutMs: 120_000, intervalMs: 100 },
   ).catch((error: Error) => {
     throw new Error(
       `${error.message}\n--- ${backend.name} output (${backend.logPath}) ---\n${backend.tail()}`,
@@ -63,8 +63,8 @@ export interface VictoriaLogs {
   readonly otlpEndpoint: string;
 }
 
-export async function startVictoriaLogs(workDir: string): Promise<VictoriaLogs> {
-  const [port] = await freePorts(1);
+async function startVictoriaLogsOnce(workDir: string, port?: number): Promise<VictoriaLogs> {
+  port ??= (await freePorts(1))[0];
   const url = `http://127.0.0.1:${port}`;
   const dataDir = join(workDir, "victoria-logs-data");
   mkdirSync(dataDir, { recursive: true });
@@ -93,8 +93,14 @@ export interface Jaeger {
   readonly otlpHttpUrl: string;
 }
 
-export async function startJaeger(workDir: string): Promise<Jaeger> {
-  const [query, queryGrpc, grpc, http, health, telemetry] = await freePorts(6);
+async function startJaegerOnce(
+  workDir: string,
+  ports?: { readonly query: number; readonly otlpGrpc: number; readonly otlpHttp: number },
+): Promise<Jaeger> {
+  const [freeQuery, queryGrpc, freeGrpc, freeHttp, health, telemetry] = await freePorts(6);
+  const query = ports?.query ?? freeQuery;
+  const grpc = ports?.otlpGrpc ?? freeGrpc;
+  const http = ports?.otlpHttp ?? freeHttp;
   const backend = new BackendProcess({
     name: "jaeger",
     command: backendBinary("jaeger"),
@@ -132,8 +138,8 @@ export interface Prometheus {
   readonly otlpEndpoint: string;
 }
 
-export async function startPrometheus(workDir: string): Promise<Prometheus> {
-  const [port] = await freePorts(1);
+async function startPrometheusOnce(workDir: string, port?: number): Promise<Prometheus> {
+  port ??= (await freePorts(1))[0];
   const url = `http://127.0.0.1:${port}`;
   const backend = new BackendProcess({
     name: "prometheus",
@@ -178,6 +184,11 @@ export interface CollectorOptions {
   readonly name: string;
   /** A shipped config file name in collector/, or an absolute path. */
   readonly config: string;
+  /**
+   * Absolute paths of config files merged over `config` (`--config` again: maps merge, a later list replaces
+   * an earlier one), to add a component the test needs without editing the shipped file.
+   */
+  readonly overlays?: readonly string[];
   readonly workDir: string;
   /** `${env:…}` values for the config (endpoints of the backends it exports to, …). */
   readonly env?: Readonly<Record<string, string>>;
@@ -188,7 +199,7 @@ export interface CollectorOptions {
   readonly wrapper?: readonly string[];
 }
 
-export async function startCollector(options: CollectorOptions): Promise<Collector> {
+async function startCollectorOnce(options: CollectorOptions): Promise<Collector> {
   const host = options.host ?? "127.0.0.1";
   const [grpc, http, telemetry] = options.ports
     ? [options.ports.grpc, options.ports.http, options.ports.telemetry]
@@ -201,7 +212,11 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     OTELCOL_TELEMETRY_PORT: String(telemetry),
     ...options.env,
   };
-  const command = [backendBinary("otelcol"), `--config=${configPath}`];
+  const command = [
+    backendBinary("otelcol"),
+    `--config=${configPath}`,
+    ...(options.overlays ?? []).map((overlay) => `--config=${overlay}`),
+  ];
   const wrapped = options.wrapper ? [...options.wrapper, ...command] : command;
   const backend = new BackendProcess({
     name: options.name,
@@ -239,4 +254,43 @@ export async function restartCollector(previous: Collector, options: CollectorOp
       telemetry: Number(new URL(previous.telemetryUrl).port),
     },
   });
+}
+
+/**
+ * A port is free when it is chosen and taken when the program binds it: another process may take it in between.
+ * A start that failed on a taken port is tried again on newly chosen ports, at most three times; a start on
+ * ports the caller fixed is not.
+ */
+async function onFreshPorts<T>(fixed: boolean, start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      const raced = /address already in use/.test(String((error as Error).message));
+      if (fixed || !raced || attempt >= 3) throw error;
+    }
+  }
+}
+
+/** On `port`, else a free one. */
+export function startVictoriaLogs(workDir: string, port?: number): Promise<VictoriaLogs> {
+  return onFreshPorts(port !== undefined, () => startVictoriaLogsOnce(workDir, port));
+}
+
+/** On the given ports (the others free), else on free ones. */
+export function startJaeger(
+  workDir: string,
+  ports?: { readonly query: number; readonly otlpGrpc: number; readonly otlpHttp: number },
+): Promise<Jaeger> {
+  return onFreshPorts(ports !== undefined, () => startJaegerOnce(workDir, ports));
+}
+
+/** On `port`, else a free one. */
+export function startPrometheus(workDir: string, port?: number): Promise<Prometheus> {
+  return onFreshPorts(port !== undefined, () => startPrometheusOnce(workDir, port));
+}
+
+/** Starts a collector with a shipped config (or any config file) on `options.ports`, else on free ports. */
+export function startCollector(options: CollectorOptions): Promise<Collector> {
+  return onFreshPorts(options.ports !== undefined, () => startCollectorOnce(options));
 }

@@ -1,11 +1,13 @@
-// The TORCH_LOGS values the collector-filter differential runs: every value of the conformance vectors that
-// PyTorch accepts, then values generated from the registry (levels, `-`/`+`, aliases, artifacts, off-by-default
+// The TORCH_LOGS values the collector-filter differential runs: every value of the conformance vectors (of every
+// recorded release) that PyTorch accepts, then values generated from the registry (levels, `-`/`+`, aliases, artifacts, off-by-default
 // artifacts, qualified and child module names, user modules) in a fixed pseudo-random order, so a failure is
 // reproducible by its index.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseTorchLogs, type Registry, torchRegistry } from "../../src/index.ts";
 
-const VECTORS = new URL("../../test/fixtures/conformance/torch_logs_vectors.json", import.meta.url);
+/** The conformance vectors of every recorded PyTorch release (one folder each). */
+const CONFORMANCE = new URL("../../test/fixtures/conformance/", import.meta.url).pathname;
 
 /** Accepted by the processor's parser (and so by `collector-filter`): a value both sides can run. */
 function isAccepted(value: string): boolean {
@@ -36,7 +38,12 @@ function pick<T>(next: () => number, items: readonly T[]): T {
 }
 
 export function torchLogsValues(count = 300, registry: Registry = torchRegistry()): string[] {
-  const vectors = JSON.parse(readFileSync(VECTORS, "utf8")) as { env: string | null }[];
+  const vectors = readdirSync(CONFORMANCE).flatMap(
+    (release) =>
+      JSON.parse(readFileSync(join(CONFORMANCE, release, "torch_logs_vectors.json"), "utf8")) as {
+        env: string | null;
+      }[],
+  );
   const values = new Set<string>(vectors.flatMap((v) => (v.env === null ? [] : [v.env])).filter(isAccepted));
   const aliases = [...registry.aliases.keys()];
   const artifacts = [...registry.artifacts.values()];

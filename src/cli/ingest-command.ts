@@ -12,10 +12,11 @@ import type { PytorchLogParser } from "../ingest/pytorch-log-parser.ts";
 import type { PytorchLogParserOptions, PytorchLogRecord } from "../ingest/pytorch-log-record.ts";
 import { INGEST_ATTRIBUTES, type ToLogRecordOptions, toLogRecord } from "../ingest/to-log-record.ts";
 import { type InputEvent, NotFollowableError, readFile, readStream } from "../input/read-input.ts";
+import type { Registry } from "../language/registry.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
-import { torchRegistry } from "../language/torch-registry.ts";
 import { readEnvVar, readServiceName } from "../otel/env.ts";
 import { OtlpConfigError, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
+import { PythonProbeError } from "../python/python-probe-error.ts";
 import {
   compileLogFormatMatcher,
   type LogFormatMatcher,
@@ -30,6 +31,7 @@ import { UsageError } from "./parse-command-args.ts";
 import { INGEST_USAGE, type IngestOptions, parseIngestArgs } from "./parse-ingest-args.ts";
 import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
 import { torchLogsForInput } from "./torch-logs-for-input.ts";
+import { torchRegistryFromArgs } from "./torch-registry-from-args.ts";
 import { TorchTraceHint } from "./torch-trace-hint.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
@@ -102,9 +104,13 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
     const format = options.logFormat ?? readEnvVar("TORCH_LOGS_FORMAT", io.env).value;
     // PyTorch ignores an empty TORCH_LOGS_FORMAT, as this library does every empty variable.
     logFormat = format === undefined || format === "" ? undefined : compileLogFormatMatcher(format);
-    pipeline = createPipeline(options, io, stdout, deps.jsonlVia ?? "direct", retry);
+    const { registry, notes } = await torchRegistryFromArgs(options.registryArgs, io.env);
+    for (const note of notes) io.stderr(`${PREFIX}: ${note}\n`);
+    pipeline = createPipeline(options, io, stdout, deps.jsonlVia ?? "direct", { registry, retry });
   } catch (error) {
-    if (!isTorchLogsError(error) && !(error instanceof OtlpConfigError)) throw error;
+    const known =
+      isTorchLogsError(error) || error instanceof OtlpConfigError || error instanceof PythonProbeError;
+    if (!known) throw error;
     io.stderr(`${error.message}\n`);
     return 1;
   }
@@ -139,12 +145,15 @@ function createPipeline(
   io: CliIo,
   stdout: StdoutState,
   jsonlVia: "direct" | "sdk",
-  retry: OutageRetryPolicy,
+  { registry, retry }: { registry: Registry; retry: OutageRetryPolicy },
 ): { pipeline: IngestSink; userModule: string | undefined } {
-  const fromEnv = readEnvVar(torchRegistry().envVar, io.env).value;
+  const fromEnv = readEnvVar(registry.envVar, io.env).value;
   const value = options.torchLogs ?? (fromEnv?.trim() ? fromEnv : undefined);
-  const torchLogs = torchLogsForInput(value, options.lossy, (message) =>
-    io.stderr(`${PREFIX}: ${message}\n`),
+  const torchLogs = torchLogsForInput(
+    value,
+    options.lossy,
+    (message) => io.stderr(`${PREFIX}: ${message}\n`),
+    registry,
   );
   // The modules outside torch that TORCH_LOGS names (PyTorch registers each as an alias of its own).
   const userModules = torchLogs === undefined ? [] : [...torchLogs.settings.addedAliases.keys()];

@@ -6,8 +6,11 @@ import { createOpenModuleResolver, type ModuleResolver } from "../language/modul
 import type { Registry } from "../language/registry.ts";
 import { isNearMiss } from "../language/suggest-names.ts";
 
-/** Every dotted name is an importable module, except near-misses of registered names (`aot_grpahs`): typos. */
+/**
+ * Every dotted name is an importable module, except near-misses of registered names (`aot_grpahs`) and of
+ * `help` (`Help`): typos, which PyTorch refuses ("Invalid log settings") unless such a module exists.
+ */
 export function openModuleResolver(registry: Registry): ModuleResolver {
-  const names = validSettingNames(registry);
+  const names = [...validSettingNames(registry), "help"];
   return createOpenModuleResolver((name) => isNearMiss(name, names));
 }

@@ -4,6 +4,7 @@ import { OTHER_LINES_SCOPE } from "../ingest/to-log-record.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { parseLogTimeOptions } from "./parse-log-time-options.ts";
 import { parseRetryFor } from "./parse-retry-for.ts";
+import { REGISTRY_ARGS, type RegistryArgs } from "./torch-registry-from-args.ts";
 
 export const INGEST_USAGE = `Usage: torch-logs-otel ingest [FILE...] [options]
 
@@ -19,6 +20,8 @@ Options:
   --torch-logs VALUE     filter with this TORCH_LOGS value (default: $TORCH_LOGS if set, else no filter);
                          write --torch-logs=-dynamo for values starting with "-"
   --lossy                keep the valid items of a bad TORCH_LOGS value instead of failing
+  --pytorch VERSION      the PyTorch release whose TORCH_LOGS registry the filter uses (default: the newest)
+  --python PATH          read that registry from this interpreter's torch instead
   --service-name NAME    resource service.name (default: $OTEL_SERVICE_NAME, else "pytorch")
   --year YYYY            year of glog-style lines, which print none (default: the latest not ahead of now)
   --utc-offset ±HH:MM    time zone PyTorch printed in, e.g. +02:00 or Z (default: this machine's)
@@ -53,6 +56,8 @@ export interface IngestOptions {
   readonly levels: ReadonlyMap<string, number>;
   /** `--retry-for`, in ms. */
   readonly retryForMillis: number;
+  /** `--pytorch`, `--python`, `--python-import`: the registry of the TORCH_LOGS filter. */
+  readonly registryArgs: RegistryArgs;
 }
 
 export function parseIngestArgs(args: readonly string[]): IngestOptions | "help" {
@@ -99,6 +104,7 @@ export function parseIngestArgs(args: readonly string[]): IngestOptions | "help"
     logFormat: values["log-format"],
     levels,
     retryForMillis: parseRetryFor(values["retry-for"]),
+    registryArgs: values,
   };
 }
 
@@ -122,6 +128,7 @@ function parseOptions(args: readonly string[]) {
       level: { type: "string", multiple: true },
       "retry-for": { type: "string" },
       help: { type: "boolean", short: "h" },
+      ...REGISTRY_ARGS,
     },
   });
 }

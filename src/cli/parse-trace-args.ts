@@ -3,6 +3,7 @@
 import { parseCommandArgs, UsageError } from "./parse-command-args.ts";
 import { parseLogTimeOptions } from "./parse-log-time-options.ts";
 import { parseRetryFor } from "./parse-retry-for.ts";
+import { REGISTRY_ARGS, type RegistryArgs } from "./torch-registry-from-args.ts";
 
 export const TRACE_USAGE = `Usage: torch-logs-otel trace [PATH...] [options]
 
@@ -18,6 +19,8 @@ Options:
   --torch-logs VALUE     filter the log records with this TORCH_LOGS value (default: no filter);
                          write --torch-logs=-dynamo for values starting with "-"
   --lossy                keep the valid items of a bad TORCH_LOGS value instead of failing
+  --pytorch VERSION      the PyTorch release whose TORCH_LOGS registry the filter uses (default: the newest)
+  --python PATH          read that registry from this interpreter's torch instead
   --service-name NAME    resource service.name (default: $OTEL_SERVICE_NAME, else "pytorch")
   --year YYYY            year of files without chromium events (default: the latest not ahead of now)
   --utc-offset ±HH:MM    zone of files without chromium events (default: this machine's)
@@ -42,6 +45,8 @@ export interface TraceOptions {
   readonly utcOffsetMinutes: number | undefined;
   /** `--retry-for`, in ms. */
   readonly retryForMillis: number;
+  /** `--pytorch`, `--python`, `--python-import`: the registry of the TORCH_LOGS filter. */
+  readonly registryArgs: RegistryArgs;
 }
 
 /** Parses the arguments; `$TORCH_TRACE` (from `torchTraceDir`) when no PATH is given. */
@@ -59,6 +64,7 @@ export function parseTraceArgs(
     "utc-offset": { type: "string" },
     "retry-for": { type: "string" },
     help: { type: "boolean", short: "h" },
+    ...REGISTRY_ARGS,
   });
   if (values.help) return "help";
   const format = values.format ?? "otlp";
@@ -83,5 +89,6 @@ export function parseTraceArgs(
     year,
     utcOffsetMinutes,
     retryForMillis: parseRetryFor(values["retry-for"]),
+    registryArgs: values,
   };
 }

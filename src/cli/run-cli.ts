@@ -1,30 +1,33 @@
 // The commands and their dispatch. Returns exit codes; never touches process.* (src/cli.ts does).
 import { filterProcessorIdError, formatCollectorFilterConfig } from "../collector/collector-filter.ts";
 import { explainSettings } from "../language/explain-settings.ts";
-import { formatHelp, validSettingNames } from "../language/format-help.ts";
+import { formatHelp } from "../language/format-help.ts";
 import { createModuleSpecResolver, type ModuleResolver } from "../language/module-resolver.ts";
 import { parseTorchLogs } from "../language/parse-torch-logs.ts";
-import type { Registry } from "../language/registry.ts";
 import { TorchLogsError } from "../language/torch-logs-error.ts";
-import { torchRegistry } from "../language/torch-registry.ts";
+import { PYTORCH_VERSIONS } from "../language/torch-registry.ts";
 import { readEnvVar } from "../otel/env.ts";
 import { OtlpConfigError } from "../otel/otlp-config-error.ts";
 import { packageVersion } from "../otel/package-version.ts";
+import { PythonProbeError } from "../python/python-probe-error.ts";
 import type { CliIo } from "./cli-io.ts";
 import { openModuleResolver } from "./open-module-resolver.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
-import { PythonProbeError, probePythonModules } from "./probe-python-modules.ts";
+import { REGISTRY_ARGS, torchRegistryFromArgs } from "./torch-registry-from-args.ts";
 
 export type { CliIo } from "./cli-io.ts";
+
+const PYTORCH_VERSIONS_TEXT = PYTORCH_VERSIONS.join(", ");
 
 const USAGE = `Usage: torch-logs-otel <command> [options]
 
 Commands:
   demo [--frames N]          run a simulated torch.compile pipeline logging under $TORCH_LOGS: PyTorch's
                              console format on stderr, or OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
-  explain [VALUE] [--json] [--python PATH]
+  explain [VALUE] [--json] [--pytorch VERSION | --python PATH]
                              show what a TORCH_LOGS value does (VALUE defaults to $TORCH_LOGS); module
-                             names are taken as importable unless --python names an interpreter to ask
+                             names are taken as importable (and named so) unless --python names an
+                             interpreter to ask
   collector-filter [VALUE] [--ungoverned pass|drop] [--legacy] [--name ID]
                              print an OpenTelemetry Collector filter processor enforcing VALUE
   ingest [FILE...] [options] send PyTorch's console output (stdin or FILEs) as OTel logs; ingest --help
@@ -33,6 +36,11 @@ Commands:
   +help                      PyTorch's TORCH_LOGS help (all artifacts)
 
 Options:
+  --pytorch VERSION          the PyTorch release whose registry to use: ${PYTORCH_VERSIONS_TEXT}
+                             (default: the newest); explain, help, collector-filter, ingest and trace
+  --python PATH              read the registry from that interpreter's torch instead (any version, with
+                             the names its device backends register; --python-import MODULE imports your
+                             code that registers more)
   -h, --help                 show this text
   -v, --version              print the version
 `;
@@ -51,16 +59,19 @@ export async function runCli(io: CliIo): Promise<number> {
   try {
     switch (command) {
       case "help":
-      case "+help":
-        if (rest.length > 0) return usage(io, `"${command}" takes no arguments`);
-        io.stdout(formatHelp(torchRegistry(), { verbose: command === "+help" }));
+      case "+help": {
+        const { values, positionals } = parse(rest, REGISTRY_ARGS);
+        if (positionals.length > 0) return usage(io, `"${command}" takes no arguments`);
+        const { registry } = await torchRegistryFromArgs(values, io.env);
+        io.stdout(formatHelp(registry, { verbose: command === "+help" }));
         return 0;
+      }
       case "demo":
         return await demo(io, rest);
       case "explain":
-        return explain(io, rest);
+        return await explain(io, rest);
       case "collector-filter":
-        return collectorFilter(io, rest);
+        return await collectorFilter(io, rest);
       case "ingest":
         // Commands that export load the OTel SDK and exporters when run, so `explain`/`help` start fast.
         return await (await import("./ingest-command.ts")).runIngest(io, rest);
@@ -71,6 +82,10 @@ export async function runCli(io: CliIo): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) return usage(io, error.message);
+    if (error instanceof PythonProbeError) {
+      io.stderr(`torch-logs-otel ${command}: ${error.message}\n`);
+      return 1;
+    }
     // A bad setting (TORCH_LOGS, TORCH_LOGS_FORMAT, TORCH_LOGS_OUT, an OTEL_* variable) is the user's to fix:
     // say what is wrong, without a stack trace.
     if (error instanceof TorchLogsError || error instanceof OtlpConfigError) {
@@ -86,23 +101,38 @@ function usage(io: CliIo, message: string): number {
   return 2;
 }
 
-function explain(io: CliIo, args: readonly string[]): number {
-  const { values, positionals } = parse(args, { json: { type: "boolean" }, python: { type: "string" } });
+async function explain(io: CliIo, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: "boolean" }, ...REGISTRY_ARGS });
   if (positionals.length > 1) throw new UsageError("explain takes at most one VALUE");
-  const registry = torchRegistry();
-  const value = positionals[0] ?? readEnvVar(registry.envVar, io.env).value;
+  const value = positionals[0] ?? readEnvVar("TORCH_LOGS", io.env).value;
+  const choice = await torchRegistryFromArgs(
+    values,
+    io.env,
+    values.python === undefined ? [] : itemNames(value),
+  );
+  const { registry } = choice;
+  const unresolved = new Set<string>();
   let resolveModule: ModuleResolver;
-  try {
-    resolveModule = explainModuleResolver(registry, value, values.python);
-  } catch (error) {
-    if (!(error instanceof PythonProbeError)) throw error;
-    io.stderr(`torch-logs-otel explain: ${error.message}\n`);
-    return 1;
+  if (choice.modules !== undefined) {
+    resolveModule = createModuleSpecResolver(choice.modules);
+  } else {
+    // PyTorch accepts any importable module; without an interpreter to ask, say which names that leaves open.
+    const open = openModuleResolver(registry);
+    resolveModule = (name) => {
+      const modules = open(name);
+      if (modules !== undefined && !registry.qualifiedNames.has(name)) unresolved.add(name);
+      return modules;
+    };
   }
   try {
     const settings = parseTorchLogs(value, { registry, resolveModule });
-    if (values.json) io.stdout(`${JSON.stringify(settings)}\n`);
-    else io.stdout(explainSettings(settings, value));
+    const unresolvedModules = [...unresolved];
+    if (values.json) {
+      const json = { ...settings.toJSON(), pytorch: registry.pytorchVersion, unresolvedModules };
+      io.stdout(`${JSON.stringify(json)}\n`);
+    } else {
+      io.stdout(explainSettings(settings, value, { unresolvedModules, notes: choice.notes }));
+    }
     return 0;
   } catch (error) {
     if (!(error instanceof TorchLogsError)) throw error;
@@ -122,19 +152,10 @@ function explain(io: CliIo, args: readonly string[]): number {
   }
 }
 
-/**
- * PyTorch accepts any importable module name. Without an interpreter to ask, every name a module could have
- * is taken as one, except near-misses of registered names (`Dynamo`, `grapf_breaks`), which get "did you
- * mean"; with `--python PATH`, names resolve exactly as PyTorch resolves them there.
- */
-function explainModuleResolver(registry: Registry, value: string | undefined, python: string | undefined) {
-  if (python === undefined) return openModuleResolver(registry);
-  const known = new Set(validSettingNames(registry));
-  const items = (value ?? "")
-    .split(",")
-    .map((item) => item.trim().replace(/^[+-]/, ""))
-    .filter((item) => item !== "" && !known.has(item) && item !== "help");
-  return createModuleSpecResolver(probePythonModules(python, [...new Set(items)]));
+/** The names of a value's items (prefix removed), for the interpreter to resolve: all of them, it is cheap. */
+function itemNames(value: string | undefined): string[] {
+  const items = (value ?? "").split(",").map((item) => item.trim().replace(/^[+-]/, ""));
+  return [...new Set(items.filter((item) => item !== "" && item !== "help" && item !== "all"))];
 }
 
 async function demo(io: CliIo, args: readonly string[]): Promise<number> {
@@ -162,11 +183,12 @@ async function demo(io: CliIo, args: readonly string[]): Promise<number> {
   return 0;
 }
 
-function collectorFilter(io: CliIo, args: readonly string[]): number {
+async function collectorFilter(io: CliIo, args: readonly string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     ungoverned: { type: "string" },
     legacy: { type: "boolean" },
     name: { type: "string" },
+    ...REGISTRY_ARGS,
   });
   if (positionals.length > 1) throw new UsageError("collector-filter takes at most one VALUE");
   const ungoverned = values.ungoverned ?? "pass";
@@ -175,7 +197,7 @@ function collectorFilter(io: CliIo, args: readonly string[]): number {
   }
   const idError = values.name === undefined ? undefined : filterProcessorIdError(values.name);
   if (idError !== undefined) throw new UsageError(`--name: ${idError}`);
-  const registry = torchRegistry();
+  const { registry } = await torchRegistryFromArgs(values, io.env);
   const value = positionals[0] ?? readEnvVar(registry.envVar, io.env).value;
   try {
     const settings = parseTorchLogs(value, { registry, resolveModule: openModuleResolver(registry) });

@@ -9,6 +9,7 @@ import type { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
 import { NotFollowableError, readFile } from "../input/read-input.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
+import { PythonProbeError } from "../python/python-probe-error.ts";
 import { ChromiumSpanBuilder, type ChromiumSpanStats } from "../trace/chromium-span-builder.ts";
 import { rankFromFileName } from "../trace/to-trace-log-record.ts";
 import { TorchTraceReader, type TraceReaderStats } from "../trace/torch-trace-reader.ts";
@@ -20,6 +21,7 @@ import { OutageReport } from "./outage-report.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
 import { parseTraceArgs, TRACE_USAGE, type TraceOptions } from "./parse-trace-args.ts";
+import { torchRegistryFromArgs } from "./torch-registry-from-args.ts";
 import { createSinks, type Sinks } from "./trace-sinks.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
@@ -81,9 +83,13 @@ export async function runTrace(io: CliIo, args: readonly string[], deps: TraceDe
   });
   const retry = report.retry;
   try {
-    sinks = createSinks(options, io, stdout, retry);
+    const { registry, notes } = await torchRegistryFromArgs(options.registryArgs, io.env);
+    for (const note of notes) io.stderr(`${PREFIX}: ${note}\n`);
+    sinks = createSinks(options, io, stdout, retry, registry);
   } catch (error) {
-    if (!isTorchLogsError(error) && !(error instanceof OtlpConfigError)) throw error;
+    const known =
+      isTorchLogsError(error) || error instanceof OtlpConfigError || error instanceof PythonProbeError;
+    if (!known) throw error;
     io.stderr(`${error.message}\n`);
     return 1;
   }

@@ -4,6 +4,7 @@ import { defaultResource, resourceFromAttributes } from "@opentelemetry/resource
 import { IngestPipeline } from "../delivery/ingest-pipeline.ts";
 import { JsonLinesLogRecordExporter } from "../delivery/json-lines-log-record-exporter.ts";
 import type { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
+import type { Registry } from "../language/registry.ts";
 import { readServiceName } from "../otel/env.ts";
 import { batchOptionsFromEnv, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
 import {
@@ -48,10 +49,14 @@ export function createSinks(
   io: CliIo,
   stdout: StdoutState,
   retry: OutageRetryPolicy,
+  registry?: Registry,
 ): Sinks {
   const write = recordWriter(io, stdout);
-  const torchLogs = torchLogsForInput(options.torchLogs, options.lossy, (message) =>
-    io.stderr(`${PREFIX}: ${message}\n`),
+  const torchLogs = torchLogsForInput(
+    options.torchLogs,
+    options.lossy,
+    (message) => io.stderr(`${PREFIX}: ${message}\n`),
+    registry,
   );
   const serviceName = options.serviceName ?? readServiceName(io.env) ?? "pytorch";
   const onFirstLoss = (message: string) => io.stderr(`${PREFIX}: ${message}\n`);

@@ -1,11 +1,26 @@
 import { formatPythonLevel } from "./levels.ts";
 import type { TorchLogsSettings } from "./torch-logs-settings.ts";
 
+export interface ExplainSettingsOptions {
+  /**
+   * Module names the value uses that nothing resolved: PyTorch accepts each only if `import NAME` succeeds in
+   * the interpreter that runs it. Each gets a line saying so. Default: none.
+   */
+  readonly unresolvedModules?: readonly string[];
+  /** More lines for the notes (where the registry came from, …). Default: none. */
+  readonly notes?: readonly string[];
+}
+
 /**
  * A readable table of what settings do: each component with its effective level (per qualified name where an
- * alias is mixed), the enabled artifacts, and notes. `value` is shown in the heading as given.
+ * alias is mixed), the enabled artifacts, and notes. `value` is shown in the heading as given; the registry's
+ * PyTorch version, when it has one, with it.
  */
-export function explainSettings(settings: TorchLogsSettings, value: string | undefined): string {
+export function explainSettings(
+  settings: TorchLogsSettings,
+  value: string | undefined,
+  options: ExplainSettingsOptions = {},
+): string {
   const { registry } = settings;
   const lines: string[] = [];
   lines.push(
@@ -13,6 +28,7 @@ export function explainSettings(settings: TorchLogsSettings, value: string | und
       ? `${registry.envVar} is not set: defaults`
       : `${registry.envVar}=${JSON.stringify(value)}`,
   );
+  if (registry.pytorchVersion !== undefined) lines.push(`registry: PyTorch ${registry.pytorchVersion}`);
   lines.push("");
   const rows: [string, string, string][] = [["component", "level", "scopes (qualified names)"]];
   const uniform = settings.aliasLevels();
@@ -46,10 +62,14 @@ export function explainSettings(settings: TorchLogsSettings, value: string | und
     lines.push(`off by default (name them to see them): ${offByDefault.map((a) => a.name).join(", ")}`);
   }
   lines.push("other artifacts follow the level of the module that logs them");
-  if (settings.warnings.length > 0) {
+  const unresolved = (options.unresolvedModules ?? []).map(
+    (name) => `PyTorch accepts \`${name}\` only if \`import ${name}\` succeeds; check with --python`,
+  );
+  const notes = [...settings.warnings, ...unresolved, ...(options.notes ?? [])];
+  if (notes.length > 0) {
     lines.push("");
     lines.push("notes:");
-    for (const warning of settings.warnings) lines.push(`  - ${warning}`);
+    for (const note of notes) lines.push(`  - ${note}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,7 @@
 // PyTorch's `help`/`+help` text and its invalid-settings message, byte for byte
 // (torch/_logging/_internal.py `help_message`, `_invalid_settings_err_msg`; semantics spec §4).
 import type { Registry } from "./registry.ts";
+import { TORCH_RELEASES } from "./torch-releases.ts";
 
 export interface FormatHelpOptions {
   /** `+help`: list every artifact under "All registered names". Default `false` (visible artifacts only). */
@@ -8,34 +9,6 @@ export interface FormatHelpOptions {
   /** Aliases added by open registration, listed with the registry's. Default: none. */
   readonly extraAliases?: Iterable<string>;
 }
-
-const EXAMPLES = `Examples:
-  TORCH_LOGS="+dynamo,aot" will set the log level of TorchDynamo to
-  logging.DEBUG and AOT to logging.INFO
-
-  TORCH_LOGS="-dynamo,+inductor" will set the log level of TorchDynamo to
-  logging.ERROR and TorchInductor to logging.DEBUG
-
-  TORCH_LOGS="aot_graphs" will enable the aot_graphs artifact
-
-  TORCH_LOGS="+dynamo,schedule" will enable set the log level of TorchDynamo
-  to logging.DEBUG and enable the schedule artifact
-
-  TORCH_LOGS="+some.random.module,schedule" will set the log level of
-  some.random.module to logging.DEBUG and enable the schedule artifact
-
-  TORCH_LOGS="+torch._functorch._aot_autograd" will set the log level of
-  torch._functorch._aot_autograd and all its submodules to logging.DEBUG
-  (directory-based logging)
-
-  TORCH_LOGS_FORMAT="%(levelname)s: %(message)s" or any provided format
-  string will set the output format
-  Valid keys are "levelname", "message", "pathname", "levelno", "lineno",
-  "filename" and "name".
-
-  TORCH_LOGS_OUT=/tmp/output.txt will output the logs to /tmp/output.txt as
-  well. This is useful when the output is long.
-`;
 
 /** Python's `sorted()` on str: by code point, not by UTF-16 unit or locale. */
 export function pythonSorted(names: Iterable<string>): string[] {
@@ -63,8 +36,11 @@ export function formatHelp(registry: Registry, options: FormatHelpOptions = {}):
     ? "All registered names"
     : `Visible registered names (use ${registry.envVar}='+help' for full list)`;
   const names = [...(registry.rootAlias === undefined ? [] : ["all"]), ...aliases, ...artifactLines];
-  const examples = renameEnvVar(EXAMPLES, registry.envVar);
-  return `\n${registry.envVar} Info\n\n${examples}\n\n${heading}\n${names.map((n) => `  ${n}\n`).join("")}`;
+  const examples = renameEnvVar(
+    registry.helpExamples ?? TORCH_RELEASES[0]?.helpExamples ?? "",
+    registry.envVar,
+  );
+  return `\n${registry.envVar} Info\n${examples}\n\n${heading}\n${names.map((n) => `  ${n}\n`).join("")}`;
 }
 
 /** Every name a TORCH_LOGS item may use, sorted as PyTorch lists them in "Valid settings". */

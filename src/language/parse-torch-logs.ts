@@ -215,7 +215,9 @@ function run(value: string | undefined, options: ParseTorchLogsOptions, lossy: b
       omitted++;
       continue;
     }
-    const suggestions = suggestNames(name, validNames());
+    // `help` is a whole value, never an item: suggested for a value of one item (`Help`).
+    const candidates = syntax.items.length === 1 ? [...validNames(), "help"] : validNames();
+    const suggestions = suggestNames(name, candidates);
     const pytorchMessage = formatInvalidSettings(registry, stripped || item.text, addedAliases.keys());
     const hint =
       suggestions.length > 0 ? ` (did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?)` : "";

@@ -1,8 +1,12 @@
 import { isPythonWordChar, isSpellableName, selfAndAncestors } from "./names.ts";
+import type { ArtifactDefinition, ComponentDefinition } from "./registry-definitions.ts";
 import { TorchLogsError } from "./torch-logs-error.ts";
-import type { ArtifactDefinition, ComponentDefinition } from "./torch-registry-data.ts";
 
-export type { ArtifactDefinition, ComponentDefinition } from "./torch-registry-data.ts";
+export type {
+  ArtifactDefinition,
+  ComponentDefinition,
+  TorchRegistryData,
+} from "./registry-definitions.ts";
 
 /** An artifact as the registry holds it: every field present. */
 export interface Artifact {
@@ -23,6 +27,13 @@ export interface RegistryOptions {
    * there is a root alias), then every alias, then every artifact, in registration order.
    */
   readonly setLogsKeywords?: readonly string[];
+  /**
+   * The examples block of the `help` text (between its title and the list of names). Default: the newest
+   * built-in PyTorch release's.
+   */
+  readonly helpExamples?: string;
+  /** The PyTorch version the registry stands for, when it is one (`2.15.0`). Default: none. */
+  readonly pytorchVersion?: string;
 }
 
 /**
@@ -35,11 +46,15 @@ export class Registry {
   readonly #aliases = new Map<string, readonly string[]>();
   readonly #artifacts = new Map<string, Artifact>();
   readonly #qualifiedNames = new Map<string, string[]>();
+  readonly helpExamples: string | undefined;
+  readonly pytorchVersion: string | undefined;
   readonly #setLogsKeywords: readonly string[] | undefined;
 
   constructor(options: RegistryOptions = {}) {
     this.rootAlias = options.rootAlias;
     this.envVar = options.envVar ?? "TORCH_LOGS";
+    this.helpExamples = options.helpExamples;
+    this.pytorchVersion = options.pytorchVersion;
     this.#setLogsKeywords = options.setLogsKeywords;
   }
 
@@ -109,6 +124,8 @@ export class Registry {
       rootAlias: options.rootAlias ?? this.rootAlias,
       envVar: options.envVar ?? this.envVar,
       setLogsKeywords: options.setLogsKeywords ?? this.#setLogsKeywords,
+      helpExamples: options.helpExamples ?? this.helpExamples,
+      pytorchVersion: options.pytorchVersion ?? this.pytorchVersion,
     });
     for (const [alias, names] of this.#aliases) copy.registerComponent(alias, names);
     for (const artifact of this.#artifacts.values()) copy.registerArtifact(artifact);

@@ -4,13 +4,19 @@ import type { Registry } from "../language/registry.ts";
 import { buildSetLogsSettings, type SetLogsOptions } from "../language/set-logs.ts";
 import type { TorchLogsError } from "../language/torch-logs-error.ts";
 import { TorchLogsSettings } from "../language/torch-logs-settings.ts";
-import { torchRegistry } from "../language/torch-registry.ts";
+import { type TorchRegistryOptions, torchRegistry } from "../language/torch-registry.ts";
 import { type Environment, readEnvVar } from "./env.ts";
 import { warnOnce } from "./warn-once.ts";
 
 export interface TorchLogsOptions {
-  /** The vocabulary. Default: `torchRegistry()`. */
+  /** The vocabulary. Default: `torchRegistry({ pytorch })`. */
   readonly registry?: Registry;
+  /**
+   * The PyTorch release whose registry is the vocabulary when no `registry` is given: `"2.15"`, `"2.14.1"`,
+   * `"2.13"` (see `PYTORCH_VERSIONS`), or the registry of an installed torch (`readTorchRegistry`). Default:
+   * the newest release (PyTorch 2.15.0).
+   */
+  readonly pytorch?: TorchRegistryOptions["pytorch"];
   /** Resolves module names. Default: `dottedNameResolver`. */
   readonly resolveModule?: ModuleResolver;
   /**
@@ -51,7 +57,7 @@ export class TorchLogs {
   readonly #listeners = new Set<SettingsListener>();
 
   constructor(options: TorchLogsOptions = {}) {
-    this.registry = options.registry ?? torchRegistry();
+    this.registry = options.registry ?? torchRegistry({ pytorch: options.pytorch });
     this.#resolveModule = options.resolveModule;
     this.#onWarning = options.onWarning;
     const source = options.settings ?? "env";

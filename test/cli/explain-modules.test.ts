@@ -4,6 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { runCliCaptured as run } from "../support/run-cli.ts";
 
+// The interpreter is found on the CLI's PATH, as a shell would find it.
+const PATH = { PATH: process.env.PATH ?? "" };
+
 describe("explain and module names", () => {
   it.each([
     ["+mypkg", { mypkg: "DEBUG" }],
@@ -28,7 +31,10 @@ describe("explain and module names", () => {
   });
 
   it("--python expands a package to its submodules, as PyTorch 2.13+ does", async () => {
-    const { code, stdout } = await run(["explain", "--json", "--python", "python3", "json,+json.decoder"]);
+    const { code, stdout } = await run(
+      ["explain", "--json", "--python", "python3", "json,+json.decoder"],
+      PATH,
+    );
     expect(code).toBe(0);
     const { levels, qnameLevels } = JSON.parse(stdout);
     expect(levels).toMatchObject({ json: "INFO" });
@@ -40,7 +46,7 @@ describe("explain and module names", () => {
     ["+some.random.module", "module-not-found", "No module named 'some'"],
     ["json.decoder.x", "module-not-found", "__path__ attribute not found on 'json.decoder'"],
   ])("--python refuses %s as PyTorch would (%s)", async (value, kind, text) => {
-    const { code, stdout } = await run(["explain", "--json", "--python", "python3", value]);
+    const { code, stdout } = await run(["explain", "--json", "--python", "python3", value], PATH);
     expect(code).toBe(1);
     const { error } = JSON.parse(stdout);
     expect(error.kind).toBe(kind);

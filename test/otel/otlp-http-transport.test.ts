@@ -21,7 +21,7 @@ import { type OtlpReceiver, type ReceiverBehaviour, startOtlpReceiver } from "..
 import { within } from "../support/within.ts";
 
 /** The export timeout the exporters get; every wait below allows a few of them, never forever. */
-const TIMEOUT_MS = 400;
+const TIMEOUT_MS = 200;
 const BOUND_MS = 8 * TIMEOUT_MS;
 
 let receiver: OtlpReceiver;

@@ -1,7 +1,14 @@
-// Loads the conformance vectors recorded from real PyTorch 2.14.1 (../shared/conformance, vendored here)
-// and the module-resolution facts their `assumes` notes state.
-import { readFileSync } from "node:fs";
-import { createModuleTableResolver, type ModuleResolver, type SetLogsOptions } from "../../src/index.ts";
+// Loads the conformance vectors recorded from real PyTorch, one folder per release: 2.14.1 (../shared/conformance,
+// vendored here) and those tools/pytorch/record_conformance.py recorded (2.15.0, …), and the module-resolution
+// facts each vector carries (`python_modules`) or, for the shared 2.14.1 files, their `assumes` notes state.
+import { readdirSync, readFileSync } from "node:fs";
+import {
+  createModuleSpecResolver,
+  createModuleTableResolver,
+  type ModuleResolver,
+  type ModuleSpec,
+  type SetLogsOptions,
+} from "../../src/index.ts";
 
 export type Probe =
   | { logger: string; level: string; emitted: boolean }
@@ -11,6 +18,8 @@ export interface TorchLogsVector {
   id: string;
   env: string | null;
   assumes?: string;
+  /** What `find_spec` (and the package walk) said for each name resolved as a module (recorded vectors). */
+  python_modules?: Record<string, ModuleSpec>;
   expect: {
     error: boolean;
     kind?: "invalid_settings" | "help" | "python_import_machinery" | "crash";
@@ -19,6 +28,8 @@ export interface TorchLogsVector {
     message_contains?: string[];
     message_not_contains?: string[];
     message_exact_2_14_1_registry?: string;
+    /** The release's whole message (recorded vectors). */
+    message_exact?: string;
     levels?: Record<string, string>;
     alias_levels_by_qname?: Record<string, Record<string, string>>;
     qname_levels?: Record<string, string>;
@@ -37,6 +48,7 @@ export interface SetLogsVector {
   env: string | null;
   calls: SetLogsOptions[];
   assumes?: string;
+  python_modules?: Record<string, ModuleSpec>;
   expect: {
     call_results: ("ok" | { error: true; error_type: string; message: string })[];
     levels: Record<string, string>;
@@ -50,12 +62,47 @@ export interface SetLogsVector {
   };
 }
 
-function load<T>(name: string): T[] {
-  return JSON.parse(readFileSync(new URL(`../fixtures/conformance/${name}`, import.meta.url), "utf8")) as T[];
+const FIXTURES = new URL("../fixtures/conformance/", import.meta.url);
+
+function load<T>(version: string, name: string): T[] {
+  return JSON.parse(readFileSync(new URL(`${version}/${name}`, FIXTURES), "utf8")) as T[];
 }
 
-export const torchLogsVectors = load<TorchLogsVector>("torch_logs_vectors.json");
-export const setLogsVectors = load<SetLogsVector>("set_logs_vectors.json");
+/** One release's recorded vectors. */
+export interface ConformanceRelease {
+  /** The folder name: the PyTorch version the vectors were recorded from (`2.15.0`). */
+  readonly version: string;
+  readonly torchLogs: readonly TorchLogsVector[];
+  readonly setLogs: readonly SetLogsVector[];
+}
+
+/** Every release folder under test/fixtures/conformance, newest first. */
+export const conformanceReleases: readonly ConformanceRelease[] = readdirSync(FIXTURES, {
+  withFileTypes: true,
+})
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort((a, b) => b.localeCompare(a, "en", { numeric: true }))
+  .map((version) => ({
+    version,
+    torchLogs: load<TorchLogsVector>(version, "torch_logs_vectors.json"),
+    setLogs: load<SetLogsVector>(version, "set_logs_vectors.json"),
+  }));
+
+/** The shared 2.14.1 vectors (../shared/conformance). */
+export const torchLogsVectors = load<TorchLogsVector>("2.14.1", "torch_logs_vectors.json");
+export const setLogsVectors = load<SetLogsVector>("2.14.1", "set_logs_vectors.json");
+
+/**
+ * How a vector's module names resolve: exactly as the recording interpreter answered (`python_modules`), else
+ * the reference environment of the shared vectors' `assumes` notes.
+ */
+export function moduleResolverOf(vector: { python_modules?: Record<string, ModuleSpec> }): ModuleResolver {
+  const modules = vector.python_modules;
+  return modules === undefined
+    ? referenceModuleResolver
+    : createModuleSpecResolver(new Map(Object.entries(modules)));
+}
 
 /**
  * The reference environment of the vectors' `assumes` notes (CPython 3.11 with torch): json is a package with

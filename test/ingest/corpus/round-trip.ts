@@ -39,3 +39,31 @@ export function reprint(run: CorpusRun, records: readonly IngestedRecord[]): str
   }
   return lines;
 }
+
+/** How much of stderr's torch lines the records give back when printed again. */
+export interface RoundTripCounts {
+  /** stderr's torch lines. */
+  readonly lines: number;
+  /** Of those, the ones printed again (as a multiset: each printed line counts once). */
+  readonly reproduced: number;
+  /** Whether the printed lines are stderr's torch lines, in order, byte for byte. */
+  readonly exact: boolean;
+}
+
+/** The round trip of one run's records: what {@link reprint} gives back of {@link torchLinesOf}. */
+export function scoreRoundTrip(run: CorpusRun, records: readonly IngestedRecord[]): RoundTripCounts {
+  const expected = torchLinesOf(run);
+  const printed = reprint(run, records);
+  const left = new Map<string, number>();
+  for (const line of printed) left.set(line, (left.get(line) ?? 0) + 1);
+  let reproduced = 0;
+  for (const line of expected) {
+    const n = left.get(line) ?? 0;
+    if (n > 0) {
+      reproduced++;
+      left.set(line, n - 1);
+    }
+  }
+  const exact = printed.length === expected.length && printed.every((line, i) => line === expected[i]);
+  return { lines: expected.length, reproduced, exact };
+}
