@@ -11,7 +11,7 @@
 
 const NAME = String.raw`[A-Za-z_][\w.-]*`;
 const PAIR = String.raw`[A-Za-z_]\w*=[^\s(),]+`;
-const SEPARATOR = String.raw`(?:, ?| )`;
+const SEPARATOR = "(?:, ?| )";
 
 // Sticky: matched at an index. lastIndex is set before every use, so the shared regex carries no state
 // between calls; matching at an index instead of slicing keeps a long line to one pass.
