@@ -45,6 +45,7 @@ interface Totals {
   notTrace: number;
   rankMismatches: number;
   withoutCompileId: number;
+  badNumbers: number;
   /** The readers' and span builders' counts, summed over the files. */
   readonly reader: TraceReaderStats;
   readonly spans: ChromiumSpanStats;
@@ -91,6 +92,7 @@ class TraceRun {
     notTrace: 0,
     rankMismatches: 0,
     withoutCompileId: 0,
+    badNumbers: 0,
     reader: new TorchTraceReader().stats,
     spans: new ChromiumSpanBuilder({ fileKey: "", attributes: {} }).stats,
   };
@@ -256,6 +258,7 @@ class TraceRun {
     addCounts(t.spans, mapper.spans.stats);
     t.rankMismatches += mapper.rankMismatches;
     t.withoutCompileId += mapper.withoutCompileId;
+    t.badNumbers += mapper.badNumbers;
   }
 
   #summary(): string {
@@ -272,6 +275,7 @@ class TraceRun {
     ];
     if (t.withoutCompileId > 0)
       problems.push(`${countNoun(t.withoutCompileId, "record")} without a compile id`);
+    if (t.badNumbers > 0) problems.push(`${countNoun(t.badNumbers, "number")} out of range left out`);
     if (t.rankMismatches > 0)
       problems.push(`${countNoun(t.rankMismatches, "envelope")} whose rank differs from the file name`);
     if (t.notTrace > 0) problems.push(`${countNoun(t.notTrace, "file")} not a trace`);

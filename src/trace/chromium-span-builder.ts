@@ -46,6 +46,8 @@ export interface ChromiumSpanBuilderOptions {
   readonly fileKey: string;
   /** Added to every span (rank, pid, file name). */
   readonly attributes: Attributes;
+  /** Called for each number of an event's `args` left out because it overflowed (`1e400`). Default: none. */
+  readonly onBadNumber?: () => void;
 }
 
 export interface ChromiumSpanStats {
@@ -55,7 +57,10 @@ export interface ChromiumSpanStats {
   unmatchedEnds: number;
   /** `B` events never closed (closed at the end of the file and marked). */
   unclosed: number;
-  /** Chromium payloads that are not a JSON event object (dropped). */
+  /**
+   * Chromium payloads that are not a JSON event object with a name, a phase and a time (`ts`, epoch µs, from
+   * 0 to MAX_TS_MICROS: `1e400` reads as Infinity), dropped.
+   */
   badEvents: number;
 }
 
@@ -92,6 +97,7 @@ export class ChromiumSpanBuilder {
   readonly stats: ChromiumSpanStats = { spans: 0, instants: 0, unmatchedEnds: 0, unclosed: 0, badEvents: 0 };
   readonly #fileKey: string;
   readonly #attributes: Attributes;
+  readonly #onBadNumber: () => void;
   #open: SpanDraft[] = [];
   #group: Group | undefined;
   /** A group that closed and waits for late instant events. */
@@ -103,6 +109,7 @@ export class ChromiumSpanBuilder {
   constructor(options: ChromiumSpanBuilderOptions) {
     this.#fileKey = options.fileKey;
     this.#attributes = options.attributes;
+    this.#onBadNumber = options.onBadNumber ?? (() => {});
   }
 
   /** Parses a chromium payload; `undefined` (counted) when it is not an event object. */
@@ -119,7 +126,8 @@ export class ChromiumSpanBuilder {
       e === null ||
       typeof e.name !== "string" ||
       typeof e.ph !== "string" ||
-      typeof e.ts !== "number"
+      typeof e.ts !== "number" ||
+      !(e.ts >= 0 && e.ts <= MAX_TS_MICROS)
     ) {
       this.stats.badEvents++;
       return undefined;
@@ -149,7 +157,7 @@ export class ChromiumSpanBuilder {
         }
         const attributes: Attributes = { ...this.#attributes, ...context };
         if (compileId !== undefined) attributes[TRACE_ATTRIBUTES.compileId] = compileId;
-        flattenFields(attributes, TRACE_ATTRIBUTES.argsPrefix, event.args, "compile_id");
+        this.#flatten(attributes, event.args);
         const draft: SpanDraft = {
           name: event.name,
           spanId,
@@ -172,7 +180,7 @@ export class ChromiumSpanBuilder {
         }
         this.#open.splice(index, 1);
         draft.end = Math.max(event.ts, draft.start);
-        flattenFields(draft.attributes, TRACE_ATTRIBUTES.argsPrefix, event.args, "compile_id");
+        this.#flatten(draft.attributes, event.args);
         if (this.#open.length === 0) {
           this.#held = this.#group;
           this.#group = undefined;
@@ -185,7 +193,7 @@ export class ChromiumSpanBuilder {
         const attributes: Attributes = { ...context };
         const compileId = compileIdOf(event);
         if (compileId !== undefined) attributes[TRACE_ATTRIBUTES.compileId] = compileId;
-        flattenFields(attributes, TRACE_ATTRIBUTES.argsPrefix, event.args, "compile_id");
+        this.#flatten(attributes, event.args);
         const instant = {
           ts: event.ts,
           event: { name: event.name, time: toHrTime(event.ts), attributes },
@@ -206,6 +214,11 @@ export class ChromiumSpanBuilder {
   compileTrace(compileId: string): CompileTraceContext | undefined {
     const underscore = compileId.lastIndexOf("_");
     return this.#compiles.get(underscore === -1 ? compileId : compileId.slice(0, underscore));
+  }
+
+  #flatten(attributes: Attributes, args: ChromiumEvent["args"]): void {
+    for (let bad = flattenFields(attributes, TRACE_ATTRIBUTES.argsPrefix, args, "compile_id"); bad > 0; bad--)
+      this.#onBadNumber();
   }
 
   #traceIdOf(compileId: string | undefined, spanId: string): string {
@@ -293,6 +306,12 @@ export class ChromiumSpanBuilder {
 }
 
 const MAX_COMPILES = 10_000;
+
+/**
+ * The latest event time taken, in epoch µs: 2^53 µs is in the year 2255, and as nanoseconds (OTLP's uint64)
+ * it stays below 2^64.
+ */
+export const MAX_TS_MICROS = 2 ** 53;
 
 function compileIdOf(event: ChromiumEvent): string | undefined {
   const id = event.args?.compile_id;

@@ -10,7 +10,7 @@ import { type TraceFileInfo, type TraceLogRecord, toTraceLogRecord } from "./to-
 import { TorchTraceReader } from "./torch-trace-reader.ts";
 import { TRACE_ATTRIBUTES } from "./trace-attributes.ts";
 import { TraceClock, type TraceClockFallback } from "./trace-clock.ts";
-import { type TraceEnvelope, traceContextOf } from "./trace-envelope.ts";
+import { countBadContextNumbers, type TraceEnvelope, traceContextOf } from "./trace-envelope.ts";
 
 /** A metric point and the instant of the envelope it came from. */
 export interface TimedMetricPoint extends CompileMetricPoint {
@@ -51,6 +51,12 @@ export class TraceFileMapper {
    * the records still held back (see `maxHeld`) are counted when released.
    */
   withoutCompileId = 0;
+  /**
+   * Numbers left out because they are out of range (`1e400`, a negative duration, an index that is no integer):
+   * the record, span or metric point goes on without them. Chromium events without a usable time are counted
+   * as the span builder's bad events instead.
+   */
+  badNumbers = 0;
 
   constructor(options: TraceFileMapperOptions) {
     this.#options = options;
@@ -58,7 +64,11 @@ export class TraceFileMapper {
     const { file } = options;
     const attributes: Attributes = { [TRACE_ATTRIBUTES.logFileName]: file.fileName };
     if (file.rank !== undefined) attributes[TRACE_ATTRIBUTES.rank] = file.rank;
-    this.spans = new ChromiumSpanBuilder({ fileKey: file.fileName, attributes });
+    this.spans = new ChromiumSpanBuilder({
+      fileKey: file.fileName,
+      attributes,
+      onBadNumber: this.#onBadNumber,
+    });
   }
 
   push(text: string): TraceOutput {
@@ -83,8 +93,13 @@ export class TraceFileMapper {
   #map(envelopes: readonly TraceEnvelope[], release: boolean): TraceOutput {
     const out: TraceOutput = { logs: [], spans: [], metrics: [] };
     for (const envelope of envelopes) {
+      this.badNumbers += countBadContextNumbers(envelope);
       if (envelope.key === "str") {
-        this.#strings.add(envelope.metadata);
+        if (
+          !this.#strings.add(envelope.metadata) &&
+          typeof (envelope.metadata as unknown[])?.[1] === "number"
+        )
+          this.badNumbers++;
         continue;
       }
       const context = traceContextOf(envelope);
@@ -111,9 +126,13 @@ export class TraceFileMapper {
     return out;
   }
 
+  readonly #onBadNumber = (): void => {
+    this.badNumbers++;
+  };
+
   #spanContext(envelope: TraceEnvelope, context: ReturnType<typeof traceContextOf>): Attributes {
     const attributes: Attributes = {};
-    attributes[TRACE_ATTRIBUTES.processId] = envelope.pid;
+    if (Number.isSafeInteger(envelope.pid)) attributes[TRACE_ATTRIBUTES.processId] = envelope.pid;
     if (this.#options.file.rank === undefined && context.rank !== undefined) {
       attributes[TRACE_ATTRIBUTES.rank] = context.rank;
     }
@@ -134,11 +153,12 @@ export class TraceFileMapper {
         strings,
         timestamp,
         compileTrace,
+        onBadNumber: this.#onBadNumber,
       });
       if (record.attributes[TRACE_ATTRIBUTES.compileId] === undefined) this.withoutCompileId++;
       out.logs.push(record);
       const rank = rankOfFile ?? traceContextOf(envelope).rank;
-      for (const point of toCompileMetricPoints(envelope, rank))
+      for (const point of toCompileMetricPoints(envelope, rank, this.#onBadNumber))
         out.metrics.push({ ...point, time: timestamp });
     }
     this.#held = [];

@@ -1,0 +1,107 @@
+// `torch-logs-otel trace` on trace files written to hurt it (issue 21): numbers out of range, keys that are
+// Object.prototype members, names with terminal controls. Nothing is fatal, every loss is counted, and
+// nothing from the input reaches the terminal raw.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { runTrace } from "../../src/cli/trace-command.ts";
+import { chromiumRecord, traceRecord } from "../trace/trace-lines.ts";
+
+async function trace(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runTrace(
+    {
+      argv: [],
+      env: {},
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+    },
+    args,
+  );
+  const lines = stdout
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as Record<string, unknown> & { attributes: Record<string, unknown> });
+  return { code, stderr, lines };
+}
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+async function traceFile(name: string, text: string): Promise<string> {
+  dir ??= await mkdtemp(join(os.tmpdir(), "trace-hostile-"));
+  const file = join(dir, name);
+  await writeFile(file, text);
+  return file;
+}
+
+const T0 = 1733527095925179.5;
+const FRAME = '"frame_id": 0, "frame_compile_id": 0, "attempt": 0';
+
+// Issue 21, item 9: `"ts": 1e400` (Infinity) killed `trace` with a RangeError from BigInt (exit 70).
+describe("trace on numbers out of range", () => {
+  it("leaves each out, counts it, and maps everything else", async () => {
+    const file = await traceFile(
+      "dedicated_log_torch_trace_rank_0_numbers.log",
+      [
+        chromiumRecord(`{"name": "dynamo", "ph": "B", "ts": ${T0}, "args": {"compile_id": "0/0"}}`),
+        traceRecord(`{"dynamo_start": {"stack": []}, ${FRAME}}`),
+        chromiumRecord(`{"name": "infinite", "ph": "B", "ts": 1e400, "args": {}}`),
+        chromiumRecord(`{"name": "negative", "ph": "i", "ts": -5, "args": {}}`),
+        chromiumRecord(`{"name": "dynamo", "ph": "E", "ts": ${T0 + 100}, "args": {"x": 1e400, "y": 2}}`),
+        // A context key and a metadata field.
+        traceRecord(
+          '{"artifact": {"name": "a", "encoding": "string", "size": 1e400}, "frame_id": 1e400, "frame_compile_id": 0}',
+          "payload",
+        ),
+        // A time that overflowed, a negative one (the legacy field is not read then), a negative count.
+        traceRecord(
+          `{"compilation_metrics": {"duration_us": 1e400, "dynamo_cumulative_compile_time_us": -5, "entire_frame_compile_time_s": 1.5, "inductor_cumulative_compile_time_us": 250000, "num_graph_breaks": -3}, ${FRAME}}`,
+        ),
+        // A process id too long to be a number, a string index that is no integer, a rank that overflowed.
+        traceRecord(
+          '{"dynamo_output_graph": {}, "rank": 1e400}',
+          undefined,
+          `V0101 12:00:01.000000 ${"9".repeat(400)} torch/_dynamo/output_graph.py:1] `,
+        ),
+        traceRecord('{"str": ["/x.py", 1e300]}'),
+      ].join(""),
+    );
+    const { code, stderr, lines } = await trace(["--format", "jsonl", file]);
+    expect(code).toBe(0);
+    expect(lines.filter((l) => l.signal === "log").map((l) => l.eventName)).toEqual([
+      "dynamo_start",
+      "a",
+      "compilation_metrics",
+      "dynamo_output_graph",
+    ]);
+    const [span, ...otherSpans] = lines.filter((l) => l.signal === "span");
+    expect(otherSpans).toEqual([]);
+    expect(span?.name).toBe("dynamo");
+    expect(span?.attributes["torch.trace.args.y"]).toBe(2);
+    expect(span?.attributes).not.toHaveProperty("torch.trace.args.x");
+    const artifact = lines.find((l) => l.eventName === "a");
+    expect(artifact?.attributes).not.toHaveProperty("torch.frame_id");
+    expect(artifact?.attributes).not.toHaveProperty("torch.trace.metadata.size");
+    const graph = lines.find((l) => l.eventName === "dynamo_output_graph");
+    expect(graph?.attributes).not.toHaveProperty("process.pid");
+    const points = lines.filter((l) => l.signal === "metric");
+    expect(points.map((p) => [p.name, p.attributes["torch.compile.phase"] ?? null, p.value])).toEqual([
+      ["torch.compile.duration", "inductor", 0.25],
+      ["torch.compile.frames", null, 1],
+      ["torch.compile.recompiles", null, 0],
+    ]);
+    // frame_id, size, args.x, duration_us, dynamo_cumulative…, num_graph_breaks, pid, the str index, rank.
+    expect(stderr).toContain("9 numbers out of range left out");
+    expect(stderr).toContain("2 unreadable chromium events");
+  });
+});
