@@ -41,26 +41,33 @@ export interface ToTraceLogRecordOptions {
   readonly onBadNumber?: () => void;
 }
 
-const LEVELS: Readonly<Record<string, number>> = { V: 10, I: 20, W: 30, E: 40, C: 50 };
+const LEVELS: ReadonlyMap<string, number> = new Map([
+  ["V", 10],
+  ["I", 20],
+  ["W", 30],
+  ["E", 40],
+  ["C", 50],
+]);
 
 /**
  * The TORCH_LOGS artifact that prints the same thing to the console, so `--torch-logs` selects trace
  * events as it selects console records (`+dynamo,graph_code`). Events without one are component records.
+ * A Map: event names come from the file, and `constructor` or `__proto__` must find nothing.
  */
-const ARTIFACT_OF_EVENT: Readonly<Record<string, string>> = {
-  dynamo_output_graph: "graph_code",
-  dynamo_guards: "guards",
-  dynamo_cpp_guards_str: "guards",
-  aot_forward_graph: "aot_graphs",
-  aot_backward_graph: "aot_graphs",
-  aot_inference_graph: "aot_graphs",
-  aot_joint_graph: "aot_graphs",
-  inductor_post_grad_graph: "post_grad_graphs",
-  inductor_output_code: "output_code",
-  compiled_autograd_graph: "compiled_autograd",
-  recompile_reasons: "recompiles",
-  dynamo_graph_break_reason: "graph_breaks",
-};
+const ARTIFACT_OF_EVENT: ReadonlyMap<string, string> = new Map([
+  ["dynamo_output_graph", "graph_code"],
+  ["dynamo_guards", "guards"],
+  ["dynamo_cpp_guards_str", "guards"],
+  ["aot_forward_graph", "aot_graphs"],
+  ["aot_backward_graph", "aot_graphs"],
+  ["aot_inference_graph", "aot_graphs"],
+  ["aot_joint_graph", "aot_graphs"],
+  ["inductor_post_grad_graph", "post_grad_graphs"],
+  ["inductor_output_code", "output_code"],
+  ["compiled_autograd_graph", "compiled_autograd"],
+  ["recompile_reasons", "recompiles"],
+  ["dynamo_graph_break_reason", "graph_breaks"],
+]);
 
 /** The rank of a TORCH_TRACE file name (`dedicated_log_torch_trace_rank_3_x1y2.log` → 3). */
 export function rankFromFileName(fileName: string): number | undefined {
@@ -104,7 +111,7 @@ export function toTraceLogRecord(envelope: TraceEnvelope, options: ToTraceLogRec
   if (options.file.rank !== undefined && context.rank !== undefined && context.rank !== options.file.rank) {
     attributes[a.envelopeRank] = context.rank;
   }
-  const artifact = ARTIFACT_OF_EVENT[eventName];
+  const artifact = ARTIFACT_OF_EVENT.get(eventName);
   if (artifact !== undefined) attributes[a.artifact] = artifact;
   const onBadNumber = options.onBadNumber ?? (() => {});
   if (isIndex(envelope.pid)) attributes[a.processId] = envelope.pid;
@@ -121,7 +128,7 @@ export function toTraceLogRecord(envelope: TraceEnvelope, options: ToTraceLogRec
     options.strings.formatStack(f.stack);
   if (stack !== undefined) attributes[a.stacktrace] = stack;
   if (envelope.md5 !== undefined) attributes[a.payloadMd5] = envelope.md5;
-  const levelno = LEVELS[envelope.level] ?? 10;
+  const levelno = LEVELS.get(envelope.level) ?? 10;
   const spanContext = compileId === undefined ? undefined : options.compileTrace?.(compileId);
   return {
     scope: cachedScopeFromPath(envelope.path) ?? FALLBACK_TORCH_SCOPE,
