@@ -105,3 +105,32 @@ describe("trace on numbers out of range", () => {
     expect(stderr).toContain("2 unreadable chromium events");
   });
 });
+
+// Issue 21, item 13: what the input names — event keys, file names in a TORCH_TRACE directory — reached the
+// terminal raw in trace's summary and messages.
+describe("trace's messages on names with terminal controls", () => {
+  // ESC, BEL, CR, a C1 CSI, a line separator, a bidi override: what escapeControlCharacters escapes (the
+  // messages' own line ends aside).
+  const hasRaw = (text: string) => /[\p{Cc}\u2028-\u202e\u2066-\u2069]/u.test(text.replaceAll("\n", ""));
+
+  it("prints event keys and file names escaped, as the console exporter does", async () => {
+    await traceFile(
+      "dedicated_log_torch_trace_\u001b]0;owned\u0007.log",
+      traceRecord('{"\\u001b[2J\\u009b\\r": {}}') + traceRecord('{"key\\u202e\\u2028": {}}'),
+    );
+    await traceFile("dedicated_log_torch_trace_\u001b[31mred.log", "not a trace\n");
+    const { code, stderr } = await trace(["--format", "jsonl", dir as string]);
+    expect(code).toBe(1);
+    expect(hasRaw(stderr)).toBe(false);
+    expect(stderr).toContain("\\x1b[2J\\x9b\\x0d 1");
+    expect(stderr).toContain("key\\u202e\\u2028 1");
+    expect(stderr).toContain("dedicated_log_torch_trace_\\x1b[31mred.log is not a TORCH_TRACE file");
+  });
+
+  it("prints a path it cannot read escaped", async () => {
+    const { code, stderr } = await trace(["--format", "jsonl", "/nonexistent/\u001b[2Jtrace\n.log"]);
+    expect(code).toBe(1);
+    expect(hasRaw(stderr)).toBe(false);
+    expect(stderr).toContain("cannot read /nonexistent/\\x1b[2Jtrace\\x0a.log");
+  });
+});
