@@ -36,6 +36,11 @@ export const TRACE_ATTRIBUTES = {
   unclosed: "torch.trace.span.unclosed",
   /** The envelope's `rank` when it disagrees with the file name's. */
   envelopeRank: "torch.trace.envelope_rank",
+  /**
+   * How many `torch._dynamo.reset()` calls came before, in the file, when any did: compile ids start from `0/0`
+   * again after each, so this and `torch.compile_id` name a compile (compile-traces.ts).
+   */
+  dynamoResets: "torch.trace.dynamo_resets",
 } as const;
 
 /** At most this many fields of one metadata object or `args` become attributes. */

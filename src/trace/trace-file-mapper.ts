@@ -10,7 +10,12 @@ import { type TraceFileInfo, type TraceLogRecord, toTraceLogRecord } from "./to-
 import { TorchTraceReader } from "./torch-trace-reader.ts";
 import { TRACE_ATTRIBUTES } from "./trace-attributes.ts";
 import { TraceClock, type TraceClockFallback } from "./trace-clock.ts";
-import { countBadContextNumbers, type TraceEnvelope, traceContextOf } from "./trace-envelope.ts";
+import {
+  countBadContextNumbers,
+  formatCompileId,
+  type TraceEnvelope,
+  traceContextOf,
+} from "./trace-envelope.ts";
 
 /** A metric point and the instant of the envelope it came from. */
 export interface TimedMetricPoint extends CompileMetricPoint {
@@ -42,8 +47,8 @@ export class TraceFileMapper {
   readonly #strings = new StringTable();
   readonly #options: TraceFileMapperOptions;
   readonly #maxHeld: number;
-  /** Log records' envelopes waiting for the clock. */
-  #held: TraceEnvelope[] = [];
+  /** Log records' envelopes waiting for the clock, each with the resets before it (compile-traces.ts). */
+  #held: { readonly envelope: TraceEnvelope; readonly resets: number }[] = [];
   /** Ranks of envelopes that disagree with the file name. */
   rankMismatches = 0;
   /**
@@ -120,7 +125,11 @@ export class TraceFileMapper {
         if (released.length > 0) out.spans.push(...released);
         continue;
       }
-      this.#held.push(envelope);
+      if (envelope.key === "dynamo_start" && (context.attempt ?? 0) === 0) {
+        const compileId = formatCompileId(context);
+        if (compileId !== undefined) out.spans.push(...this.spans.startCompile(compileId));
+      }
+      this.#held.push({ envelope, resets: this.spans.resets });
     }
     if (release || this.clock.inferred || this.#held.length >= this.#maxHeld) this.#release(out);
     return out;
@@ -145,16 +154,16 @@ export class TraceFileMapper {
     const fallback = this.clock.inferred ? undefined : this.#options.fallback();
     const rankOfFile = this.#options.file.rank;
     const strings = this.#strings;
-    const compileTrace = (compileId: string) => this.spans.compileTrace(compileId);
-    for (const envelope of this.#held) {
+    for (const { envelope, resets } of this.#held) {
       const timestamp = this.clock.resolve(envelope.time, fallback ?? { utcOffsetMinutes: 0, reference: 0 });
       const record = toTraceLogRecord(envelope, {
         file: this.#options.file,
         strings,
         timestamp,
-        compileTrace,
+        compileTrace: (compileId) => this.spans.compileTrace(compileId, resets),
         onBadNumber: this.#onBadNumber,
       });
+      if (resets > 0) record.attributes[TRACE_ATTRIBUTES.dynamoResets] = resets;
       if (record.attributes[TRACE_ATTRIBUTES.compileId] === undefined) this.withoutCompileId++;
       out.logs.push(record);
       const rank = rankOfFile ?? traceContextOf(envelope).rank;

@@ -28,11 +28,12 @@ export interface Growth {
 
 /**
  * `make(size)` builds an input of `size` characters (it should be the same text cut to length, so that both
- * sides hold the same kind of line); `run` is the function under test, given one input.
+ * sides hold the same kind of line), or of `size` items of another kind; `run` is the function under test,
+ * given one input.
  */
-export function measureGrowth(
-  run: (input: string) => unknown,
-  make: (size: number) => string,
+export function measureGrowth<T = string>(
+  run: (input: T) => unknown,
+  make: (size: number) => T,
   options: GrowthOptions = {},
 ): Growth {
   const small = options.small ?? 4096;
