@@ -4,6 +4,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { runTrace } from "../../src/cli/trace-command.ts";
 import { chromiumRecord, traceRecord } from "../trace/trace-lines.ts";
@@ -132,5 +133,49 @@ describe("trace's messages on names with terminal controls", () => {
     expect(code).toBe(1);
     expect(hasRaw(stderr)).toBe(false);
     expect(stderr).toContain("cannot read /nonexistent/\\x1b[2Jtrace\\x0a.log");
+  });
+});
+
+// Issue 21, item 8: after one chromium B without its E, `trace --follow` sent none of the file's later spans
+// while it followed the file.
+describe("trace --follow after a B without its E", () => {
+  it("sends each later compile's spans while the file is followed", async () => {
+    const compile = (frame: number) => {
+      const at = T0 + 1000 * (frame + 1);
+      const context = `"frame_id": ${frame}, "frame_compile_id": 0, "attempt": 0`;
+      const id = `"compile_id": "${frame}/0"`;
+      return (
+        chromiumRecord(`{"name": "dynamo", "ph": "B", "ts": ${at}, "args": {${id}}}`, context) +
+        traceRecord(`{"dynamo_start": {"stack": []}, ${context}}`) +
+        chromiumRecord(`{"name": "dynamo", "ph": "E", "ts": ${at + 500}, "args": {${id}}}`, context)
+      );
+    };
+    const file = await traceFile(
+      "dedicated_log_torch_trace_rank_0_stuck.log",
+      chromiumRecord(`{"name": "compile_file", "ph": "B", "ts": ${T0}, "args": {"compile_id": "None"}}`) +
+        [0, 1, 2, 3, 4].map(compile).join(""),
+    );
+    let stdout = "";
+    const spans = () => stdout.split("\n").filter((line) => line.includes('"signal":"span"')).length;
+    const stop = new AbortController();
+    const run = runTrace(
+      {
+        argv: [],
+        env: {},
+        stdout: (t) => {
+          stdout += t;
+        },
+        stderr: () => {},
+      },
+      ["--format", "jsonl", "--follow", file],
+      { signal: stop.signal, pollIntervalMs: 20 },
+    );
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && spans() < 6) await sleep(20);
+    const seenWhileFollowing = spans();
+    stop.abort();
+    expect(await run).toBe(0);
+    // Five compiles, and the B closed (marked unclosed) when the first one started.
+    expect(seenWhileFollowing).toBe(6);
   });
 });
