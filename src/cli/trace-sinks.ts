@@ -33,6 +33,29 @@ interface Sinks {
   summary(): string;
 }
 
+/**
+ * Spans per OTLP request (one request at a time, reading paused meanwhile): 512 of them, with their args, in
+ * flight and queued made the heap grow with the input as the log queue below did (OTLP peak RSS 184 → 268 MB
+ * for 25 → 200 MB of trace; about 158 → 170-187 MB with 128).
+ */
+const TRACE_SPAN_BATCH = 128;
+
+/**
+ * The log records' queue, unless OTEL_BLRP_MAX_QUEUE_SIZE / OTEL_BLRP_MAX_EXPORT_BATCH_SIZE set it: smaller than
+ * ingest's (the SDK's 2048 and 512), because a trace record carries its payload (a graph, generated code:
+ * kilobytes each), and 2048 of them kept V8's heap growing with the input (peak RSS 158 → 232 MB for 25 → 200 MB
+ * of trace; 137 → 136 MB with these).
+ */
+function traceBatchOptions(env: CliIo["env"]): ReturnType<typeof batchOptionsFromEnv> {
+  const fromEnv = batchOptionsFromEnv(env);
+  const maxQueueSize = fromEnv.maxQueueSize ?? 512;
+  return {
+    ...fromEnv,
+    maxQueueSize,
+    maxExportBatchSize: fromEnv.maxExportBatchSize ?? Math.min(128, maxQueueSize),
+  };
+}
+
 /** The sinks `options` ask for; throws TorchLogsError / OtlpConfigError for bad settings. */
 export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutState): Sinks {
   const write = recordWriter(io, stdout);
@@ -48,7 +71,7 @@ export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutStat
       : otlpLogExporterFromEnv(io.env),
     ...(torchLogs !== undefined && { torchLogs }),
     serviceName,
-    batch: batchOptionsFromEnv(io.env),
+    batch: traceBatchOptions(io.env),
     onFirstLoss,
   });
   if (jsonl) {
@@ -78,7 +101,12 @@ export function createSinks(options: TraceOptions, io: CliIo, stdout: StdoutStat
     };
   }
   const resource = defaultResource().merge(resourceFromAttributes({ "service.name": serviceName }));
-  const spanExporter = new SpanBatchExporter(otlpSpanExporterFromEnv(io.env), resource, onFirstLoss);
+  const spanExporter = new SpanBatchExporter(
+    otlpSpanExporterFromEnv(io.env),
+    resource,
+    onFirstLoss,
+    TRACE_SPAN_BATCH,
+  );
   const metrics = new CompileMetricsRecorder(otlpMetricExporterFromEnv(io.env), resource);
   return {
     logs,

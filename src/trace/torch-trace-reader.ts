@@ -25,7 +25,10 @@ export interface TraceReaderStats {
 }
 
 export interface TorchTraceReaderOptions {
-  /** Lines longer than this are cut (and counted as bad when they are envelopes). Default 64 MiB. */
+  /**
+   * Lines longer than this are cut (and counted as bad when they are envelopes), and so are payloads: a
+   * payload keeps its first `maxLineChars` characters (its MD5 check then fails, and says so). Default 64 MiB.
+   */
   readonly maxLineChars?: number;
 }
 
@@ -38,6 +41,8 @@ interface PendingEnvelope {
   readonly declaredMd5: string | undefined;
   /** Payload lines as read: each with its tab and its `\n`. */
   readonly raw: string[];
+  /** Characters in `raw`: at most maxLineChars are kept. */
+  chars: number;
   /** Blank lines seen inside the payload: kept as empty payload lines if more payload lines follow. */
   blanks: number;
   readonly crlf: boolean;
@@ -106,7 +111,7 @@ export class TorchTraceReader {
         }
         this.#lineNumber += lines;
         this.stats.lines += lines;
-        pending.raw.push(data.slice(runStart, start));
+        this.#addPayload(pending, data.slice(runStart, start));
         continue;
       }
       this.#line(data.slice(start, newline), out);
@@ -169,8 +174,8 @@ export class TorchTraceReader {
         this.stats.strayPayloadLines++;
         return;
       }
-      for (; pending.blanks > 0; pending.blanks--) pending.raw.push("\t\n");
-      pending.raw.push(`${line}\n`);
+      for (; pending.blanks > 0; pending.blanks--) this.#addPayload(pending, "\t\n");
+      this.#addPayload(pending, `${line}\n`);
       return;
     }
     if (line === "" || line === "\r") {
@@ -234,7 +239,15 @@ export class TorchTraceReader {
       out.push(envelope);
       return;
     }
-    this.#pending = { envelope, declaredMd5: declaredMd5 ?? "", raw: [], blanks: 0, crlf };
+    this.#pending = { envelope, declaredMd5: declaredMd5 ?? "", raw: [], chars: 0, blanks: 0, crlf };
+  }
+
+  /** Payload text of the pending envelope, kept up to maxLineChars characters. */
+  #addPayload(pending: PendingEnvelope, text: string): void {
+    const room = this.#maxLineChars - pending.chars;
+    if (room <= 0) return;
+    pending.raw.push(text.length > room ? text.slice(0, room) : text);
+    pending.chars += Math.min(text.length, room);
   }
 
   #complete(out: TraceEnvelope[]): void {

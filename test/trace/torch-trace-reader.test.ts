@@ -147,4 +147,14 @@ describe("TorchTraceReader on long lines", () => {
       expect(reader.stats).toMatchObject({ lines: 2, badJson: 1, badLines: 0 });
     }
   });
+
+  it("keeps the first maxLineChars characters of a payload, however long, and says the MD5 fails", () => {
+    const reader = new TorchTraceReader({ maxLineChars: 100 });
+    const text = `V0101 00:00:00.000000 1 a.py:1] {"big": {}, "has_payload": "0123"}\n${"\tpayload line of some length\n".repeat(1000)}`;
+    const envelopes = [...reader.push(text), ...reader.end()];
+    expect(envelopes.map((e) => [e.key, e.md5, (e.payload ?? "").length <= 100])).toEqual([
+      ["big", "mismatch", true],
+    ]);
+    expect(reader.stats.lines).toBe(1001);
+  });
 });
