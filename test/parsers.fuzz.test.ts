@@ -203,23 +203,14 @@ function realTraces(): string[] {
 }
 
 describe("fuzz: the readers of PyTorch output never throw, and take time bounded per byte", () => {
-  it("console output", { timeout: 60_000 }, () => {
-    const baseline = nsPerByte(readConsole, corpusLogs());
-    const { worst, worstInput, total } = fuzz(readConsole, baseline, consoleText, 300);
-    expect(
-      worst,
-      `worst input (${worstInput.length} chars): ${JSON.stringify(worstInput.slice(0, 200))}`,
-    ).toBeLessThan(1);
-    expect(total).toBeLessThan(1);
-  });
-
-  it("TORCH_TRACE files", { timeout: 60_000 }, () => {
-    const baseline = nsPerByte(readTraceText, realTraces());
-    const { worst, worstInput, total } = fuzz(readTraceText, baseline, traceText, 300);
-    expect(
-      worst,
-      `worst input (${worstInput.length} chars): ${JSON.stringify(worstInput.slice(0, 200))}`,
-    ).toBeLessThan(1);
+  it.each([
+    ["console output", readConsole, corpusLogs, consoleText],
+    ["TORCH_TRACE files", readTraceText, realTraces, traceText],
+  ] as const)("%s", { timeout: 60_000 }, (_name, read, real, inputs) => {
+    const baseline = nsPerByte(read, real());
+    const { worst, worstInput, total } = fuzz(read, baseline, inputs, 300);
+    const shown = JSON.stringify(worstInput.slice(0, 200));
+    expect(worst, `worst input (${worstInput.length} chars): ${shown}`).toBeLessThan(1);
     expect(total).toBeLessThan(1);
   });
 });

@@ -11,18 +11,16 @@
 // first line break after a start are searched from where the previous search stood, so the whole line is
 // read a bounded number of times.
 
+import type { PytorchLogTime } from "../pytorch-line/pytorch-log-line.ts";
+
 /** What the prefix says; `jsonStart` is where the JSON envelope starts. */
 export interface EnvelopePrefix {
   /** Where the prefix starts (0 unless junk precedes it). */
   readonly index: number;
   readonly jsonStart: number;
   readonly level: string;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-  readonly microsecond: number;
+  /** Local time, no year, no zone (see TraceClock). */
+  readonly time: PytorchLogTime;
   /** The digits of the third field, as printed (a pid or a thread ident). */
   readonly id: string;
   readonly path: string;
@@ -66,12 +64,15 @@ export function matchEnvelopePrefix(text: string): EnvelopePrefix | undefined {
         index: head.index,
         jsonStart: pathEnd.index + pathEnd[0].length - 1,
         level: head[1] as string,
-        month: Number(head[2]),
-        day: Number(head[3]),
-        hour: Number(head[4]),
-        minute: Number(head[5]),
-        second: Number(head[6]),
-        microsecond: Number(head[7]),
+        time: {
+          month: Number(head[2]),
+          day: Number(head[3]),
+          hour: Number(head[4]),
+          minute: Number(head[5]),
+          second: Number(head[6]),
+          microsecond: Number(head[7]),
+          precision: "microsecond",
+        },
         id: head[8] as string,
         path: text.slice(pathStart, pathEnd.index),
         lineno: pathEnd[1] as string,

@@ -2,7 +2,6 @@
 // what real files contain (torch-trace-format.md §2, §4): CRLF copies, blank lines, a missing final newline,
 // MD5 mismatches, lines that are not JSON, payload lines without an envelope. Each is counted instead.
 import { hash } from "node:crypto";
-import type { PytorchLogTime } from "../pytorch-line/pytorch-log-line.ts";
 import { matchEnvelopePrefix } from "./match-envelope-prefix.ts";
 import { type PayloadMd5Status, TRACE_CONTEXT_KEYS, type TraceEnvelope } from "./trace-envelope.ts";
 
@@ -212,21 +211,12 @@ export class TorchTraceReader {
     const record = fields as Record<string, unknown>;
     const envelopes = this.stats.envelopes;
     envelopes.set(key, (envelopes.get(key) ?? 0) + 1);
-    const time: PytorchLogTime = {
-      month: prefix.month,
-      day: prefix.day,
-      hour: prefix.hour,
-      minute: prefix.minute,
-      second: prefix.second,
-      microsecond: prefix.microsecond,
-      precision: "microsecond",
-    };
     const declared = record.has_payload;
     const declaredMd5 = typeof declared === "string" ? declared.toLowerCase() : undefined;
     const envelope = {
       lineNumber: this.#lineNumber,
       level: prefix.level,
-      time,
+      time: prefix.time,
       pid: Number(prefix.id),
       path: prefix.path,
       lineno: Number(prefix.lineno),

@@ -13,15 +13,8 @@ import os from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type InstalledPackage, installPackage } from "../support/installed-package.ts";
-import { FIXTURES } from "../trace/read-trace-fixture.ts";
+import { FIXTURES, TRACE_FILES_WITH_SPANS } from "../trace/read-trace-fixture.ts";
 
-const FILES = [
-  "simple.log",
-  "inductor_provenance_jit_log.txt",
-  "multi_rank_schedule/dedicated_log_torch_trace_rank_0_6u3fubwl.log",
-  "multi_rank_schedule/dedicated_log_torch_trace_rank_1_n8zycf07.log",
-  "multi_rank_schedule/dedicated_log_torch_trace_rank_2.log",
-];
 const MARK = "peak-rss-kib ";
 const PRELOAD = `import { readFileSync } from "node:fs";
 process.on("exit", () => {
@@ -39,7 +32,9 @@ beforeAll(async () => {
   installed = await installPackage();
   cli = join(installed.consumer, "node_modules", "torch-logs-otel", "dist", "cli.js");
   dir = await mkdtemp(join(os.tmpdir(), "trace-peak-rss-"));
-  const texts = await Promise.all(FILES.map((file) => readFile(join(FIXTURES, file), "utf8")));
+  const texts = await Promise.all(
+    TRACE_FILES_WITH_SPANS.map((file) => readFile(join(FIXTURES, file), "utf8")),
+  );
   const once = texts.map((text) => (text.endsWith("\n") ? text : `${text}\n`)).join("");
   for (const mb of [25, 200])
     await writeFile(
