@@ -7,6 +7,7 @@ import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
 import { NotFollowableError, readFile } from "../input/read-input.ts";
+import { escapeControlCharacters as shown } from "../language/escape-control-characters.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
 import { PythonProbeError } from "../python/python-probe-error.ts";
@@ -51,6 +52,7 @@ interface Totals {
   notTrace: number;
   rankMismatches: number;
   withoutCompileId: number;
+  badNumbers: number;
   /** The readers' and span builders' counts, summed over the files. */
   readonly reader: TraceReaderStats;
   readonly spans: ChromiumSpanStats;
@@ -110,6 +112,7 @@ class TraceRun {
     notTrace: 0,
     rankMismatches: 0,
     withoutCompileId: 0,
+    badNumbers: 0,
     reader: new TorchTraceReader().stats,
     spans: new ChromiumSpanBuilder({ fileKey: "", attributes: {} }).stats,
   };
@@ -198,7 +201,7 @@ class TraceRun {
         if ((await stat(path)).isDirectory()) {
           const names = (await readdir(path)).filter((name) => TRACE_FILE.test(name)).sort();
           if (names.length === 0 && !this.#options.follow) {
-            this.#io.stderr(`${PREFIX}: no dedicated_log_torch_trace_*.log files in ${path}\n`);
+            this.#io.stderr(`${PREFIX}: no dedicated_log_torch_trace_*.log files in ${shown(path)}\n`);
             failed = true;
           }
           files.push(...names.map((name) => join(path, name)));
@@ -210,7 +213,7 @@ class TraceRun {
         // A directory given to --follow may not exist yet (TORCH_TRACE is created by the first record).
         if (this.#options.follow && (error as NodeJS.ErrnoException).code === "ENOENT") continue;
         if (!this.#unlisted.has(path))
-          this.#io.stderr(`${PREFIX}: cannot read ${path}: ${messageOf(error)}\n`);
+          this.#io.stderr(`${PREFIX}: ${shown(`cannot read ${path}: ${messageOf(error)}`)}\n`);
         this.#unlisted.add(path);
         failed = true;
       }
@@ -257,14 +260,14 @@ class TraceRun {
     } catch (error) {
       const message =
         error instanceof NotFollowableError ? error.message : `cannot read ${path}: ${messageOf(error)}`;
-      this.#io.stderr(`${PREFIX}: ${message}\n`);
+      this.#io.stderr(`${PREFIX}: ${shown(message)}\n`);
       ok = false;
     }
     // The end first: a file whose one envelope is its unterminated last line is a trace.
     const rest = isNotTrace(mapper) ? undefined : mapper.end(decoder.end());
     if (rest === undefined || (mapper.reader.stats.envelopes.size === 0 && mapper.reader.stats.lines > 0)) {
       this.#io.stderr(
-        `${PREFIX}: ${path} is not a TORCH_TRACE file (no line like ` +
+        `${PREFIX}: ${shown(path)} is not a TORCH_TRACE file (no line like ` +
           `'V1206 15:18:20.252000 1500233 torch/_dynamo/utils.py:1288] {"dynamo_start": …}'); ` +
           "console output goes to `torch-logs-otel ingest`\n",
       );
@@ -294,13 +297,15 @@ class TraceRun {
     addCounts(t.spans, mapper.spans.stats);
     t.rankMismatches += mapper.rankMismatches;
     t.withoutCompileId += mapper.withoutCompileId;
+    t.badNumbers += mapper.badNumbers;
   }
 
   #summary(): string {
     const t = { ...this.#totals, ...this.#totals.reader, ...this.#totals.spans };
     const s = this.#sinks.logs.stats;
     const total = [...t.envelopes.values()].reduce((a, b) => a + b, 0);
-    const kinds = [...t.envelopes].sort((a, b) => b[1] - a[1]).map(([key, n]) => `${key} ${n}`);
+    // Event keys and file names are the input's: printed with their terminal controls escaped.
+    const kinds = [...t.envelopes].sort((a, b) => b[1] - a[1]).map(([key, n]) => `${shown(key)} ${n}`);
     const problems = [
       countNoun(t.md5Mismatches, "MD5 mismatch", "MD5 mismatches"),
       countNoun(t.badJson, "bad JSON line"),
@@ -310,6 +315,7 @@ class TraceRun {
     ];
     if (t.withoutCompileId > 0)
       problems.push(`${countNoun(t.withoutCompileId, "record")} without a compile id`);
+    if (t.badNumbers > 0) problems.push(`${countNoun(t.badNumbers, "number")} out of range left out`);
     if (t.rankMismatches > 0)
       problems.push(`${countNoun(t.rankMismatches, "envelope")} whose rank differs from the file name`);
     if (t.notTrace > 0) problems.push(`${countNoun(t.notTrace, "file")} not a trace`);

@@ -41,6 +41,29 @@ interface Sinks {
 }
 
 /**
+ * Spans per OTLP request (one request at a time, reading paused meanwhile): 512 of them, with their args, in
+ * flight and queued made the heap grow with the input as the log queue below did (OTLP peak RSS 184 → 268 MB
+ * for 25 → 200 MB of trace; about 158 → 170-187 MB with 128).
+ */
+const TRACE_SPAN_BATCH = 128;
+
+/**
+ * The log records' queue, unless OTEL_BLRP_MAX_QUEUE_SIZE / OTEL_BLRP_MAX_EXPORT_BATCH_SIZE set it: smaller than
+ * ingest's (the SDK's 2048 and 512), because a trace record carries its payload (a graph, generated code:
+ * kilobytes each), and 2048 of them kept V8's heap growing with the input (peak RSS 158 → 232 MB for 25 → 200 MB
+ * of trace; 137 → 136 MB with these).
+ */
+function traceBatchOptions(env: CliIo["env"]): ReturnType<typeof batchOptionsFromEnv> {
+  const fromEnv = batchOptionsFromEnv(env);
+  const maxQueueSize = fromEnv.maxQueueSize ?? 512;
+  return {
+    ...fromEnv,
+    maxQueueSize,
+    maxExportBatchSize: fromEnv.maxExportBatchSize ?? Math.min(128, maxQueueSize),
+  };
+}
+
+/**
  * The sinks `options` ask for; throws TorchLogsError / OtlpConfigError for bad settings. Over OTLP, `retry`
  * decides how the three exporters ride out a failing backend.
  */
@@ -67,7 +90,12 @@ export function createSinks(
       : otlpLogExporterFromEnv(io.env, undefined, retry),
     ...(torchLogs !== undefined && { torchLogs }),
     serviceName,
-    batch: jsonl ? batchOptionsFromEnv(io.env) : batchOptionsForRetries(io.env, retry),
+    batch: jsonl
+      ? traceBatchOptions(io.env)
+      : {
+          ...traceBatchOptions(io.env),
+          exportTimeoutMillis: batchOptionsForRetries(io.env, retry).exportTimeoutMillis,
+        },
     onFirstLoss,
   });
   if (jsonl) {
@@ -104,6 +132,7 @@ export function createSinks(
     otlpSpanExporterFromEnv(io.env, { retry }),
     resource,
     onFirstLoss,
+    TRACE_SPAN_BATCH,
   );
   const metrics = new CompileMetricsRecorder(otlpMetricExporterFromEnv(io.env, { retry }), resource);
   return {

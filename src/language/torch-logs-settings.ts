@@ -242,12 +242,15 @@ export class TorchLogsSettings {
     qnameLevels: Record<string, string>;
     artifactsEnabled: string[];
   } {
-    const levels: Record<string, string> = {};
-    for (const [alias, level] of this.aliasLevels()) levels[alias] = formatPythonLevel(level);
-    const qnameLevels: Record<string, string> = {};
+    // Built with Object.fromEntries, which makes every name an own property: an assignment to a plain object
+    // would set the prototype for a name such as `__proto__` instead, and the name would be lost.
+    const levels: Record<string, string> = Object.fromEntries(
+      [...this.aliasLevels()].map(([alias, level]) => [alias, formatPythonLevel(level)]),
+    );
     const names = new Set([...this.registry.qualifiedNames.keys(), ...this.#addedQualifiedNames.keys()]);
-    for (const name of [...names, ...this.explicit.keys()])
-      qnameLevels[name] = formatPythonLevel(this.effectiveLevel(name));
+    const qnameLevels: Record<string, string> = Object.fromEntries(
+      [...names, ...this.explicit.keys()].map((name) => [name, formatPythonLevel(this.effectiveLevel(name))]),
+    );
     return {
       levels,
       qnameLevels,

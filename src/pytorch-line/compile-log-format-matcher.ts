@@ -5,8 +5,23 @@
 import type { PercentSpec } from "../console/compile-percent-format.ts";
 import { compileTorchLogsFormat } from "../console/parse-torch-logs-format.ts";
 import { TorchLogsError } from "../language/torch-logs-error.ts";
+import {
+  capture,
+  charClass,
+  compileLinePattern,
+  type LinePattern,
+  literal,
+  optional,
+  REST,
+  repeat,
+  sequence,
+} from "./line-pattern.ts";
 import { type CustomLevels, parseLogLevel } from "./parse-log-level.ts";
 import type { TorchLogLine } from "./pytorch-log-line.ts";
+
+const COLON = 0x3a;
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
 
 /** Matches the first line of a record printed with one `%`-format. */
 export interface LogFormatMatcher {
@@ -16,22 +31,86 @@ export interface LogFormatMatcher {
 }
 
 // What each LogRecord field looks like when printed with `%s` / `%d` / `%f` (logging's default asctime is
-// `%Y-%m-%d %H:%M:%S,mmm`).
-const FIELD_PATTERNS: Readonly<Record<string, string>> = {
-  name: String.raw`[^\s:]+`,
-  levelname: String.raw`[A-Z][A-Za-z_]*(?: \d+)?`,
-  levelno: String.raw`\d+`,
-  pathname: ".+?",
-  filename: String.raw`[^/\\]+?`,
-  module: String.raw`\S+?`,
-  funcName: String.raw`\S+?`,
-  lineno: String.raw`\d+`,
-  asctime: String.raw`\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}`,
-  created: String.raw`\d+(?:\.\d+)?`,
-  msecs: String.raw`\d+(?:\.\d+)?`,
-  process: String.raw`\d+`,
-  thread: String.raw`\d+`,
-};
+// `%Y-%m-%d %H:%M:%S,mmm`), as the regular expressions they stand for.
+const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
+const isUpper = (code: number) => code >= 0x41 && code <= 0x5a;
+const isLevelNameChar = (code: number) => isUpper(code) || (code >= 0x61 && code <= 0x7a) || code === 0x5f;
+const isAny = () => true;
+const digits = repeat(charClass(isDigit), 1);
+const digitRun = (count: number) => sequence(...Array.from({ length: count }, () => charClass(isDigit)));
+const decimal = sequence(digits, optional(sequence(literal("."), digits)));
+
+const FIELD_PATTERNS: ReadonlyMap<string, LinePattern> = new Map([
+  [
+    "name",
+    repeat(
+      charClass((code) => code !== COLON && !isSpace(code)),
+      1,
+    ),
+  ], // [^\s:]+
+  // [A-Z][A-Za-z_]*(?: \d+)?
+  [
+    "levelname",
+    sequence(
+      charClass(isUpper),
+      repeat(charClass(isLevelNameChar), 0),
+      optional(sequence(literal(" "), digits)),
+    ),
+  ],
+  ["levelno", digits],
+  ["pathname", repeat(charClass(isAny), 1, true)], // .+?
+  [
+    "filename",
+    repeat(
+      charClass((code) => code !== SLASH && code !== BACKSLASH),
+      1,
+      true,
+    ),
+  ], // [^/\\]+?
+  [
+    "module",
+    repeat(
+      charClass((code) => !isSpace(code)),
+      1,
+      true,
+    ),
+  ], // \S+?
+  [
+    "funcName",
+    repeat(
+      charClass((code) => !isSpace(code)),
+      1,
+      true,
+    ),
+  ],
+  ["lineno", digits],
+  // \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}
+  [
+    "asctime",
+    sequence(
+      digitRun(4),
+      literal("-"),
+      digitRun(2),
+      literal("-"),
+      digitRun(2),
+      literal(" "),
+      digitRun(2),
+      literal(":"),
+      digitRun(2),
+      literal(":"),
+      digitRun(2),
+      literal(","),
+      digitRun(3),
+    ),
+  ],
+  ["created", decimal], // \d+(?:\.\d+)?
+  ["msecs", decimal],
+  ["process", digits],
+  ["thread", digits],
+]);
+/** `.*?`: a field no pattern above describes, and the message when text follows it. */
+const ANY_TEXT = repeat(charClass(isAny), 0, true);
+const SPACES = repeat(literal(" "), 0);
 
 const ARTIFACT_SUFFIX = /\.__(\w+)$/;
 const ASCTIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}),(\d{3})$/;
@@ -44,19 +123,21 @@ const ASCTIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}),(\d{3})$/;
 export function compileLogFormatMatcher(value: string): LogFormatMatcher {
   const compiled = compileTorchLogsFormat(value);
   const keys: string[] = [];
-  let pattern = "^";
+  const parts: LinePattern[] = [];
   let messageLast = false;
   compiled.segments.forEach((segment, index) => {
     if (typeof segment === "string") {
-      pattern += escapeRegExp(segment);
+      parts.push(literal(segment));
       return;
     }
     const isLast = index === compiled.segments.length - 1;
-    const body = segment.key === "message" ? (isLast ? ".*" : ".*?") : (FIELD_PATTERNS[segment.key] ?? ".*?");
+    // The message runs to the end of the line when it is last (`(.*)$`), else as little as lets the rest match.
+    const body =
+      segment.key === "message" ? (isLast ? REST : ANY_TEXT) : (FIELD_PATTERNS.get(segment.key) ?? ANY_TEXT);
     // A field printed twice is captured once.
-    const group = keys.includes(segment.key) ? `(?:${body})` : `(${body})`;
+    const group = keys.includes(segment.key) ? body : capture(body);
     if (!keys.includes(segment.key)) keys.push(segment.key);
-    pattern += padded(group, segment);
+    parts.push(padded(group, segment));
     if (segment.key === "message" && isLast) messageLast = true;
   });
   if (keys.every((key) => key === "message")) {
@@ -67,13 +148,13 @@ export function compileLogFormatMatcher(value: string): LogFormatMatcher {
       { item: value },
     );
   }
-  const regex = new RegExp(`${pattern}$`, "s");
-  const at = (key: string) => keys.indexOf(key) + 1;
+  const pattern = compileLinePattern(sequence(...parts));
+  const at = (key: string) => keys.indexOf(key);
   const message = at("message");
   return {
     source: compiled.source,
     match(line, levels) {
-      const m = regex.exec(line);
+      const m = pattern.match(line);
       if (m === null) return undefined;
       const levelText = m[at("levelname")];
       const levelno = m[at("levelno")];
@@ -84,7 +165,7 @@ export function compileLogFormatMatcher(value: string): LogFormatMatcher {
             ? { levelno: Number(levelno), levelName: `Level ${levelno}` }
             : { levelno: 0, levelName: "NOTSET" };
       if (level === undefined) return undefined;
-      const text = message === 0 ? "" : (m[message] ?? "");
+      const text = message === -1 ? "" : (m[message] ?? "");
       const draft: { -readonly [K in keyof TorchLogLine]?: TorchLogLine[K] } = {
         kind: "torch",
         format: "custom",
@@ -121,9 +202,26 @@ export function compileLogFormatMatcher(value: string): LogFormatMatcher {
 }
 
 /** `%(name)-20s` pads on the right, `%(lineno)5d` on the left: the spaces are not part of the value. */
-function padded(group: string, spec: PercentSpec): string {
+function padded(group: LinePattern, spec: PercentSpec): LinePattern {
   if (spec.width === 0) return group;
-  return spec.flags.includes("-") ? `${group} *` : ` *${group}`;
+  return spec.flags.includes("-") ? sequence(group, SPACES) : sequence(SPACES, group);
+}
+
+/** `\s` of a regular expression: the white space and line terminators of ECMAScript. */
+function isSpace(code: number): boolean {
+  return (
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0x20 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 function parseAsctime(text: string | undefined): TorchLogLine["time"] {
@@ -140,8 +238,4 @@ function parseAsctime(text: string | undefined): TorchLogLine["time"] {
     microsecond: (ms ?? 0) * 1000,
     precision: "millisecond",
   };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

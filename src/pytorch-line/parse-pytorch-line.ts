@@ -4,6 +4,7 @@
 // PytorchLogParser's job.
 
 import { classifyOther } from "./classify-other-line.ts";
+import { execAtFirstGlogHeader, type GlogPathEnd } from "./first-glog-header.ts";
 import { isArtifactTag, isValidClock, MAX_PID, matchGlogHeader } from "./match-glog-header.ts";
 import { COMPILE_ID_SOURCE, parseCompileId } from "./parse-compile-id.ts";
 import {
@@ -60,6 +61,12 @@ interface Pattern {
   readonly at: Readonly<Record<Group, number>>;
 }
 
+/** A glog pattern (sticky), its part up to the path (global) and how its path ends: see first-glog-header.ts. */
+interface GlogPattern extends Pattern {
+  readonly head: RegExp;
+  readonly pathEnd: GlogPathEnd;
+}
+
 const GROUP_NAME = /\(\?<([A-Za-z]\w*)>/g;
 
 /**
@@ -84,19 +91,34 @@ function compile(source: string, flags: string): Pattern {
 
 // All patterns are unanchored: a header may sit after a wrapper or glued text (§5.1, §5.2). The `s` flag
 // lets `.` match `\r` and U+2028 inside a message, which would otherwise make a real line fail to match.
-const GLOG = compile(
-  String.raw`${RANK}(?<level>${GLOG_LEVEL_SOURCE})${MONTH_DAY} ${CLOCK}\.(?<usec>\d{6}) (?<id>\d+) ` +
+// The glog patterns are run where first-glog-header.ts finds they match (sticky there), which is where the
+// unanchored pattern would match, in time linear in the line.
+const GLOG_HEAD = String.raw`${RANK}(?<level>${GLOG_LEVEL_SOURCE})${MONTH_DAY} ${CLOCK}\.(?<usec>\d{6}) (?<id>\d+) `;
+const GLOG: GlogPattern = {
+  ...compile(
     // The path may contain spaces and `\` (Windows), so match it lazily up to the first `:N]`. PATH_MAX
-    // (4096) bounds it, which also bounds the rescans when a long line holds many header-like starts.
-    String.raw`(?<path>.{1,4096}?):(?<lineno>\d+)\]${TRACE_ID}(?: \[__(?<artifact>[A-Za-z0-9_]+)\])?${MESSAGE}`,
-  "s",
-);
+    // (4096) bounds it.
+    String.raw`${GLOG_HEAD}(?<path>.{1,4096}?):(?<lineno>\d+)\]${TRACE_ID}(?: \[__(?<artifact>[A-Za-z0-9_]+)\])?${MESSAGE}`,
+    "sy",
+  ),
+  head: headOf(GLOG_HEAD),
+  pathEnd: "bracketed",
+};
 
-const GLOG_TRANSITIONAL = compile(
-  String.raw`${RANK}(?<level>[VIWEC])${MONTH_DAY} ${CLOCK}\.(?<usec>\d{6}) (?<id>\d+) ` +
-    String.raw`(?<path>\S{1,4096}):(?<lineno>\d+)${TRACE_ID}${MESSAGE}`,
-  "s",
-);
+const GLOG_TRANSITIONAL_HEAD = String.raw`${RANK}(?<level>[VIWEC])${MONTH_DAY} ${CLOCK}\.(?<usec>\d{6}) (?<id>\d+) `;
+const GLOG_TRANSITIONAL: GlogPattern = {
+  ...compile(
+    String.raw`${GLOG_TRANSITIONAL_HEAD}(?<path>\S{1,4096}):(?<lineno>\d+)${TRACE_ID}${MESSAGE}`,
+    "sy",
+  ),
+  head: headOf(GLOG_TRANSITIONAL_HEAD),
+  pathEnd: "run",
+};
+
+/** A pattern's part up to the path, unanchored, for finding where it can start. */
+function headOf(source: string): RegExp {
+  return new RegExp(source.replace(GROUP_NAME, "(?:"), "g");
+}
 
 // `\[?`: one 2022 paste lost the opening bracket (pytorch_pr88480, §3).
 const BRACKET = compile(
@@ -250,11 +272,11 @@ function matchGlog(line: string, levels: CustomLevels): TorchLogLine | undefined
 
 function matchGlogPattern(
   line: string,
-  { regex, at }: Pattern,
+  { regex, at, head, pathEnd }: GlogPattern,
   format: "glog" | "glog-transitional",
   levels: CustomLevels,
 ): TorchLogLine | undefined {
-  const m = regex.exec(line);
+  const m = execAtFirstGlogHeader(line, head, regex, pathEnd);
   if (m === null) return undefined;
   const level = parseLogLevel(m[at.level] ?? "", levels);
   const time = buildTime(m, at, undefined, Number(m[at.usec]), "microsecond");

@@ -3,16 +3,32 @@
 // and a strict stack would mis-pair them. Spans that overlap form a group (the file is between groups when
 // nothing is open); a group is released when the next group begins, at `flush()` or at the end, because
 // PyTorch logs instant cache events after later-timestamped `E`s of the same group. Within a released group,
-// parents come from time containment and instants become span events on the innermost enclosing span.
+// parents come from time containment and instants become span events on the innermost enclosing span
+// (release-span-group.ts).
 //
-// One trace per compile: a group whose first span has a compile id (`args.compile_id`) gets the trace id
-// hash(file, compile id), so the forward compile and a lazily compiled backward of `0/0` share one trace;
+// One trace per compile: a group whose first span has a compile id (`args.compile_id`) gets its compile's
+// trace (compile-traces.ts), so the forward compile and a lazily compiled backward of `0/0` share one trace;
 // groups outside a compile (`compile_file` with `"None"`) get a trace of their own. Ids are hashes of the
 // file and the envelope's line, so a re-read of the same file sends the same ids.
-import { hash } from "node:crypto";
+//
+// A `B` whose `E` never comes would keep its group open, and with it every later span of the file. So a
+// group is bounded: a compile's `dynamo_start` closes the spans other compiles left open (PyTorch compiles one
+// frame at a time per process, and opens nothing of another compile inside one), and a group that grows past
+// MAX_GROUP_EVENTS releases its closed spans.
 import type { Attributes } from "@opentelemetry/api";
-import type { HrTime } from "../pytorch-line/resolve-log-time.ts";
+import { type CompileTraceContext, CompileTraces, hashHex } from "./compile-traces.ts";
+import {
+  type Instant,
+  releaseSpanGroup,
+  type SpanDraft,
+  type TraceSpan,
+  toHrTime,
+} from "./release-span-group.ts";
 import { flattenFields, TRACE_ATTRIBUTES } from "./trace-attributes.ts";
+
+export type { CompileTraceContext } from "./compile-traces.ts";
+export type { TraceSpan, TraceSpanEvent } from "./release-span-group.ts";
+export { toHrTime } from "./release-span-group.ts";
 
 /** The Chrome trace event object of a `chromium_event` payload. */
 export interface ChromiumEvent {
@@ -23,29 +39,13 @@ export interface ChromiumEvent {
   readonly args?: Readonly<Record<string, unknown>> | null;
 }
 
-export interface TraceSpanEvent {
-  readonly name: string;
-  readonly time: HrTime;
-  readonly attributes: Attributes;
-}
-
-/** A finished span, ready for an exporter. Ids are lowercase hex (32 and 16 digits). */
-export interface TraceSpan {
-  readonly name: string;
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly parentSpanId: string | undefined;
-  readonly startTime: HrTime;
-  readonly endTime: HrTime;
-  readonly attributes: Attributes;
-  readonly events: readonly TraceSpanEvent[];
-}
-
 export interface ChromiumSpanBuilderOptions {
   /** Identifies the file in the ids (e.g. `name:pid`); the same file gives the same ids. */
   readonly fileKey: string;
   /** Added to every span (rank, pid, file name). */
   readonly attributes: Attributes;
+  /** Called for each number of an event's `args` left out because it overflowed (`1e400`). Default: none. */
+  readonly onBadNumber?: () => void;
 }
 
 export interface ChromiumSpanStats {
@@ -53,56 +53,55 @@ export interface ChromiumSpanStats {
   instants: number;
   /** `E` events with no open `B` of that name (dropped). */
   unmatchedEnds: number;
-  /** `B` events never closed (closed at the end of the file and marked). */
+  /** `B` events never closed (closed at the end of the file, or when a later compile starts, and marked). */
   unclosed: number;
-  /** Chromium payloads that are not a JSON event object (dropped). */
+  /**
+   * Chromium payloads that are not a JSON event object with a name, a phase and a time (`ts`, epoch µs, from
+   * 0 to MAX_TS_MICROS: `1e400` reads as Infinity), dropped.
+   */
   badEvents: number;
 }
 
-interface SpanDraft {
-  readonly name: string;
-  readonly spanId: string;
-  readonly start: number;
-  end: number;
-  readonly attributes: Attributes;
-  readonly compileId: string | undefined;
-  readonly events: TraceSpanEvent[];
-}
-
-interface Instant {
-  readonly ts: number;
-  readonly event: TraceSpanEvent;
-  readonly compileId: string | undefined;
-}
-
 interface Group {
-  /** Fixed by the group's first `B`: hash(file, its compile id), else hash(file, its span id). */
-  readonly traceId: string;
-  readonly spans: SpanDraft[];
-  readonly instants: Instant[];
+  /** Fixed by the group's first `B` (its compile, else its span id); a reset found later may change it. */
+  traceId: string;
+  /** The compile id of the group's first `B`. */
+  readonly compileId: string | undefined;
+  spans: SpanDraft[];
+  instants: Instant[];
 }
 
-/** The trace of a compile and the span that started it: what a log record of that compile links to. */
-export interface CompileTraceContext {
-  readonly traceId: string;
-  readonly spanId: string;
-}
+/** A group holding more spans and instants than this releases its closed spans. */
+export const MAX_GROUP_EVENTS = 10_000;
+
+/**
+ * The latest event time taken, in epoch µs: 2^53 µs is in the year 2255, and as nanoseconds (OTLP's uint64)
+ * it stays below 2^64.
+ */
+export const MAX_TS_MICROS = 2 ** 53;
 
 export class ChromiumSpanBuilder {
   readonly stats: ChromiumSpanStats = { spans: 0, instants: 0, unmatchedEnds: 0, unclosed: 0, badEvents: 0 };
   readonly #fileKey: string;
   readonly #attributes: Attributes;
+  readonly #onBadNumber: () => void;
+  readonly #compiles: CompileTraces;
   #open: SpanDraft[] = [];
   #group: Group | undefined;
   /** A group that closed and waits for late instant events. */
   #held: Group | undefined;
   #latestTs = 0;
-  /** The first group of each compile id. */
-  readonly #compiles = new Map<string, CompileTraceContext>();
 
   constructor(options: ChromiumSpanBuilderOptions) {
     this.#fileKey = options.fileKey;
     this.#attributes = options.attributes;
+    this.#onBadNumber = options.onBadNumber ?? (() => {});
+    this.#compiles = new CompileTraces(options.fileKey);
+  }
+
+  /** How many `torch._dynamo.reset()` calls the file has shown so far (see compile-traces.ts). */
+  get resets(): number {
+    return this.#compiles.resets;
   }
 
   /** Parses a chromium payload; `undefined` (counted) when it is not an event object. */
@@ -119,7 +118,8 @@ export class ChromiumSpanBuilder {
       e === null ||
       typeof e.name !== "string" ||
       typeof e.ph !== "string" ||
-      typeof e.ts !== "number"
+      typeof e.ts !== "number" ||
+      !(e.ts >= 0 && e.ts <= MAX_TS_MICROS)
     ) {
       this.stats.badEvents++;
       return undefined;
@@ -136,31 +136,26 @@ export class ChromiumSpanBuilder {
         const compileId = compileIdOf(event);
         const spanId = hashHex(`${this.#fileKey}\0${lineNumber}`, 16);
         if (this.#group === undefined) {
-          if (this.#held !== undefined) released.push(...this.#release(this.#held));
-          this.#held = undefined;
-          const traceId = this.#traceIdOf(compileId, spanId);
-          this.#group = { traceId, spans: [], instants: [] };
-          if (compileId !== undefined && !this.#compiles.has(compileId)) {
-            this.#compiles.set(compileId, { traceId, spanId });
-            // Bounded: a process compiles a few thousand frames at most; beyond, the oldest are forgotten.
-            if (this.#compiles.size > MAX_COMPILES)
-              this.#compiles.delete(this.#compiles.keys().next().value as string);
-          }
+          released.push(...this.flush());
+          this.#group = this.#startGroup(compileId, spanId);
         }
         const attributes: Attributes = { ...this.#attributes, ...context };
         if (compileId !== undefined) attributes[TRACE_ATTRIBUTES.compileId] = compileId;
-        flattenFields(attributes, TRACE_ATTRIBUTES.argsPrefix, event.args, "compile_id");
+        if (this.resets > 0) attributes[TRACE_ATTRIBUTES.dynamoResets] = this.resets;
+        this.#flatten(attributes, event.args);
         const draft: SpanDraft = {
           name: event.name,
           spanId,
           start: event.ts,
           end: event.ts,
+          open: true,
           attributes,
           compileId,
           events: [],
         };
         this.#open.push(draft);
         this.#group.spans.push(draft);
+        released.push(...this.#bound(this.#group));
         break;
       }
       case "E": {
@@ -172,8 +167,11 @@ export class ChromiumSpanBuilder {
         }
         this.#open.splice(index, 1);
         draft.end = Math.max(event.ts, draft.start);
-        flattenFields(draft.attributes, TRACE_ATTRIBUTES.argsPrefix, event.args, "compile_id");
+        draft.open = false;
+        this.#flatten(draft.attributes, event.args);
         if (this.#open.length === 0) {
+          // A group held since startCompile split it off goes first.
+          released.push(...this.flush());
           this.#held = this.#group;
           this.#group = undefined;
         }
@@ -185,94 +183,135 @@ export class ChromiumSpanBuilder {
         const attributes: Attributes = { ...context };
         const compileId = compileIdOf(event);
         if (compileId !== undefined) attributes[TRACE_ATTRIBUTES.compileId] = compileId;
-        flattenFields(attributes, TRACE_ATTRIBUTES.argsPrefix, event.args, "compile_id");
+        this.#flatten(attributes, event.args);
         const instant = {
           ts: event.ts,
           event: { name: event.name, time: toHrTime(event.ts), attributes },
           compileId,
         };
         const group = this.#group ?? this.#held;
-        if (group !== undefined) group.instants.push(instant);
-        else released.push(this.#standalone(instant, lineNumber));
+        if (group === undefined) {
+          released.push(this.#standalone(instant, lineNumber));
+          break;
+        }
+        group.instants.push(instant);
+        if (group === this.#group) released.push(...this.#bound(group));
+        else if (group.instants.length > MAX_GROUP_EVENTS) released.push(...this.flush());
       }
     }
     return released;
   }
 
   /**
-   * The trace a log record of compile `compileId` (PyTorch's form; an attempt suffix `_N` is ignored) belongs
-   * to: the trace of the compile's spans and the span that started it, once its first `B` has been read.
+   * A `dynamo_start` of `compileId` (PyTorch's form, attempt 0): the compile starts, and with it a new trace
+   * when the compile id started before (a reset). Spans of other compiles still open cannot end any more:
+   * they are closed (marked unclosed) and released apart from this compile's, whose `dynamo` span PyTorch
+   * opened just before. Returns the spans that became final.
    */
-  compileTrace(compileId: string): CompileTraceContext | undefined {
-    const underscore = compileId.lastIndexOf("_");
-    return this.#compiles.get(underscore === -1 ? compileId : compileId.slice(0, underscore));
+  startCompile(compileId: string): TraceSpan[] {
+    const reset = this.#compiles.start(compileId);
+    const group = this.#group;
+    if (group === undefined) return [];
+    const stuck = this.#open.filter((span) => !isWithin(compileId, span.compileId));
+    if (stuck.length === 0) {
+      // The group is this compile's: after a reset, its trace is a new one.
+      if (reset && group.compileId === compileId) this.#restart(group, compileId);
+      return [];
+    }
+    // Split: this compile's spans (opened since the stuck ones) start a group of their own.
+    const own = this.#open.filter((span) => isWithin(compileId, span.compileId));
+    for (const span of stuck) this.#close(span);
+    const released = this.flush();
+    const first = own[0];
+    if (first === undefined) {
+      this.#open = [];
+      this.#group = undefined;
+      this.#held = group;
+      return released;
+    }
+    const ownIds = new Set(own.map((span) => span.spanId));
+    const split: Group = {
+      ...this.#startGroup(compileId, first.spanId, true),
+      spans: group.spans.filter((span) => ownIds.has(span.spanId)),
+      instants: group.instants.filter((instant) => instant.ts >= first.start),
+    };
+    group.spans = group.spans.filter((span) => !ownIds.has(span.spanId));
+    if (reset) for (const span of split.spans) span.attributes[TRACE_ATTRIBUTES.dynamoResets] = this.resets;
+    group.instants = group.instants.filter((instant) => instant.ts < first.start);
+    this.#open = own;
+    this.#group = split;
+    this.#held = group;
+    return released;
   }
 
-  #traceIdOf(compileId: string | undefined, spanId: string): string {
-    return hashHex(
-      compileId === undefined ? `${this.#fileKey}\0span ${spanId}` : `${this.#fileKey}\0compile ${compileId}`,
-      32,
-    );
+  /**
+   * The trace a log record of compile `compileId` (PyTorch's form; an attempt suffix `_N` is ignored) belongs
+   * to, as of `resets` resets (default: now): the trace of the compile's spans and the span that started it,
+   * once its first `B` has been read.
+   */
+  compileTrace(compileId: string, resets?: number): CompileTraceContext | undefined {
+    return this.#compiles.lookup(compileId, resets);
   }
 
   /** Releases a closed group (the file is quiet: late instants are not coming). */
   flush(): TraceSpan[] {
     const held = this.#held;
     this.#held = undefined;
-    return held === undefined ? [] : this.#release(held);
+    return held === undefined ? [] : this.#release(held).spans;
   }
 
   /** The end of the file: open spans end at the latest time seen, marked unclosed. */
   end(): TraceSpan[] {
     const released = this.flush();
-    if (this.#group !== undefined) {
-      for (const draft of this.#open) {
-        draft.end = Math.max(this.#latestTs, draft.start);
-        draft.attributes[TRACE_ATTRIBUTES.unclosed] = true;
-        this.stats.unclosed++;
-      }
-      released.push(...this.#release(this.#group));
+    const group = this.#group;
+    if (group !== undefined) {
+      for (const draft of this.#open) this.#close(draft);
+      released.push(...this.#release(group).spans);
     }
     this.#open = [];
     this.#group = undefined;
     return released;
   }
 
-  #release(group: Group): TraceSpan[] {
-    const spans = [...group.spans].sort((x, y) => x.start - y.start || y.end - x.end);
-    const root = spans[0];
-    if (root === undefined) return [];
-    const traceId = group.traceId;
-    const parents = new Map<SpanDraft, SpanDraft | undefined>();
-    const ancestors: SpanDraft[] = [];
-    for (const span of spans) {
-      while (ancestors.length > 0) {
-        const top = ancestors[ancestors.length - 1] as SpanDraft;
-        if (top.start <= span.start && span.end <= top.end) break;
-        ancestors.pop();
-      }
-      // A helper thread's span that only partly overlaps: attached to the group's root.
-      parents.set(span, span === root ? undefined : (ancestors[ancestors.length - 1] ?? root));
-      ancestors.push(span);
-    }
-    for (const instant of group.instants) {
-      let target = root;
-      for (const span of spans) {
-        if (span.start <= instant.ts && instant.ts <= span.end && span.start >= target.start) target = span;
-      }
-      target.events.push(instant.event);
-    }
-    this.stats.spans += spans.length;
-    return spans.map((span) => ({
-      name: span.name,
-      traceId,
-      spanId: span.spanId,
-      parentSpanId: parents.get(span)?.spanId,
-      startTime: toHrTime(span.start),
-      endTime: toHrTime(span.end),
-      attributes: span.attributes,
-      events: span.events.sort((x, y) => x.time[0] - y.time[0] || x.time[1] - y.time[1]),
-    }));
+  #startGroup(compileId: string | undefined, spanId: string, replace = false): Group {
+    const traceId = this.#compiles.traceIdOf(compileId, spanId);
+    if (compileId !== undefined) this.#compiles.register(compileId, { traceId, spanId }, replace);
+    return { traceId, compileId, spans: [], instants: [] };
+  }
+
+  /** The group being built is the first compile after a reset: it gets that compile's new trace. */
+  #restart(group: Group, compileId: string): void {
+    const first = group.spans[0];
+    if (first === undefined) return;
+    group.traceId = this.#startGroup(compileId, first.spanId, true).traceId;
+    for (const span of group.spans) span.attributes[TRACE_ATTRIBUTES.dynamoResets] = this.resets;
+  }
+
+  /** Releases the closed spans of a group grown past MAX_GROUP_EVENTS (a `B` that never ends holds it). */
+  #bound(group: Group): TraceSpan[] {
+    if (group.spans.length + group.instants.length <= MAX_GROUP_EVENTS) return [];
+    const { spans, openSpans, openInstants } = this.#release(group);
+    group.spans = openSpans;
+    group.instants = openInstants;
+    return spans;
+  }
+
+  #close(draft: SpanDraft): void {
+    draft.end = Math.max(this.#latestTs, draft.start);
+    draft.open = false;
+    draft.attributes[TRACE_ATTRIBUTES.unclosed] = true;
+    this.stats.unclosed++;
+  }
+
+  #release(group: Group): ReturnType<typeof releaseSpanGroup> {
+    const release = releaseSpanGroup(group.traceId, group.spans, group.instants);
+    this.stats.spans += release.spans.length;
+    return release;
+  }
+
+  #flatten(attributes: Attributes, args: ChromiumEvent["args"]): void {
+    for (let bad = flattenFields(attributes, TRACE_ATTRIBUTES.argsPrefix, args, "compile_id"); bad > 0; bad--)
+      this.#onBadNumber();
   }
 
   /** An instant outside any span: a zero-length span of its own. */
@@ -281,7 +320,7 @@ export class ChromiumSpanBuilder {
     this.stats.spans++;
     return {
       name: instant.event.name,
-      traceId: this.#traceIdOf(instant.compileId, spanId),
+      traceId: this.#compiles.traceIdOf(instant.compileId, spanId),
       spanId,
       parentSpanId: undefined,
       startTime: instant.event.time,
@@ -292,22 +331,15 @@ export class ChromiumSpanBuilder {
   }
 }
 
-const MAX_COMPILES = 10_000;
-
 function compileIdOf(event: ChromiumEvent): string | undefined {
   const id = event.args?.compile_id;
   return typeof id === "string" && id !== "None" && id !== "" ? id : undefined;
 }
 
-/** Epoch µs (float) → HrTime, without the precision a single ns number would lose. */
-export function toHrTime(micros: number): HrTime {
-  const seconds = Math.floor(micros / 1e6);
-  const nanos = Math.round((micros - seconds * 1e6) * 1000);
-  return nanos >= 1e9 ? [seconds + 1, nanos - 1e9] : [seconds, nanos];
-}
-
-function hashHex(text: string, digits: number): string {
-  const hex = hash("md5", text, "hex").slice(0, digits);
-  // An all-zero id is invalid in OTLP.
-  return /^0+$/.test(hex) ? `${"0".repeat(digits - 1)}1` : hex;
+/**
+ * Whether a span of compile `spanCompile` may be open while `compileId` compiles: its own spans, and those of
+ * the compiled-autograd graph it is part of (`!0` around `!0/1/0`).
+ */
+function isWithin(compileId: string, spanCompile: string | undefined): boolean {
+  return spanCompile !== undefined && (spanCompile === compileId || compileId.startsWith(`${spanCompile}/`));
 }

@@ -6,7 +6,7 @@ export class StringTable {
 
   /** Records a `str` envelope's `[string, index]`; false when the metadata has another shape. */
   add(metadata: unknown): boolean {
-    if (!Array.isArray(metadata) || typeof metadata[0] !== "string" || !Number.isInteger(metadata[1])) {
+    if (!Array.isArray(metadata) || typeof metadata[0] !== "string" || !Number.isSafeInteger(metadata[1])) {
       return false;
     }
     this.#strings.set(metadata[1] as number, metadata[0]);

@@ -72,7 +72,10 @@ export function isCompilationMetrics(key: string): boolean {
 const CACHE_ARTIFACT = /^(fx_graph|aotautograd)_cache_(hit|miss)$/;
 
 /**
- * The metric points of one envelope (none for most). `rank` goes on every point.
+ * The metric points of one envelope (none for most). `rank` goes on every point. A field that holds a number
+ * out of its range gives no point: a negative time or a count that is no non-negative integer is reported to
+ * `onBadNumber`; one that overflowed (`1e400` reads as Infinity) is not, as toTraceLogRecord reports it when it
+ * leaves it out of the record's metadata.
  *
  * - `torch.compile.duration` (s): one value per phase present (see PHASES);
  * - `torch.compile.frames`: 1 per `compilation_metrics` (forward, compile time);
@@ -86,6 +89,7 @@ const CACHE_ARTIFACT = /^(fx_graph|aotautograd)_cache_(hit|miss)$/;
 export function toCompileMetricPoints(
   envelope: TraceEnvelope,
   rank: number | undefined,
+  onBadNumber: () => void = () => {},
 ): CompileMetricPoint[] {
   const base: Attributes = rank === undefined ? {} : { [COMPILE_METRIC_RANK_ATTRIBUTE]: rank };
   const M = COMPILE_METRICS;
@@ -106,10 +110,15 @@ export function toCompileMetricPoints(
   const points: CompileMetricPoint[] = [];
   for (const [phase, micros, legacy, scale] of PHASES) {
     const us = m[micros];
+    const old = legacy === undefined || typeof us === "number" ? undefined : m[legacy];
     let seconds: number | undefined;
-    if (isNumber(us)) seconds = us / 1e6;
-    else if (legacy !== undefined && isNumber(m[legacy])) seconds = (m[legacy] as number) * (scale ?? 1);
-    if (seconds === undefined || seconds < 0) continue;
+    if (typeof us === "number") seconds = us / 1e6;
+    else if (typeof old === "number") seconds = old * (scale ?? 1);
+    if (seconds === undefined || !Number.isFinite(seconds)) continue;
+    if (seconds < 0) {
+      onBadNumber();
+      continue;
+    }
     points.push({
       name: M.duration.name,
       kind: "histogram",
@@ -120,12 +129,17 @@ export function toCompileMetricPoints(
   }
   if (envelope.key === "compilation_metrics") {
     points.push(counter(M.frames, 1, base));
-    const breaks = isNumber(m.num_graph_breaks)
-      ? m.num_graph_breaks
-      : Array.isArray(m.restart_reasons)
-        ? m.restart_reasons.length
-        : 0;
-    points.push(counter(M.graphBreaks, breaks, base));
+    const reported = m.num_graph_breaks;
+    if (typeof reported === "number" && !isCount(reported)) {
+      if (Number.isFinite(reported)) onBadNumber();
+    } else {
+      const breaks = isCount(reported)
+        ? reported
+        : Array.isArray(m.restart_reasons)
+          ? m.restart_reasons.length
+          : 0;
+      points.push(counter(M.graphBreaks, breaks, base));
+    }
     points.push(counter(M.recompiles, frameCompileIdOf(envelope, m) > 0 ? 1 : 0, base));
   }
   if (typeof m.fail_type === "string" && m.fail_type !== "") {
@@ -152,4 +166,9 @@ function frameCompileIdOf(envelope: TraceEnvelope, metrics: Record<string, unkno
 
 function isNumber(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value);
+}
+
+/** What a counter can add: a non-negative integer. */
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }

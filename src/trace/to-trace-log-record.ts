@@ -8,7 +8,7 @@ import { cachedScopeFromPath, FALLBACK_TORCH_SCOPE } from "../pytorch-line/scope
 import type { CompileTraceContext } from "./chromium-span-builder.ts";
 import type { StringTable } from "./string-table.ts";
 import { flattenFields, TRACE_ATTRIBUTES } from "./trace-attributes.ts";
-import { formatCompileId, type TraceEnvelope, traceContextOf } from "./trace-envelope.ts";
+import { formatCompileId, isIndex, type TraceEnvelope, traceContextOf } from "./trace-envelope.ts";
 
 /** A mapped log record plus its OTel event name and, for a compile with spans, their trace. */
 export interface TraceLogRecord extends MappedLogRecord {
@@ -33,33 +33,47 @@ export interface ToTraceLogRecordOptions {
   readonly timestamp: HrTime | undefined;
   /** Links the record to its compile's trace, given the compile id. Default: no link. */
   readonly compileTrace?: (compileId: string) => CompileTraceContext | undefined;
+  /**
+   * Called for each number of the record left out because it is out of range: a metadata field that overflowed
+   * (`1e400`), a process id or line number too long to be exact. (The context keys are counted apart: see
+   * countBadContextNumbers.) Default: none.
+   */
+  readonly onBadNumber?: () => void;
 }
 
-const LEVELS: Readonly<Record<string, number>> = { V: 10, I: 20, W: 30, E: 40, C: 50 };
+const LEVELS: ReadonlyMap<string, number> = new Map([
+  ["V", 10],
+  ["I", 20],
+  ["W", 30],
+  ["E", 40],
+  ["C", 50],
+]);
 
 /**
  * The TORCH_LOGS artifact that prints the same thing to the console, so `--torch-logs` selects trace
  * events as it selects console records (`+dynamo,graph_code`). Events without one are component records.
+ * A Map: event names come from the file, and `constructor` or `__proto__` must find nothing.
  */
-const ARTIFACT_OF_EVENT: Readonly<Record<string, string>> = {
-  dynamo_output_graph: "graph_code",
-  dynamo_guards: "guards",
-  dynamo_cpp_guards_str: "guards",
-  aot_forward_graph: "aot_graphs",
-  aot_backward_graph: "aot_graphs",
-  aot_inference_graph: "aot_graphs",
-  aot_joint_graph: "aot_graphs",
-  inductor_post_grad_graph: "post_grad_graphs",
-  inductor_output_code: "output_code",
-  compiled_autograd_graph: "compiled_autograd",
-  recompile_reasons: "recompiles",
-  dynamo_graph_break_reason: "graph_breaks",
-};
+const ARTIFACT_OF_EVENT: ReadonlyMap<string, string> = new Map([
+  ["dynamo_output_graph", "graph_code"],
+  ["dynamo_guards", "guards"],
+  ["dynamo_cpp_guards_str", "guards"],
+  ["aot_forward_graph", "aot_graphs"],
+  ["aot_backward_graph", "aot_graphs"],
+  ["aot_inference_graph", "aot_graphs"],
+  ["aot_joint_graph", "aot_graphs"],
+  ["inductor_post_grad_graph", "post_grad_graphs"],
+  ["inductor_output_code", "output_code"],
+  ["compiled_autograd_graph", "compiled_autograd"],
+  ["recompile_reasons", "recompiles"],
+  ["dynamo_graph_break_reason", "graph_breaks"],
+]);
 
 /** The rank of a TORCH_TRACE file name (`dedicated_log_torch_trace_rank_3_x1y2.log` → 3). */
 export function rankFromFileName(fileName: string): number | undefined {
   const m = /^dedicated_log_torch_trace_rank_(\d+)(?:[_.]|$)/.exec(fileName);
-  return m === null ? undefined : Number(m[1]);
+  const rank = m === null ? undefined : Number(m[1]);
+  return isIndex(rank) ? rank : undefined;
 }
 
 /** The event name: the event key, or for `artifact` envelopes the artifact's `name`. */
@@ -84,12 +98,12 @@ export function toTraceLogRecord(envelope: TraceEnvelope, options: ToTraceLogRec
   const f = envelope.fields;
   const eventName = eventNameOf(envelope);
   const attributes: Attributes = { [a.event]: envelope.key };
-  // Each compile key exactly when present and not null (PyTorch wrote `compiled_autograd_id: null` in 2024-12).
-  if (f.frame_id != null) attributes[a.frameId] = f.frame_id as number;
-  if (f.frame_compile_id != null) attributes[a.frameCompileId] = f.frame_compile_id as number;
-  if (f.attempt != null) attributes[a.attempt] = f.attempt as number;
-  if (f.compiled_autograd_id != null) attributes[a.compiledAutogradId] = f.compiled_autograd_id as number;
+  // Each compile key exactly when it is a number it can be (PyTorch wrote `compiled_autograd_id: null` in 2024-12).
   const context = traceContextOf(envelope);
+  if (context.frameId !== undefined) attributes[a.frameId] = context.frameId;
+  if (context.frameCompileId !== undefined) attributes[a.frameCompileId] = context.frameCompileId;
+  if (context.attempt !== undefined) attributes[a.attempt] = context.attempt;
+  if (context.compiledAutogradId !== undefined) attributes[a.compiledAutogradId] = context.compiledAutogradId;
   const compileId = formatCompileId(context);
   if (compileId !== undefined) attributes[a.compileId] = compileId;
   const rank = options.file.rank ?? context.rank;
@@ -97,20 +111,24 @@ export function toTraceLogRecord(envelope: TraceEnvelope, options: ToTraceLogRec
   if (options.file.rank !== undefined && context.rank !== undefined && context.rank !== options.file.rank) {
     attributes[a.envelopeRank] = context.rank;
   }
-  const artifact = ARTIFACT_OF_EVENT[eventName];
+  const artifact = ARTIFACT_OF_EVENT.get(eventName);
   if (artifact !== undefined) attributes[a.artifact] = artifact;
-  attributes[a.processId] = envelope.pid;
+  const onBadNumber = options.onBadNumber ?? (() => {});
+  if (isIndex(envelope.pid)) attributes[a.processId] = envelope.pid;
+  else onBadNumber();
   attributes[a.filePath] = envelope.path;
-  attributes[a.lineNumber] = envelope.lineno;
+  if (isIndex(envelope.lineno)) attributes[a.lineNumber] = envelope.lineno;
+  else onBadNumber();
   attributes[a.logFileName] = options.file.fileName;
   const metadata = envelope.metadata;
-  flattenFields(attributes, a.metadataPrefix, metadata, "stack");
+  for (let bad = flattenFields(attributes, a.metadataPrefix, metadata, "stack"); bad > 0; bad--)
+    onBadNumber();
   const stack =
     options.strings.formatStack((metadata as { stack?: unknown } | null)?.stack) ??
     options.strings.formatStack(f.stack);
   if (stack !== undefined) attributes[a.stacktrace] = stack;
   if (envelope.md5 !== undefined) attributes[a.payloadMd5] = envelope.md5;
-  const levelno = LEVELS[envelope.level] ?? 10;
+  const levelno = LEVELS.get(envelope.level) ?? 10;
   const spanContext = compileId === undefined ? undefined : options.compileTrace?.(compileId);
   return {
     scope: cachedScopeFromPath(envelope.path) ?? FALLBACK_TORCH_SCOPE,

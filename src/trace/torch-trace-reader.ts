@@ -2,7 +2,7 @@
 // what real files contain (torch-trace-format.md §2, §4): CRLF copies, blank lines, a missing final newline,
 // MD5 mismatches, lines that are not JSON, payload lines without an envelope. Each is counted instead.
 import { hash } from "node:crypto";
-import type { PytorchLogTime } from "../pytorch-line/pytorch-log-line.ts";
+import { matchEnvelopePrefix } from "./match-envelope-prefix.ts";
 import { type PayloadMd5Status, TRACE_CONTEXT_KEYS, type TraceEnvelope } from "./trace-envelope.ts";
 
 /** What the reader saw; every count only grows. */
@@ -24,13 +24,13 @@ export interface TraceReaderStats {
 }
 
 export interface TorchTraceReaderOptions {
-  /** Lines longer than this are cut (and counted as bad when they are envelopes). Default 64 MiB. */
+  /**
+   * Lines longer than this are cut (and counted as bad when they are envelopes), and so are payloads: a
+   * payload keeps its first `maxLineChars` characters (its MD5 check then fails, and says so). Default 64 MiB.
+   */
   readonly maxLineChars?: number;
 }
 
-// tlparse's glog regex, with the space before the path (which tlparse captures into the path) consumed and
-// the path allowed to contain `:` (Windows drive letters), up to the last `:N] ` before the JSON.
-const PREFIX = /([VIWEC])(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{6}) +(\d+) +(.*?):(\d+)\] (?=[{[])/;
 const TAB = 9;
 const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
 
@@ -40,6 +40,8 @@ interface PendingEnvelope {
   readonly declaredMd5: string | undefined;
   /** Payload lines as read: each with its tab and its `\n`. */
   readonly raw: string[];
+  /** Characters in `raw`: at most maxLineChars are kept. */
+  chars: number;
   /** Blank lines seen inside the payload: kept as empty payload lines if more payload lines follow. */
   blanks: number;
   readonly crlf: boolean;
@@ -60,6 +62,8 @@ export class TorchTraceReader {
     crlfPayloads: 0,
   };
   #carry = "";
+  /** The unterminated line reached `maxLineChars`: the rest of it is dropped. */
+  #carryCut = false;
   #pending: PendingEnvelope | undefined;
   #lineNumber = 0;
   readonly #maxLineChars: number;
@@ -70,8 +74,23 @@ export class TorchTraceReader {
 
   push(text: string): TraceEnvelope[] {
     const out: TraceEnvelope[] = [];
-    let data = this.#carry === "" ? text : this.#carry + text;
     let start = 0;
+    if (this.#carry !== "" || this.#carryCut) {
+      // Only the new text is searched for the line's end: searching the carried start of a long line again
+      // at every chunk made reading a line in chunks quadratic in its length.
+      const newline = text.indexOf("\n");
+      if (newline === -1) {
+        this.#carryOn(text);
+        return out;
+      }
+      this.#carryOn(text.slice(0, newline));
+      const line = this.#carry;
+      this.#carry = "";
+      this.#carryCut = false;
+      this.#line(line, out);
+      start = newline + 1;
+    }
+    const data = text;
     for (;;) {
       const newline = data.indexOf("\n", start);
       if (newline === -1) break;
@@ -91,20 +110,29 @@ export class TorchTraceReader {
         }
         this.#lineNumber += lines;
         this.stats.lines += lines;
-        pending.raw.push(data.slice(runStart, start));
+        this.#addPayload(pending, data.slice(runStart, start));
         continue;
       }
       this.#line(data.slice(start, newline), out);
       start = newline + 1;
     }
-    data = start === 0 ? data : data.slice(start);
-    if (data.length > this.#maxLineChars) {
-      // A line that never ends: keep its start, drop the rest (the MD5 check will say so).
-      this.#line(data.slice(0, this.#maxLineChars), out);
-      data = "";
-    }
-    this.#carry = data;
+    if (start < data.length) this.#carryOn(start === 0 ? data : data.slice(start));
     return out;
+  }
+
+  /**
+   * Adds text to the unterminated line, which holds at most `maxLineChars`: a line that never ends keeps its
+   * start and drops the rest (the MD5 check says so).
+   */
+  #carryOn(text: string): void {
+    if (this.#carryCut || text === "") return;
+    const room = this.#maxLineChars - this.#carry.length;
+    if (text.length > room) {
+      this.#carry += text.slice(0, room);
+      this.#carryCut = true;
+    } else {
+      this.#carry += text;
+    }
   }
 
   /**
@@ -114,7 +142,7 @@ export class TorchTraceReader {
    * unless `force`.
    */
   flush(force = false): TraceEnvelope[] {
-    if (this.#carry !== "" || this.#pending === undefined) return [];
+    if (this.#carry !== "" || this.#carryCut || this.#pending === undefined) return [];
     const pending = this.#pending;
     if (!force && pending.declaredMd5 !== undefined && md5Hex(payloadOf(pending.raw)) !== pending.declaredMd5)
       return [];
@@ -126,9 +154,10 @@ export class TorchTraceReader {
   /** The end of the input: a last line without `\n` is a line. */
   end(): TraceEnvelope[] {
     const out: TraceEnvelope[] = [];
-    if (this.#carry !== "") {
+    if (this.#carry !== "" || this.#carryCut) {
       this.#line(this.#carry, out);
       this.#carry = "";
+      this.#carryCut = false;
     }
     this.#complete(out);
     return out;
@@ -144,8 +173,8 @@ export class TorchTraceReader {
         this.stats.strayPayloadLines++;
         return;
       }
-      for (; pending.blanks > 0; pending.blanks--) pending.raw.push("\t\n");
-      pending.raw.push(`${line}\n`);
+      for (; pending.blanks > 0; pending.blanks--) this.#addPayload(pending, "\t\n");
+      this.#addPayload(pending, `${line}\n`);
       return;
     }
     if (line === "" || line === "\r") {
@@ -160,14 +189,14 @@ export class TorchTraceReader {
   #envelope(line: string, out: TraceEnvelope[]): void {
     const crlf = line.charCodeAt(line.length - 1) === 13;
     const text = crlf ? line.slice(0, -1) : line;
-    const m = PREFIX.exec(text);
-    if (m === null) {
+    const prefix = matchEnvelopePrefix(text);
+    if (prefix === undefined) {
       this.stats.badLines++;
       return;
     }
     let fields: unknown;
     try {
-      fields = JSON.parse(text.slice(m.index + m[0].length));
+      fields = JSON.parse(prefix.jsonStart === 0 ? text : text.slice(prefix.jsonStart));
     } catch {
       fields = undefined;
     }
@@ -182,24 +211,15 @@ export class TorchTraceReader {
     const record = fields as Record<string, unknown>;
     const envelopes = this.stats.envelopes;
     envelopes.set(key, (envelopes.get(key) ?? 0) + 1);
-    const time: PytorchLogTime = {
-      month: Number(m[2]),
-      day: Number(m[3]),
-      hour: Number(m[4]),
-      minute: Number(m[5]),
-      second: Number(m[6]),
-      microsecond: Number(m[7]),
-      precision: "microsecond",
-    };
     const declared = record.has_payload;
     const declaredMd5 = typeof declared === "string" ? declared.toLowerCase() : undefined;
     const envelope = {
       lineNumber: this.#lineNumber,
-      level: m[1] as string,
-      time,
-      pid: Number(m[8]),
-      path: m[9] as string,
-      lineno: Number(m[10]),
+      level: prefix.level,
+      time: prefix.time,
+      pid: Number(prefix.id),
+      path: prefix.path,
+      lineno: Number(prefix.lineno),
       key,
       metadata: record[key],
       fields: record,
@@ -209,7 +229,15 @@ export class TorchTraceReader {
       out.push(envelope);
       return;
     }
-    this.#pending = { envelope, declaredMd5: declaredMd5 ?? "", raw: [], blanks: 0, crlf };
+    this.#pending = { envelope, declaredMd5: declaredMd5 ?? "", raw: [], chars: 0, blanks: 0, crlf };
+  }
+
+  /** Payload text of the pending envelope, kept up to maxLineChars characters. */
+  #addPayload(pending: PendingEnvelope, text: string): void {
+    const room = this.#maxLineChars - pending.chars;
+    if (room <= 0) return;
+    pending.raw.push(text.length > room ? text.slice(0, room) : text);
+    pending.chars += Math.min(text.length, room);
   }
 
   #complete(out: TraceEnvelope[]): void {

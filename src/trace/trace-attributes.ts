@@ -36,6 +36,11 @@ export const TRACE_ATTRIBUTES = {
   unclosed: "torch.trace.span.unclosed",
   /** The envelope's `rank` when it disagrees with the file name's. */
   envelopeRank: "torch.trace.envelope_rank",
+  /**
+   * How many `torch._dynamo.reset()` calls came before, in the file, when any did: compile ids start from `0/0`
+   * again after each, so this and `torch.compile_id` name a compile (compile-traces.ts).
+   */
+  dynamoResets: "torch.trace.dynamo_resets",
 } as const;
 
 /** At most this many fields of one metadata object or `args` become attributes. */
@@ -43,17 +48,28 @@ export const MAX_FLATTENED_FIELDS = 64;
 /** A string (or a structured value as JSON text) longer than this is cut, with `…` appended. */
 export const MAX_ATTRIBUTE_CHARS = 4096;
 
-/** Adds `prefix + key` for each field: scalars as they are, arrays and objects as JSON text; null skipped. */
-export function flattenFields(target: Attributes, prefix: string, fields: unknown, skip?: string): void {
-  if (fields === null || typeof fields !== "object" || Array.isArray(fields)) return;
+/**
+ * Adds `prefix + key` for each field: scalars as they are, arrays and objects as JSON text; null skipped, and
+ * numbers that overflowed (JSON's `1e400` reads as Infinity, which no exporter can write). Returns how many
+ * such numbers were left out.
+ */
+export function flattenFields(target: Attributes, prefix: string, fields: unknown, skip?: string): number {
+  if (fields === null || typeof fields !== "object" || Array.isArray(fields)) return 0;
   let count = 0;
+  let bad = 0;
   for (const key in fields) {
     if (key === skip) continue;
-    const value = attributeValueOf((fields as Record<string, unknown>)[key]);
+    const field = (fields as Record<string, unknown>)[key];
+    if (typeof field === "number" && !Number.isFinite(field)) {
+      bad++;
+      continue;
+    }
+    const value = attributeValueOf(field);
     if (value === undefined) continue;
     if (++count > MAX_FLATTENED_FIELDS) break;
     target[prefix + key] = value;
   }
+  return bad;
 }
 
 function attributeValueOf(value: unknown): AttributeValue | undefined {

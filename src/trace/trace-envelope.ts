@@ -55,7 +55,7 @@ export interface TraceEnvelope {
   readonly md5?: PayloadMd5Status;
 }
 
-/** Context keys of an envelope as numbers, each absent when missing or not a non-negative integer. */
+/** Context keys of an envelope as numbers, each absent when missing or not a non-negative (safe) integer. */
 export interface TraceContext {
   readonly rank?: number;
   readonly frameId?: number;
@@ -81,8 +81,21 @@ export function traceContextOf(envelope: TraceEnvelope): TraceContext {
   return context;
 }
 
-function isIndex(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0;
+/**
+ * How many context keys of the envelope hold something other than a non-negative integer (a number out of
+ * range, `1e400`, a string): each is left out of the envelope's context. A key that is null means "none".
+ */
+export function countBadContextNumbers(envelope: TraceEnvelope): number {
+  const f = envelope.fields;
+  let bad = 0;
+  for (const value of [f.rank, f.frame_id, f.frame_compile_id, f.attempt, f.compiled_autograd_id])
+    if (value !== undefined && value !== null && !isIndex(value)) bad++;
+  return bad;
+}
+
+/** A non-negative integer that is exact as a number. */
+export function isIndex(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
 
 /**

@@ -10,7 +10,12 @@ import { type TraceFileInfo, type TraceLogRecord, toTraceLogRecord } from "./to-
 import { TorchTraceReader } from "./torch-trace-reader.ts";
 import { TRACE_ATTRIBUTES } from "./trace-attributes.ts";
 import { TraceClock, type TraceClockFallback } from "./trace-clock.ts";
-import { type TraceEnvelope, traceContextOf } from "./trace-envelope.ts";
+import {
+  countBadContextNumbers,
+  formatCompileId,
+  type TraceEnvelope,
+  traceContextOf,
+} from "./trace-envelope.ts";
 
 /** A metric point and the instant of the envelope it came from. */
 export interface TimedMetricPoint extends CompileMetricPoint {
@@ -42,8 +47,8 @@ export class TraceFileMapper {
   readonly #strings = new StringTable();
   readonly #options: TraceFileMapperOptions;
   readonly #maxHeld: number;
-  /** Log records' envelopes waiting for the clock. */
-  #held: TraceEnvelope[] = [];
+  /** Log records' envelopes waiting for the clock, each with the resets before it (compile-traces.ts). */
+  #held: { readonly envelope: TraceEnvelope; readonly resets: number }[] = [];
   /** Ranks of envelopes that disagree with the file name. */
   rankMismatches = 0;
   /**
@@ -51,6 +56,12 @@ export class TraceFileMapper {
    * the records still held back (see `maxHeld`) are counted when released.
    */
   withoutCompileId = 0;
+  /**
+   * Numbers left out because they are out of range (`1e400`, a negative duration, an index that is no integer):
+   * the record, span or metric point goes on without them. Chromium events without a usable time are counted
+   * as the span builder's bad events instead.
+   */
+  badNumbers = 0;
 
   constructor(options: TraceFileMapperOptions) {
     this.#options = options;
@@ -58,7 +69,11 @@ export class TraceFileMapper {
     const { file } = options;
     const attributes: Attributes = { [TRACE_ATTRIBUTES.logFileName]: file.fileName };
     if (file.rank !== undefined) attributes[TRACE_ATTRIBUTES.rank] = file.rank;
-    this.spans = new ChromiumSpanBuilder({ fileKey: file.fileName, attributes });
+    this.spans = new ChromiumSpanBuilder({
+      fileKey: file.fileName,
+      attributes,
+      onBadNumber: this.#onBadNumber,
+    });
   }
 
   push(text: string): TraceOutput {
@@ -83,8 +98,13 @@ export class TraceFileMapper {
   #map(envelopes: readonly TraceEnvelope[], release: boolean): TraceOutput {
     const out: TraceOutput = { logs: [], spans: [], metrics: [] };
     for (const envelope of envelopes) {
+      this.badNumbers += countBadContextNumbers(envelope);
       if (envelope.key === "str") {
-        this.#strings.add(envelope.metadata);
+        if (
+          !this.#strings.add(envelope.metadata) &&
+          typeof (envelope.metadata as unknown[])?.[1] === "number"
+        )
+          this.badNumbers++;
         continue;
       }
       const context = traceContextOf(envelope);
@@ -105,15 +125,23 @@ export class TraceFileMapper {
         if (released.length > 0) out.spans.push(...released);
         continue;
       }
-      this.#held.push(envelope);
+      if (envelope.key === "dynamo_start" && (context.attempt ?? 0) === 0) {
+        const compileId = formatCompileId(context);
+        if (compileId !== undefined) out.spans.push(...this.spans.startCompile(compileId));
+      }
+      this.#held.push({ envelope, resets: this.spans.resets });
     }
     if (release || this.clock.inferred || this.#held.length >= this.#maxHeld) this.#release(out);
     return out;
   }
 
+  readonly #onBadNumber = (): void => {
+    this.badNumbers++;
+  };
+
   #spanContext(envelope: TraceEnvelope, context: ReturnType<typeof traceContextOf>): Attributes {
     const attributes: Attributes = {};
-    attributes[TRACE_ATTRIBUTES.processId] = envelope.pid;
+    if (Number.isSafeInteger(envelope.pid)) attributes[TRACE_ATTRIBUTES.processId] = envelope.pid;
     if (this.#options.file.rank === undefined && context.rank !== undefined) {
       attributes[TRACE_ATTRIBUTES.rank] = context.rank;
     }
@@ -126,19 +154,20 @@ export class TraceFileMapper {
     const fallback = this.clock.inferred ? undefined : this.#options.fallback();
     const rankOfFile = this.#options.file.rank;
     const strings = this.#strings;
-    const compileTrace = (compileId: string) => this.spans.compileTrace(compileId);
-    for (const envelope of this.#held) {
+    for (const { envelope, resets } of this.#held) {
       const timestamp = this.clock.resolve(envelope.time, fallback ?? { utcOffsetMinutes: 0, reference: 0 });
       const record = toTraceLogRecord(envelope, {
         file: this.#options.file,
         strings,
         timestamp,
-        compileTrace,
+        compileTrace: (compileId) => this.spans.compileTrace(compileId, resets),
+        onBadNumber: this.#onBadNumber,
       });
+      if (resets > 0) record.attributes[TRACE_ATTRIBUTES.dynamoResets] = resets;
       if (record.attributes[TRACE_ATTRIBUTES.compileId] === undefined) this.withoutCompileId++;
       out.logs.push(record);
       const rank = rankOfFile ?? traceContextOf(envelope).rank;
-      for (const point of toCompileMetricPoints(envelope, rank))
+      for (const point of toCompileMetricPoints(envelope, rank, this.#onBadNumber))
         out.metrics.push({ ...point, time: timestamp });
     }
     this.#held = [];

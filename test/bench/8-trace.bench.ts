@@ -22,6 +22,7 @@ import {
   formatMetricJsonLine,
   formatSpanJsonLine,
 } from "../../src/trace/trace-json-lines.ts";
+import { TRACE_FILES_WITH_SPANS } from "../trace/read-trace-fixture.ts";
 import { atLeast, type CustomScenario, type Row, spreadOf } from "./harness.ts";
 import { buildCli } from "./support/built-cli.ts";
 
@@ -31,13 +32,7 @@ const CHUNK_BYTES = 256 * 1024;
 const BLOCKS = 3;
 const SAMPLES_PER_BLOCK = 2;
 const CLI_SAMPLES = 3;
-const FILES = [
-  "simple.log",
-  "inductor_provenance_jit_log.txt",
-  "multi_rank_schedule/dedicated_log_torch_trace_rank_0_6u3fubwl.log",
-  "multi_rank_schedule/dedicated_log_torch_trace_rank_1_n8zycf07.log",
-  "multi_rank_schedule/dedicated_log_torch_trace_rank_2.log",
-];
+const FILES = TRACE_FILES_WITH_SPANS;
 
 const MARK = "torch-logs-otel-bench-trace ";
 // Loaded into the child with --import: prints its CPU time (µs) and peak RSS (KiB, VmHWM) as it exits, so the

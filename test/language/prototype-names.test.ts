@@ -53,3 +53,21 @@ describe("component and artifact names that are Object.prototype members", () =>
     expect([...settings.enabledArtifacts]).toEqual(ARTIFACTS);
   });
 });
+
+// Issue 21, item 11: `explain --json` built its objects by assignment, which sets the prototype for `__proto__`.
+describe("the JSON of settings (explain --json)", () => {
+  it.each(["__proto__", "constructor", "toString"])("keeps a module or component named %s", (name) => {
+    // A module of that name, as `explain` takes any name a module could have.
+    const asModule = parseTorchLogs(`+${name}`, { resolveModule: (module) => [module] });
+    const torch = JSON.parse(JSON.stringify(asModule)) as { qnameLevels: Record<string, string> };
+    expect(Object.hasOwn(torch.qnameLevels, name) && torch.qnameLevels[name]).toBe("DEBUG");
+    const custom = JSON.parse(JSON.stringify(parseTorchLogs(`+${name}`, { registry: registry() }))) as {
+      levels: Record<string, string>;
+      qnameLevels: Record<string, string>;
+    };
+    expect(Object.hasOwn(custom.levels, name) && custom.levels[name]).toBe("DEBUG");
+    expect(Object.hasOwn(custom.qnameLevels, `app.${name}`) && custom.qnameLevels[`app.${name}`]).toBe(
+      "DEBUG",
+    );
+  });
+});

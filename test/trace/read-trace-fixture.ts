@@ -6,6 +6,15 @@ import { TraceFileMapper, type TraceOutput } from "../../src/trace/trace-file-ma
 
 export const FIXTURES = join(import.meta.dirname, "..", "fixtures", "torch-trace");
 
+/** The real trace files that have chromium events: what the benchmark and the memory test repeat. */
+export const TRACE_FILES_WITH_SPANS = [
+  "simple.log",
+  "inductor_provenance_jit_log.txt",
+  "multi_rank_schedule/dedicated_log_torch_trace_rank_0_6u3fubwl.log",
+  "multi_rank_schedule/dedicated_log_torch_trace_rank_1_n8zycf07.log",
+  "multi_rank_schedule/dedicated_log_torch_trace_rank_2.log",
+] as const;
+
 export function readTrace(path: string, options: { chunk?: number; text?: string } = {}) {
   const fileName = basename(path);
   const rank = rankFromFileName(fileName);

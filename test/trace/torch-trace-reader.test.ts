@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TorchTraceReader } from "../../src/trace/torch-trace-reader.ts";
 import type { TraceEnvelope } from "../../src/trace/trace-envelope.ts";
+import { LINEAR_GROWTH_BOUND, measureGrowth, repeatTo } from "../support/growth-ratio.ts";
 import { FIXTURES } from "./read-trace-fixture.ts";
 
 const SIMPLE = readFileSync(join(FIXTURES, "simple.log"), "utf8");
@@ -100,5 +101,60 @@ describe("TorchTraceReader", () => {
     other.push(`${cut}\n`);
     expect(other.flush()).toEqual([]);
     expect(other.flush(true)[0]?.md5).toBe("mismatch");
+  });
+});
+
+// Issue 21, item 2: a long line that is no envelope was searched for the path's end from every prefix-like
+// start (800 KB: 15 s), and a long line arriving in chunks was searched again from its start at every chunk.
+describe("TorchTraceReader on long lines", () => {
+  const readLine = (chunk: number) => (line: string) => {
+    const reader = new TorchTraceReader();
+    for (let at = 0; at < line.length; at += chunk) reader.push(line.slice(at, at + chunk));
+    reader.push("\n");
+    return reader.end();
+  };
+
+  it.each([
+    ["prefixes without a path end", "V0101 00:00:00.000000 1 a:1] x "],
+    ["prefixes whose path end follows a line break", "V0101 00:00:00.000000 1 a\r:1] {"],
+  ])("reads a line of %s in time linear in its length", (_name, unit) => {
+    const { ratio } = measureGrowth(readLine(Number.POSITIVE_INFINITY), (size) => repeatTo(unit, size), {
+      small: 4096,
+      large: 256 * 1024,
+    });
+    expect(ratio).toBeLessThan(LINEAR_GROWTH_BOUND);
+  });
+
+  it("reads a line that arrives in many chunks in time linear in its length", () => {
+    const { ratio } = measureGrowth(readLine(16 * 1024), (size) => "x".repeat(size), {
+      small: 64 * 1024,
+      large: 4 * 1024 * 1024,
+    });
+    expect(ratio).toBeLessThan(LINEAR_GROWTH_BOUND);
+  });
+
+  it("keeps the start of a line longer than maxLineChars and drops the rest, however it is chunked", () => {
+    const envelope = 'V0101 00:00:00.000000 1 a.py:1] {"long": "';
+    const line = `${envelope}${"y".repeat(100)}"}`;
+    for (const chunk of [1, 7, 50, 1000]) {
+      const reader = new TorchTraceReader({ maxLineChars: envelope.length + 10 });
+      const text = `${line}\nV0101 00:00:00.000000 1 a.py:2] {"next": {}}\n`;
+      const envelopes: TraceEnvelope[] = [];
+      for (let at = 0; at < text.length; at += chunk)
+        envelopes.push(...reader.push(text.slice(at, at + chunk)));
+      envelopes.push(...reader.end());
+      expect(envelopes.map((e) => e.key)).toEqual(["next"]);
+      expect(reader.stats).toMatchObject({ lines: 2, badJson: 1, badLines: 0 });
+    }
+  });
+
+  it("keeps the first maxLineChars characters of a payload, however long, and says the MD5 fails", () => {
+    const reader = new TorchTraceReader({ maxLineChars: 100 });
+    const text = `V0101 00:00:00.000000 1 a.py:1] {"big": {}, "has_payload": "0123"}\n${"\tpayload line of some length\n".repeat(1000)}`;
+    const envelopes = [...reader.push(text), ...reader.end()];
+    expect(envelopes.map((e) => [e.key, e.md5, (e.payload ?? "").length <= 100])).toEqual([
+      ["big", "mismatch", true],
+    ]);
+    expect(reader.stats.lines).toBe(1001);
   });
 });
