@@ -14,3 +14,23 @@ export function openModuleResolver(registry: Registry): ModuleResolver {
   const names = [...validSettingNames(registry), "help"];
   return createOpenModuleResolver((name) => isNearMiss(name, names));
 }
+
+/**
+ * The open resolver, remembering the names it accepted that the registry does not hold: the ones only an
+ * interpreter could confirm (`--python`), which every command then notes.
+ */
+export function noticingOpenResolver(registry: Registry): {
+  readonly resolveModule: ModuleResolver;
+  readonly unresolved: ReadonlySet<string>;
+} {
+  const open = openModuleResolver(registry);
+  const unresolved = new Set<string>();
+  return {
+    resolveModule: (name) => {
+      const modules = open(name);
+      if (modules !== undefined && !registry.qualifiedNames.has(name)) unresolved.add(name);
+      return modules;
+    },
+    unresolved,
+  };
+}

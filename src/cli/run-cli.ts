@@ -1,49 +1,21 @@
 // The commands and their dispatch. Returns exit codes; never touches process.* (src/cli.ts does).
 import { filterProcessorIdError, formatCollectorFilterConfig } from "../collector/collector-filter.ts";
-import { explainSettings } from "../language/explain-settings.ts";
+import { explainSettings, unresolvedModuleNote } from "../language/explain-settings.ts";
 import { formatHelp } from "../language/format-help.ts";
 import { createModuleSpecResolver, type ModuleResolver } from "../language/module-resolver.ts";
 import { parseTorchLogs } from "../language/parse-torch-logs.ts";
 import { TorchLogsError } from "../language/torch-logs-error.ts";
-import { PYTORCH_VERSIONS } from "../language/torch-registry.ts";
 import { readEnvVar } from "../otel/env.ts";
 import { OtlpConfigError } from "../otel/otlp-config-error.ts";
 import { packageVersion } from "../otel/package-version.ts";
 import { PythonProbeError } from "../python/python-probe-error.ts";
 import type { CliIo } from "./cli-io.ts";
-import { openModuleResolver } from "./open-module-resolver.ts";
+import { COMMAND_USAGE, USAGE } from "./command-usage.ts";
+import { noticingOpenResolver } from "./open-module-resolver.ts";
 import { parseCommandArgs as parse, UsageError } from "./parse-command-args.ts";
 import { REGISTRY_ARGS, torchRegistryFromArgs } from "./torch-registry-from-args.ts";
 
 export type { CliIo } from "./cli-io.ts";
-
-const PYTORCH_VERSIONS_TEXT = PYTORCH_VERSIONS.join(", ");
-
-const USAGE = `Usage: torch-logs-otel <command> [options]
-
-Commands:
-  demo [--frames N]          run a simulated torch.compile pipeline logging under $TORCH_LOGS: PyTorch's
-                             console format on stderr, or OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
-  explain [VALUE] [--json] [--pytorch VERSION | --python PATH]
-                             show what a TORCH_LOGS value does (VALUE defaults to $TORCH_LOGS); module
-                             names are taken as importable (and named so) unless --python names an
-                             interpreter to ask
-  collector-filter [VALUE] [--ungoverned pass|drop] [--legacy] [--name ID]
-                             print an OpenTelemetry Collector filter processor enforcing VALUE
-  ingest [FILE...] [options] send PyTorch's console output (stdin or FILEs) as OTel logs; ingest --help
-  trace [PATH...] [options]  send TORCH_TRACE files (default $TORCH_TRACE) as OTel logs, spans, metrics; trace --help
-  help                       PyTorch's TORCH_LOGS help (visible artifacts)
-  +help                      PyTorch's TORCH_LOGS help (all artifacts)
-
-Options:
-  --pytorch VERSION          the PyTorch release whose registry to use: ${PYTORCH_VERSIONS_TEXT}
-                             (default: the newest); explain, help, collector-filter, ingest and trace
-  --python PATH              read the registry from that interpreter's torch instead (any version, with
-                             the names its device backends register; --python-import MODULE imports your
-                             code that registers more)
-  -h, --help                 show this text
-  -v, --version              print the version
-`;
 
 /** Runs the CLI; returns the exit code (0 ok, 1 a bad TORCH_LOGS value or an unreadable input, 2 usage). */
 export async function runCli(io: CliIo): Promise<number> {
@@ -54,6 +26,12 @@ export async function runCli(io: CliIo): Promise<number> {
   }
   if (command === "-v" || command === "--version") {
     io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
+  // Every command answers --help (ingest and trace parse their own, with their options).
+  const own = COMMAND_USAGE[command];
+  if (own !== undefined && rest.some((arg) => arg === "--help" || arg === "-h")) {
+    io.stdout(own);
     return 0;
   }
   try {
@@ -111,19 +89,11 @@ async function explain(io: CliIo, args: readonly string[]): Promise<number> {
     values.python === undefined ? [] : itemNames(value),
   );
   const { registry } = choice;
-  const unresolved = new Set<string>();
-  let resolveModule: ModuleResolver;
-  if (choice.modules !== undefined) {
-    resolveModule = createModuleSpecResolver(choice.modules);
-  } else {
-    // PyTorch accepts any importable module; without an interpreter to ask, say which names that leaves open.
-    const open = openModuleResolver(registry);
-    resolveModule = (name) => {
-      const modules = open(name);
-      if (modules !== undefined && !registry.qualifiedNames.has(name)) unresolved.add(name);
-      return modules;
-    };
-  }
+  // PyTorch accepts any importable module; without an interpreter to ask, say which names that leaves open.
+  const { resolveModule, unresolved }: { resolveModule: ModuleResolver; unresolved: ReadonlySet<string> } =
+    choice.modules !== undefined
+      ? { resolveModule: createModuleSpecResolver(choice.modules), unresolved: new Set() }
+      : noticingOpenResolver(registry);
   try {
     const settings = parseTorchLogs(value, { registry, resolveModule });
     const unresolvedModules = [...unresolved];
@@ -165,10 +135,18 @@ async function demo(io: CliIo, args: readonly string[]): Promise<number> {
   if (!Number.isInteger(frames) || frames < 1 || frames > 1000) {
     throw new UsageError(`--frames must be an integer from 1 to 1000, got "${values.frames}"`);
   }
+  // TORCH_LOGS as every command reads it: strict (a bad value is an error, exit 1), module names accepted and
+  // noted. The demo then logs under exactly these settings, the facade included.
+  const { torchLogsForInput } = await import("./torch-logs-for-input.ts");
+  const value = readEnvVar("TORCH_LOGS", io.env).value;
+  const torchLogs = torchLogsForInput(value?.trim() ? value : undefined, false, (message) =>
+    io.stderr(`demo: ${message}\n`),
+  );
   const { formatDemoSummary, runDemo } = await import("./run-demo.ts");
   const result = await runDemo({
     env: io.env,
     frames,
+    ...(torchLogs ? { torchLogs } : {}),
     onWarning: (message) => io.stderr(`demo: ${message}\n`),
     ...(io.stream ? { stream: io.stream } : {}),
   });
@@ -200,7 +178,10 @@ async function collectorFilter(io: CliIo, args: readonly string[]): Promise<numb
   const { registry } = await torchRegistryFromArgs(values, io.env);
   const value = positionals[0] ?? readEnvVar(registry.envVar, io.env).value;
   try {
-    const settings = parseTorchLogs(value, { registry, resolveModule: openModuleResolver(registry) });
+    const { resolveModule, unresolved } = noticingOpenResolver(registry);
+    const settings = parseTorchLogs(value, { registry, resolveModule });
+    for (const name of unresolved)
+      io.stderr(`torch-logs-otel collector-filter: ${unresolvedModuleNote(name)}\n`);
     io.stdout(
       formatCollectorFilterConfig(settings, value, {
         ungovernedScopes: ungoverned,

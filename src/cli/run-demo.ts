@@ -26,6 +26,7 @@ import {
 } from "../otel/env.ts";
 import { getArtifactLogger, getLogger } from "../otel/get-logger.ts";
 import { otlpUrlFromEnv } from "../otel/otlp-config-from-env.ts";
+import type { TorchLogs } from "../otel/torch-logs.ts";
 import { startTorchLogs, type TorchLogsPipelineStats } from "../start/start-torch-logs.ts";
 
 /** `service.name` of the demo's logs and spans, unless OTEL_SERVICE_NAME is set. */
@@ -44,8 +45,10 @@ export interface RunDemoOptions {
   readonly stream?: TextWritableStream;
   /** How many frames to "compile". Default 3; from the {@link RECOMPILE_LIMIT}th on, dynamo gives up. */
   readonly frames?: number;
-  /** Where lossy TORCH_LOGS diagnostics and export failures go. Default: a process warning or `diag`. */
+  /** Where export failures go. Default: a process warning or `diag`. */
   readonly onWarning?: (message: string) => void;
+  /** The settings to log under. Default: TORCH_LOGS of `env`, strict. */
+  readonly torchLogs?: TorchLogs;
 }
 
 export interface DemoResult {
@@ -69,7 +72,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     {
       serviceName,
       env,
-      mode: "lossy",
+      ...(options.torchLogs ? { torchLogs: options.torchLogs } : {}),
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
       exporter: otlp ? "otlp" : "console",
       console: options.stream ? { stream: options.stream } : {},

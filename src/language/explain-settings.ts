@@ -62,9 +62,7 @@ export function explainSettings(
     lines.push(`off by default (name them to see them): ${offByDefault.map((a) => a.name).join(", ")}`);
   }
   lines.push("other artifacts follow the level of the module that logs them");
-  const unresolved = (options.unresolvedModules ?? []).map(
-    (name) => `PyTorch accepts \`${name}\` only if \`import ${name}\` succeeds; check with --python`,
-  );
+  const unresolved = (options.unresolvedModules ?? []).map(unresolvedModuleNote);
   const notes = [...settings.warnings, ...unresolved, ...(options.notes ?? [])];
   if (notes.length > 0) {
     lines.push("");
@@ -72,4 +70,9 @@ export function explainSettings(
     for (const note of notes) lines.push(`  - ${note}`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** What every command says of a module name it accepted without an interpreter to confirm it. */
+export function unresolvedModuleNote(name: string): string {
+  return `PyTorch accepts \`${name}\` only if \`import ${name}\` succeeds; check with --python`;
 }

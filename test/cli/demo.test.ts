@@ -266,10 +266,14 @@ describe("torch-logs-otel demo (npm start)", () => {
     expect(stderr).not.toContain("    at ");
   });
 
-  it("says which TORCH_LOGS items it skipped", async () => {
-    const { code, stderr } = await demo({ TORCH_LOGS: "+dynamo,bogus" }, ["--frames", "1"]);
-    expect(code).toBe(0);
-    expect(stderr).toContain('demo: TORCH_LOGS: unknown name "bogus" at item 2');
+  it("reads TORCH_LOGS as every command does: a module name is noted, a bad value is an error", async () => {
+    const accepted = await demo({ TORCH_LOGS: "+dynamo,bogus" }, ["--frames", "1"]);
+    expect(accepted.code).toBe(0);
+    expect(accepted.stderr).toContain("demo: PyTorch accepts `bogus` only if `import bogus` succeeds");
+    const refused = await demo({ TORCH_LOGS: "+dynamo,Dynamo" }, ["--frames", "1"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('unknown name "Dynamo" at item 2 (did you mean "dynamo"');
+    expect(refused.console).toBe("");
   });
 
   it("rejects bad options", async () => {
