@@ -2,9 +2,8 @@
 // error — one message naming the item, exit 1 — wherever it is given; a module name only an interpreter could
 // confirm is accepted, as PyTorch accepts any importable module, and noted once; and every command answers
 // --help / -h on stdout with exit 0.
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run-cli.ts";
+import { runCliCaptured } from "../support/run-cli.ts";
 
 const TRACE_FILE = new URL("../fixtures/torch-trace/simple.log", import.meta.url).pathname;
 const CONSOLE_LINE = "V1206 10:00:00.000000 4242 torch/_dynamo/convert_frame.py:100] [0/0] tracing forward\n";
@@ -46,27 +45,8 @@ const COMMANDS: readonly Command[] = [
 ];
 
 async function run(argv: string[], env: Record<string, string>, stdin?: string) {
-  let stdout = "";
-  let stderr = "";
-  const stream = new PassThrough();
-  stream.resume();
-  const code = await runCli({
-    argv,
-    env,
-    stream,
-    ...(stdin !== undefined && {
-      stdin: (async function* () {
-        yield stdin;
-      })(),
-    }),
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr, both: stdout + stderr };
+  const result = await runCliCaptured(argv, env, stdin);
+  return { ...result, both: result.stdout + result.stderr };
 }
 
 function occurrences(text: string, needle: string): number {
