@@ -13,6 +13,8 @@ export default defineConfig({
     // The end-to-end suite (e2e/**/*.e2e.test.ts) runs with e2e/vitest.config.ts; its tooling is tested here.
     include: ["test/**/*.test.ts", "e2e/backends/**/*.test.ts"],
     reporters: ["default", "./test/support/closing-line-reporter.ts"],
+    // A TorchLogsWarning no test took, or a child process a test file left running, fails the run.
+    setupFiles: ["./test/support/guard-torch-logs-warnings.ts", "./test/support/guard-child-processes.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -1,14 +1,23 @@
 // examples/quick-start.ts
-import { logs, SeverityNumber } from "@opentelemetry/api";
+import { DiagConsoleLogger, DiagLogLevel, diag, logs, SeverityNumber } from "@opentelemetry/api";
 import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
-import { registerLoggerProviderGlobally, TorchLogsLogRecordProcessor } from "torch-logs-otel";
+import {
+  otlpUrlFromEnv,
+  registerLoggerProviderGlobally,
+  TorchConsoleLogRecordExporter,
+  TorchLogsLogRecordProcessor,
+} from "torch-logs-otel";
+
+// OTLP/HTTP when an endpoint is set (OTEL_EXPORTER_OTLP_ENDPOINT), else stderr in PyTorch's console format.
+const otlp = otlpUrlFromEnv("logs", process.env) !== undefined;
+const exporter = otlp ? new OTLPLogExporter() : new TorchConsoleLogRecordExporter();
+// The SDK reports exports that fail (nothing listening there, say) to OpenTelemetry's diag logger: show them.
+diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
 
 // The filter wraps the exporting processor: what TORCH_LOGS rejects never reaches the exporter.
 const provider = new LoggerProvider({
-  processors: [
-    new TorchLogsLogRecordProcessor(new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })),
-  ],
+  processors: [new TorchLogsLogRecordProcessor(new BatchLogRecordProcessor({ exporter }))],
 });
 // The global of @opentelemetry/api and that of @opentelemetry/api-logs (winston-transport's), in one call.
 registerLoggerProviderGlobally(provider);

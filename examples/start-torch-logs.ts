@@ -1,7 +1,8 @@
 // examples/start-torch-logs.ts
 import { getArtifactLogger, getLogger, startTorchLogs } from "torch-logs-otel";
 
-// Provider + TORCH_LOGS processor + batch + OTLP/HTTP exporter (from OTEL_EXPORTER_OTLP_*), registered globally.
+// Provider + TORCH_LOGS processor + batch + exporter, registered globally. The exporter: OTLP/HTTP when
+// OTEL_EXPORTER_OTLP_(LOGS_)ENDPOINT is set, else stderr in PyTorch's console format.
 const pipeline = startTorchLogs({ serviceName: "trainer" });
 
 const log = getLogger("torch._dynamo.convert_frame");

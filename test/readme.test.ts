@@ -1,11 +1,14 @@
 // Every TypeScript block in README.md is an example file under examples/ (type-checked by `npm run typecheck`),
-// and every example runs here against a real OTLP receiver.
+// and every example runs here: against a real OTLP receiver, with no endpoint set (it prints to the console) and
+// against an endpoint where nothing listens (it says the records could not go). The README's install lines name
+// the versions this package depends on; readme-commands.test.ts runs (or finds the test of) every shell command.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RESULTS_END, RESULTS_START } from "./bench/support/results-section.ts";
 import { makeFakeTorch } from "./support/fake-torch.ts";
-import { type OtlpReceiver, startOtlpReceiver } from "./support/otlp-receiver.ts";
+import { type OtlpReceiver, startOtlpReceiver, unusedEndpoint } from "./support/otlp-receiver.ts";
 import { runCliCaptured } from "./support/run-cli.ts";
 
 const run = promisify(execFile);
@@ -17,14 +20,42 @@ const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? 
 const fakeTorch = makeFakeTorch();
 afterAll(() => fakeTorch.remove());
 
-/** What each example must deliver, given its environment. */
-const RUNS: Record<string, { env: Record<string, string>; bodies: string[]; stdout?: string }[]> = {
+/**
+ * What each example must do, given its environment and where OTLP goes: `receiver` (default: the test's OTLP
+ * receiver, which must get `bodies`), `none` (no endpoint set: the records go to stderr in PyTorch's console
+ * format, `stderr`), `down` (an endpoint where nothing listens: the example says so on stderr, quickly).
+ */
+interface ExampleRun {
+  readonly env: Record<string, string>;
+  readonly endpoint?: "receiver" | "none" | "down";
+  readonly bodies?: string[];
+  readonly stdout?: string;
+  readonly stderr?: RegExp[];
+}
+
+/** A line of PyTorch's console format (glog letter, time, pid, scope:0]) ending in `message`. */
+const consoleLine = (letter: string, scope: string, message: string) =>
+  new RegExp(`^${letter}\\d{4} [\\d:.]+ \\d+ ${scope.replaceAll(".", "\\.")}:0\\] ${message}$`, "m");
+
+/** A down collector fails fast: 1 s of retries instead of the default 10 s. */
+const DOWN = { OTEL_EXPORTER_OTLP_TIMEOUT: "1000" };
+
+const RUNS: Record<string, ExampleRun[]> = {
   "examples/quick-start.ts": [
     {
       env: { TORCH_LOGS: "+dynamo,graph_breaks" },
       bodies: ["needs +dynamo", "shown by default", "Graph break: print()", "not governed by TORCH_LOGS"],
     },
     { env: {}, bodies: ["shown by default", "not governed by TORCH_LOGS"] },
+    {
+      env: {},
+      endpoint: "none",
+      stderr: [
+        consoleLine("W", "torch._inductor", "shown by default"),
+        consoleLine("I", "my-service", "not governed by TORCH_LOGS"),
+      ],
+    },
+    { env: DOWN, endpoint: "down", stderr: [/ECONNREFUSED/] },
   ],
   "examples/start-torch-logs.ts": [
     { env: {}, bodies: ["recompiling: cache limit hit"] },
@@ -32,10 +63,25 @@ const RUNS: Record<string, { env: Record<string, string>; bodies: string[]; stdo
       env: { TORCH_LOGS: "+dynamo,graph_breaks", OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http/protobuf" },
       bodies: ["compiling forward", "recompiling: cache limit hit", "Graph break: print()"],
     },
+    {
+      env: {},
+      endpoint: "none",
+      stderr: [consoleLine("W", "torch._dynamo.convert_frame", "recompiling: cache limit hit")],
+    },
+    {
+      env: DOWN,
+      endpoint: "down",
+      stderr: [/TorchLogsWarning: startTorchLogs: 1 log record failed to export: connect ECONNREFUSED/],
+    },
   ],
   "examples/set-logs.ts": [
     { env: {}, bodies: ["shown after setLogs"] },
     { env: { TORCH_LOGS: "" }, bodies: [] },
+    {
+      env: {},
+      endpoint: "none",
+      stderr: [consoleLine("I", "torch._inductor.scheduler", "shown after setLogs")],
+    },
   ],
   "examples/node-sdk.ts": [
     { env: {}, bodies: ["shown by default", "from winston"] },
@@ -43,6 +89,15 @@ const RUNS: Record<string, { env: Record<string, string>; bodies: string[]; stdo
       env: { TORCH_LOGS: "dynamo" },
       bodies: ["needs dynamo (INFO) or +dynamo", "shown by default", "from winston"],
     },
+    {
+      env: {},
+      endpoint: "none",
+      stderr: [
+        consoleLine("E", "torch._dynamo", "shown by default"),
+        consoleLine("W", "@opentelemetry/winston-transport", "from winston"),
+      ],
+    },
+    { env: DOWN, endpoint: "down", stderr: [/ECONNREFUSED/] },
   ],
   "examples/custom-registry.ts": [{ env: {}, bodies: [], stdout: "[ 'api debug', 'SELECT 1' ]\n" }],
   "examples/your-own-torch.ts": [
@@ -77,48 +132,40 @@ describe("README", () => {
   });
 });
 
-/** Shell words of a README command line, quotes removed, up to a comment or a pipe. */
-function shellWords(line: string): string[] {
-  const words: string[] = [];
-  for (const match of line.matchAll(/"([^"]*)"|'([^']*)'|(#.*$|\|.*$)|(\S+)/g)) {
-    if (match[3] !== undefined) break;
-    words.push(match[1] ?? match[2] ?? match[4] ?? "");
-  }
-  return words;
-}
-
-const CLI_LINES = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
-  .flatMap((m) => (m[1] ?? "").split("\n"))
-  .filter((line) => /^torch-logs-otel (explain|collector-filter|help|\+help)\b/.test(line));
-
-describe("README install and clone commands", () => {
+describe("README install lines", () => {
   const manifest = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
-
-  it("installs the OpenTelemetry versions this package depends on", () => {
-    const line = readme.split("\n").find((l) => l.startsWith("npm install torch-logs-otel "));
-    const versions = Object.fromEntries(
-      (line ?? "")
+  const installs = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .flatMap((m) => (m[1] ?? "").split("\n"))
+    .filter((line) => line.startsWith("npm install "));
+  /** package → version of each `name@version` word of an install line. */
+  const versions = (line: string) =>
+    Object.fromEntries(
+      line
         .split(" ")
-        .slice(3)
+        .slice(2)
+        .filter((spec) => spec.lastIndexOf("@") > 0)
         .map((spec) => [spec.slice(0, spec.lastIndexOf("@")), spec.slice(spec.lastIndexOf("@") + 1)]),
     );
-    expect(versions).toEqual({
+
+  it("install the package today from its tarball, and later from the registry, with the versions it depends on", () => {
+    const tarball = installs.find((line) => line.includes(`/${manifest.name}-${manifest.version}.tgz `));
+    const registry = installs.find((line) => line.startsWith(`npm install ${manifest.name} `));
+    const expected = {
       "@opentelemetry/api": manifest.devDependencies["@opentelemetry/api"],
       "@opentelemetry/sdk-logs": manifest.dependencies["@opentelemetry/sdk-logs"],
-      "@opentelemetry/exporter-logs-otlp-http":
-        manifest.dependencies["@opentelemetry/exporter-logs-otlp-http"],
-    });
+    };
+    expect(versions(tarball ?? "")).toEqual(expected);
+    expect(versions(registry ?? "")).toEqual(expected);
     expect(manifest.peerDependencies["@opentelemetry/api"]).toBe(">=1.10.0 <1.11.0");
   });
 
-  it("runs the CLI from a clone: npm run cli -- --version / explain", async () => {
-    expect(readme).toContain("npm run cli -- explain +dynamo");
-    const version = await run("npm", ["run", "-s", "cli", "--", "--version"], { cwd: root.pathname });
-    expect(version.stdout).toBe(`${manifest.version}\n`);
-    const explain = await run("npm", ["run", "-s", "cli", "--", "explain", "--json", "+dynamo"], {
-      cwd: root.pathname,
+  it("add the stock OTLP exporter the processor example imports, at the version this repository tests", () => {
+    const exporter = installs.find((line) => line.includes("@opentelemetry/exporter-logs-otlp-http@"));
+    expect(versions(exporter ?? "")).toEqual({
+      "@opentelemetry/exporter-logs-otlp-http":
+        manifest.devDependencies["@opentelemetry/exporter-logs-otlp-http"],
     });
-    expect(JSON.parse(explain.stdout)).toMatchObject({ levels: { dynamo: "DEBUG" } });
+    expect(manifest.dependencies["@opentelemetry/exporter-logs-otlp-http"]).toBeUndefined();
   });
 });
 
@@ -140,17 +187,6 @@ describe("README ingest options", () => {
   });
 });
 
-describe("README command lines", () => {
-  it("has some", () => {
-    expect(CLI_LINES.length).toBeGreaterThan(0);
-  });
-
-  it.each(CLI_LINES)("%s runs", async (line) => {
-    const { code, stderr } = await runCliCaptured(shellWords(line).slice(1));
-    expect([code, stderr]).toEqual([0, ""]);
-  });
-});
-
 describe.each(Object.entries(RUNS))("%s runs", (file, runs) => {
   let receiver: OtlpReceiver;
   beforeEach(async () => {
@@ -158,7 +194,13 @@ describe.each(Object.entries(RUNS))("%s runs", (file, runs) => {
   });
   afterEach(() => receiver.close());
 
-  it.each(runs)("with %j", async ({ env, bodies, stdout }) => {
+  it.each(runs)("with %j", async ({ env, endpoint = "receiver", bodies = [], stdout, stderr = [] }) => {
+    const logsEndpoint =
+      endpoint === "receiver"
+        ? receiver.url
+        : endpoint === "down"
+          ? `${await unusedEndpoint()}/v1/logs`
+          : undefined;
     const result = await run(
       process.execPath,
       [
@@ -170,7 +212,7 @@ describe.each(Object.entries(RUNS))("%s runs", (file, runs) => {
       {
         env: {
           PATH: process.env.PATH ?? "",
-          OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url,
+          ...(logsEndpoint !== undefined && { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: logsEndpoint }),
           OTEL_TRACES_EXPORTER: "none",
           OTEL_METRICS_EXPORTER: "none",
           ...env,
@@ -179,7 +221,35 @@ describe.each(Object.entries(RUNS))("%s runs", (file, runs) => {
       },
     );
     if (stdout !== undefined) expect(result.stdout).toBe(stdout);
+    for (const pattern of stderr) expect(result.stderr).toMatch(pattern);
     if (bodies.length > 0) await receiver.waitForRecords(bodies.length);
     expect(receiver.records.map((r) => r.body)).toEqual(bodies);
+  });
+});
+
+describe("figures in the README and docs/benchmarks.md", () => {
+  // A measured throughput typed into prose goes stale at the next run: figures live in the generated sections.
+  const THROUGHPUT = /\d[\d,.]*\s?[kM]?\s?(lines\/s|MB\/s|MiB\/s|rec\/s|records\/s)/;
+  /** Lines quoting a throughput that is not a target (≥, ≤). */
+  const quoted = (text: string) =>
+    text.split("\n").filter((line) => THROUGHPUT.test(line) && !/[≥≤]/.test(line));
+  const benchmarks = readFileSync(new URL("docs/benchmarks.md", root), "utf8");
+
+  it("the README quotes none, only targets", () => {
+    expect(quoted(readme)).toEqual([]);
+  });
+
+  it("docs/benchmarks.md quotes them only in its generated section and its list of hand-recorded ones", () => {
+    const start = benchmarks.indexOf(RESULTS_START);
+    const end = benchmarks.indexOf(RESULTS_END);
+    expect([start, end].every((at) => at > 0) && start < end).toBe(true);
+    const recorded = benchmarks.indexOf("\n## Recorded by hand\n");
+    const nextSection = benchmarks.indexOf("\n## ", recorded + 1);
+    const prose =
+      benchmarks.slice(0, start) +
+      benchmarks.slice(end, recorded) +
+      (nextSection > 0 ? benchmarks.slice(nextSection) : "");
+    expect(recorded).toBeGreaterThan(end);
+    expect(quoted(prose)).toEqual([]);
   });
 });

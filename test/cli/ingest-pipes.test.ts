@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
+import { killProcessGroup } from "../support/processes.ts";
 
 const CLI = new URL("../../src/cli.ts", import.meta.url).pathname;
 const PRODUCER = new URL("../fixtures/apps/interrupted-producer.ts", import.meta.url).pathname;
@@ -39,15 +40,11 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  // Whatever a failed test left running: its whole process group.
+  // Whatever a test left running: each child's whole process group, also when the child itself has ended (a
+  // background `cat > fifo` outlives its shell when the reader failed).
   for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    if (child.pid !== undefined) await killProcessGroup(child.pid);
   }
   await receiver.close();
   rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
-import type { SeverityNumber } from "@opentelemetry/api";
-import { describe, expect, it } from "vitest";
+import { DiagLogLevel, diag, type SeverityNumber } from "@opentelemetry/api";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { collectorFilterConditions, parseTorchLogs, type UngovernedScopes } from "../../src/index.ts";
+import { captureDiag } from "../support/capture-diag.ts";
 import { compileOttlCondition } from "../support/ottl-evaluator.ts";
 import { setup } from "../support/pipeline.ts";
 import { runCliCaptured as cli } from "../support/run-cli.ts";
@@ -151,6 +152,9 @@ describe("the generated conditions mean what the processor does", () => {
       const settings = parseTorchLogs(value);
       const conditions = collectorFilterConditions(settings, { ungovernedScopes }).map(compileOttlCondition);
       const { provider, exporter } = setup({ settings, ungovernedScopes });
+      // The grid's two bad torch.artifact values ("nope", 7) are reported, once each.
+      const warnings = captureDiag(DiagLogLevel.WARN);
+      onTestFinished(() => diag.disable());
       const grid: {
         scope: string;
         severityNumber: number;
@@ -189,6 +193,10 @@ describe("the generated conditions mean what the processor does", () => {
       });
       expect(disagreements.map((r) => r.id)).toEqual([]);
       expect(passed.size).toBeGreaterThan(0);
+      expect(warnings).toEqual([
+        'TorchLogsLogRecordProcessor: unknown artifact "nope" in torch.artifact (scope torch); the record is treated as a plain record of its scope — register the artifact to switch it',
+        "TorchLogsLogRecordProcessor: attribute torch.artifact must be a string, got number (scope torch); the record is treated as a plain record of its scope",
+      ]);
     },
   );
 });

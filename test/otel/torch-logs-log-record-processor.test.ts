@@ -15,6 +15,7 @@ import {
 import { captureDiag } from "../support/capture-diag.ts";
 import { referenceModuleResolver, torchLogsVectors } from "../support/conformance.ts";
 import { setup } from "../support/pipeline.ts";
+import { takeTorchLogsWarnings } from "../support/torch-logs-warnings.ts";
 
 const severityOf = (levelName: string) => pythonLevelToSeverityNumber(parsePythonLevelName(levelName) ?? 0);
 
@@ -272,13 +273,19 @@ describe("TorchLogsLogRecordProcessor", () => {
     }
   });
 
-  it("does not take over, or later remove, a global provider registered by someone else", () => {
+  it("does not take over, or later remove, a global provider registered by someone else", async () => {
     const { provider: theirs } = setup();
     const { provider: ours } = setup();
     const first = registerLoggerProviderGlobally(theirs);
     try {
       const second = registerLoggerProviderGlobally(ours);
       expect(second.registered).toBe(false);
+      // Said once, as a process warning (no diag logger here).
+      expect(await takeTorchLogsWarnings()).toEqual([
+        expect.stringMatching(
+          /^torch-logs-otel: another LoggerProvider already holds the global of @opentelemetry\/api and @opentelemetry\/api-logs, /,
+        ),
+      ]);
       second.unregister();
       expect(logs.getLoggerProvider()).toBe(theirs);
     } finally {

@@ -1,4 +1,4 @@
-// The package as an application installs it: dist/ built from src/ (tsc, as `npm pack`'s prepack does) and the
+// The package as an application installs it: dist/ built from src/ (tsc, as `npm pack`'s prepare script does) and the
 // manifest, under node_modules/torch-logs-otel/ of a temporary consumer folder. The folder sits inside the
 // project, so the package's own dependencies (and the consumer's) resolve from the project's node_modules,
 // as they would from the consumer's after `npm install`. Build it once per test file: it takes about a second.
