@@ -12,7 +12,7 @@
 //
 //   node e2e/bench/filelog-vs-ingest.ts [--corpus DIR] [--lines N] [--write]
 //
-// --write writes the tables to e2e/bench/filelog-results.md.
+// --write writes the tables to e2e/bench/filelog-results.md and into collector/README.md, between its markers.
 import { spawn } from "node:child_process";
 import {
   copyFileSync,
@@ -52,6 +52,7 @@ import {
 import { cpuSecondsOf } from "../support/process-cpu.ts";
 import { runCliProcess } from "../support/run-cli-process.ts";
 import { canonicalOfJsonl, difference, parseJsonl } from "../support/stored-records.ts";
+import { replaceBetweenMarkers } from "./replace-between-markers.ts";
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -62,6 +63,9 @@ const CORPUS = option("--corpus") ?? FIXTURE_CORPUS;
 const LINES = Number(option("--lines") ?? 1_000_000);
 const WRITE = args.includes("--write");
 const RESULTS = new URL("filelog-results.md", import.meta.url).pathname;
+const COLLECTOR_README = new URL("../../collector/README.md", import.meta.url).pathname;
+// Before minutes of measuring: the README must have the markers the tables go between.
+if (WRITE) replaceBetweenMarkers(readFileSync(COLLECTOR_README, "utf8"), "bench:filelog", "");
 const CLI = new URL("../../src/cli.ts", import.meta.url).pathname;
 const SAMPLES = new URL("../../test/fixtures/pytorch-logs/", import.meta.url).pathname;
 
@@ -357,9 +361,14 @@ try {
   const speed = throughputTable(await throughput(workDir));
   process.stdout.write(`${speed}\n`);
   if (WRITE) {
+    const tables = `${acc}\n${samplesText}\n${speed}`;
     writeFileSync(
       RESULTS,
-      `# filelog receiver vs ingest\n\nWritten by \`npm run bench:filelog -- --write\`.\n\n${acc}\n${samplesText}\n${speed}`,
+      `# filelog receiver vs ingest\n\nWritten by \`npm run bench:filelog -- --write\`.\n\n${tables}`,
+    );
+    writeFileSync(
+      COLLECTOR_README,
+      replaceBetweenMarkers(readFileSync(COLLECTOR_README, "utf8"), "bench:filelog", tables),
     );
   }
 } finally {
