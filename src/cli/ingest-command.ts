@@ -4,7 +4,6 @@
 
 import { basename, resolve } from "node:path";
 import type { Attributes } from "@opentelemetry/api";
-import { createIngestSink } from "../delivery/create-ingest-sink.ts";
 import type { IngestPipelineStats, IngestSink } from "../delivery/ingest-pipeline.ts";
 import type { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
 import { InputStream } from "../ingest/input-stream.ts";
@@ -12,25 +11,23 @@ import type { PytorchLogParser } from "../ingest/pytorch-log-parser.ts";
 import type { PytorchLogParserOptions, PytorchLogRecord } from "../ingest/pytorch-log-record.ts";
 import { INGEST_ATTRIBUTES, type ToLogRecordOptions, toLogRecord } from "../ingest/to-log-record.ts";
 import { type InputEvent, NotFollowableError, readFile, readStream } from "../input/read-input.ts";
-import type { Registry } from "../language/registry.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
-import { readEnvVar, readServiceName } from "../otel/env.ts";
-import { OtlpConfigError, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
+import { readEnvVar } from "../otel/env.ts";
+import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
 import { PythonProbeError } from "../python/python-probe-error.ts";
 import {
   compileLogFormatMatcher,
   type LogFormatMatcher,
 } from "../pytorch-line/compile-log-format-matcher.ts";
 import { DEFAULT_CUSTOM_LEVELS } from "../pytorch-line/parse-log-level.ts";
-import { batchOptionsForRetries } from "./batch-options-for-retries.ts";
-import { type CliIo, recordWriter, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
+import { type CliIo, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
 import { GracefulStop } from "./graceful-stop.ts";
+import { type IngestSinkForOptions, ingestSinkForOptions } from "./ingest-sink-for-options.ts";
 import { OutageReport } from "./outage-report.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { INGEST_USAGE, type IngestOptions, parseIngestArgs } from "./parse-ingest-args.ts";
 import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
-import { torchLogsForInput } from "./torch-logs-for-input.ts";
 import { torchRegistryFromArgs } from "./torch-registry-from-args.ts";
 import { TorchTraceHint } from "./torch-trace-hint.ts";
 
@@ -68,10 +65,8 @@ export interface IngestDeps {
 }
 
 const PREFIX = "torch-logs-otel ingest";
-const DEFAULT_SERVICE_NAME = "pytorch";
 const DEFAULT_POLL_MS = 250;
 const DEFAULT_GRACE_MS = 3000;
-const utf8 = new TextDecoder();
 
 /** Runs `torch-logs-otel ingest`; resolves with the exit code. */
 export async function runIngest(io: CliIo, args: readonly string[], deps: IngestDeps = {}): Promise<number> {
@@ -89,11 +84,11 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
   }
   // Shared with the run: once stdout is broken (EPIPE), nothing more is written to it.
   const stdout: StdoutState = { broken: false };
-  let pipeline: { pipeline: IngestSink; userModule: string | undefined } | undefined;
+  let pipeline: IngestSinkForOptions | undefined;
   const report = new OutageReport({
     prefix: PREFIX,
     write: io.stderr,
-    counts: () => (pipeline === undefined ? "" : pendingCounts(pipeline.pipeline.stats)),
+    counts: () => (pipeline === undefined ? "" : pendingCounts(pipeline.sink.stats)),
     ...(deps.reportIntervalMs !== undefined && { intervalMs: deps.reportIntervalMs }),
     retryForMillis: options.retryForMillis,
     untilFinished: options.follow,
@@ -106,7 +101,7 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
     logFormat = format === undefined || format === "" ? undefined : compileLogFormatMatcher(format);
     const { registry, notes } = await torchRegistryFromArgs(options.registryArgs, io.env);
     for (const note of notes) io.stderr(`${PREFIX}: ${note}\n`);
-    pipeline = createPipeline(options, io, stdout, deps.jsonlVia ?? "direct", { registry, retry });
+    pipeline = ingestSinkForOptions(options, io, stdout, deps.jsonlVia ?? "direct", { registry, retry });
   } catch (error) {
     const known =
       isTorchLogsError(error) || error instanceof OtlpConfigError || error instanceof PythonProbeError;
@@ -120,9 +115,9 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
     levels: new Map([...DEFAULT_CUSTOM_LEVELS, ...options.levels]),
     logFormat,
   };
-  return new IngestRun(io, options, deps, pipeline.pipeline, stdout, {
+  return new IngestRun(io, options, deps, pipeline.sink, stdout, {
     parserOptions,
-    userModule: pipeline.userModule,
+    mapping: pipeline.mapping,
     retry,
     report,
   }).run();
@@ -131,49 +126,6 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
 /** The counts a line about a failing backend shows. */
 function pendingCounts(s: IngestPipelineStats): string {
   return `${countNoun(s.pending, "log record")} waiting, ${s.exported} exported, ${s.dropped - s.pending} lost`;
-}
-
-/**
- * The TORCH_LOGS filter applies only when asked for (`--torch-logs`, or a non-empty TORCH_LOGS for this
- * command): the input already passed the producer's TORCH_LOGS, and in
- * `TORCH_LOGS=+dynamo python train.py | ingest` the variable reaches only Python, so PyTorch's defaults
- * here would drop every DEBUG and INFO record the user asked PyTorch to print. An empty TORCH_LOGS means
- * unset, as everywhere in this library.
- */
-function createPipeline(
-  options: IngestOptions,
-  io: CliIo,
-  stdout: StdoutState,
-  jsonlVia: "direct" | "sdk",
-  { registry, retry }: { registry: Registry; retry: OutageRetryPolicy },
-): { pipeline: IngestSink; userModule: string | undefined } {
-  const fromEnv = readEnvVar(registry.envVar, io.env).value;
-  const value = options.torchLogs ?? (fromEnv?.trim() ? fromEnv : undefined);
-  const torchLogs = torchLogsForInput(
-    value,
-    options.lossy,
-    (message) => io.stderr(`${PREFIX}: ${message}\n`),
-    registry,
-  );
-  // The modules outside torch that TORCH_LOGS names (PyTorch registers each as an alias of its own).
-  const userModules = torchLogs === undefined ? [] : [...torchLogs.settings.addedAliases.keys()];
-  const pipeline = createIngestSink({
-    via: options.format === "jsonl" ? (jsonlVia === "sdk" ? "jsonl-sdk" : "jsonl") : "otlp",
-    otlp: () => otlpLogExporterFromEnv(io.env, undefined, retry),
-    write: recordWriter(io, stdout),
-    writeBytes: (bytes) => {
-      if (stdout.broken) throw new Error("stdout is closed");
-      // Blocks of whole lines, and JSON escapes lone surrogates: decoding each block alone is lossless.
-      if (io.stdoutUtf8 === undefined) io.stdout(utf8.decode(bytes));
-      else io.stdoutUtf8(bytes);
-    },
-    torchLogs,
-    serviceName: options.serviceName ?? readServiceName(io.env) ?? DEFAULT_SERVICE_NAME,
-    batch: batchOptionsForRetries(io.env, retry),
-    onFirstLoss: (message) => io.stderr(`${PREFIX}: ${message}\n`),
-  });
-  const userModule = userModules.length === 1 ? userModules[0] : undefined;
-  return { pipeline, userModule };
 }
 
 interface LineTotals {
@@ -209,12 +161,12 @@ class IngestRun {
     stdout: StdoutState,
     {
       parserOptions,
-      userModule,
+      mapping,
       retry,
       report,
     }: {
       parserOptions: PytorchLogParserOptions;
-      userModule: string | undefined;
+      mapping: IngestSinkForOptions["mapping"];
       retry: OutageRetryPolicy;
       report: OutageReport;
     },
@@ -233,7 +185,7 @@ class IngestRun {
       utcOffsetMinutes: options.utcOffsetMinutes ?? hostUtcOffsetMinutes,
       ...(options.year !== undefined && { year: options.year }),
       otherScope: options.otherScope,
-      ...(userModule !== undefined && { userModule }),
+      ...mapping,
     };
     this.#stop = new GracefulStop({
       graceMs: deps.graceMs ?? DEFAULT_GRACE_MS,

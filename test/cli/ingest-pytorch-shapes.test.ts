@@ -213,3 +213,36 @@ describe("ingest: custom formats", () => {
     expect(stderr).toContain(`%(levle)s at offset 0 names an unknown field "levle"`);
   });
 });
+
+describe("ingest: torch modules that log through another module's logger", () => {
+  // pgo.py prints "marking … as dynamic" through torch.fx.experimental.symbolic_shapes (TORCH_LOGS `dynamic`);
+  // its own records go through torch._dynamo.pgo (`dynamo`). Line 444 is that call in 2.13–2.15; 9444 stands for
+  // a release whose lines moved, where only the producer's TORCH_LOGS can tell.
+  const MARKING = "marking L['x'] as dynamic (from automatic dynamic/PGO)";
+  it.each([
+    ["444", "+dynamic", "torch.fx.experimental.symbolic_shapes"],
+    ["444", "+dynamo", "torch.fx.experimental.symbolic_shapes"],
+    ["9444", "+dynamic", "torch.fx.experimental.symbolic_shapes"],
+    ["9444", "-dynamic,+torch._dynamo.pgo", "torch._dynamo.pgo"],
+  ])("pgo.py:%s under TORCH_LOGS=%s is kept, on %s", async (line, torchLogs, scope) => {
+    const { torch } = await ingest(lines(`${at("I", `torch/_dynamo/pgo.py:${line}`)} [2/1] ${MARKING}`), {
+      TORCH_LOGS: torchLogs,
+    });
+    expect(torch.map(summary)).toStrictEqual([["INFO", scope, MARKING]]);
+  });
+
+  it("is filtered out when none of its loggers is enabled", async () => {
+    const { torch } = await ingest(lines(`${at("I", "torch/_dynamo/pgo.py:444")} [2/1] ${MARKING}`), {
+      TORCH_LOGS: "-dynamo,-dynamic",
+    });
+    expect(torch).toEqual([]);
+  });
+
+  it("a module with no logger of its own: its records are the other logger's", async () => {
+    const { torch } = await ingest(
+      lines(`${at("W", "torch/_higher_order_ops/triton_kernel_wrap.py:1")} kernel source unavailable`),
+      { TORCH_LOGS: "-inductor" },
+    );
+    expect(torch.map((r) => r.scope)).toStrictEqual(["torch._dynamo"]);
+  });
+});
