@@ -77,6 +77,21 @@ export function releaseEntry(entry: Entry): void {
   entry.artifact = undefined;
 }
 
+/** Cuts a record's last `count` lines off as entries of other lines, with their line numbers and sizes. */
+export function cutTrailingLines(entry: TorchEntry, count: number): OtherEntry[] {
+  const tail = entry.lines.splice(entry.lines.length - count);
+  const first = entry.lastLineNumber - count + 1;
+  entry.lineCount -= count;
+  entry.unprefixedLineCount -= count;
+  entry.lastLineNumber = first - 1;
+  return tail.map((content, i) => {
+    const chars = content.length + 1;
+    entry.chars -= chars;
+    const line: OtherLine = { kind: "other", line: entry.header.wrapper + content };
+    return { kind: "other", line, firstLineNumber: first + i, truncated: false, chars, done: true };
+  });
+}
+
 /** A {@link TorchLogRecord} being built: fields are added in the order they are listed, absent ones never. */
 type Draft = { -readonly [K in keyof TorchLogRecord]?: TorchLogRecord[K] };
 
