@@ -1,8 +1,12 @@
 // Rule 2 of PytorchLogParser: which unprefixed lines continue the record just before them.
+import { COMPILE_ID_SOURCE } from "../pytorch-line/parse-compile-id.ts";
 import type { PytorchLogParserOptions } from "./pytorch-log-record.ts";
-import type { TorchEntry } from "./record-entry.ts";
+import { type TorchEntry, TRACEBACK_START } from "./record-entry.ts";
 
-export const TRACEBACK_START = "Traceback (most recent call last):";
+/** Rule 2a: a hard wrap between the glog prefix and its trace id (alcf_aurora sample): `[0/0] message`. */
+export const WRAPPED_TAGS = new RegExp(
+  String.raw`^(?:\[(?<traceId>${COMPILE_ID_SOURCE})\](?: |$))?(?:\[__(?<artifact>[A-Za-z0-9_]+)\](?: |$))?`,
+);
 const STACK_START = "Stack (most recent call last):";
 // The last line of a Python traceback: `torch._dynamo.exc.Unsupported: …`, `KeyboardInterrupt`.
 const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?::(?: |$)|$)/;

@@ -36,11 +36,11 @@
 
 import { LineSplitter } from "../input/line-splitter.ts";
 import { matchGlogHeader } from "../pytorch-line/match-glog-header.ts";
-import { COMPILE_ID_SOURCE, parseCompileId } from "../pytorch-line/parse-compile-id.ts";
+import { parseCompileId } from "../pytorch-line/parse-compile-id.ts";
 import { DEFAULT_CUSTOM_LEVELS } from "../pytorch-line/parse-log-level.ts";
 import { parseByPatterns } from "../pytorch-line/parse-pytorch-line.ts";
 import type { OtherLine, TorchLogLine } from "../pytorch-line/pytorch-log-line.ts";
-import { acceptsContinuation, TRACEBACK_START, trailingOtherLines } from "./continuation-rules.ts";
+import { acceptsContinuation, trailingOtherLines, WRAPPED_TAGS } from "./continuation-rules.ts";
 import { omitUndefined } from "./omit-undefined.ts";
 import type {
   PytorchLogParserBuffer,
@@ -48,11 +48,13 @@ import type {
   PytorchLogParserStats,
   PytorchLogRecord,
 } from "./pytorch-log-record.ts";
-import { liftFalseTags, startsNewRecord } from "./record-boundary.ts";
+import { liftContradictedTraceId, liftFalseTags, startsNewRecord } from "./record-boundary.ts";
 import {
+  compileEvidence,
   cutTrailingLines,
   type Entry,
   releaseEntry,
+  startEntry,
   streamKey,
   type TorchEntry,
   toOtherRecord,
@@ -71,11 +73,6 @@ const DEFAULTS = {
 } as const satisfies Required<Omit<PytorchLogParserOptions, "logFormat">>;
 
 type ParserSettings = Required<Omit<PytorchLogParserOptions, "logFormat">> & PytorchLogParserOptions;
-
-// A hard wrap between the glog prefix and its trace id (alcf_aurora sample): `[0/0] message`.
-const WRAPPED_TAGS = new RegExp(
-  String.raw`^(?:\[(?<traceId>${COMPILE_ID_SOURCE})\](?: |$))?(?:\[__(?<artifact>[A-Za-z0-9_]+)\](?: |$))?`,
-);
 
 /**
  * Reassembles PyTorch console output into records. Feed text with {@link push} in chunks of any size
@@ -126,6 +123,7 @@ export class PytorchLogParser {
   flush(): PytorchLogRecord[] {
     for (const entry of this.#streams.values()) {
       if (entry.done) continue;
+      liftContradictedTraceId(entry, [entry.before]);
       this.#splitTrailingOutput(entry);
       this.#suspend(entry);
     }
@@ -228,29 +226,17 @@ export class PytorchLogParser {
       this.#extend(open, header.message, truncated, false);
       return;
     }
+    if (open !== undefined && !open.done)
+      liftContradictedTraceId(open, [open.before, compileEvidence(header)]);
     if (open !== undefined) this.#complete(open);
-    const entry: TorchEntry = {
-      kind: "torch",
-      header,
+    const entry = startEntry(header, {
       streamKey: key,
       firstLineNumber: this.#lineNumber,
       continued: open?.resumable === true && samePrefix,
-      lines: [header.message],
-      lastLineNumber: this.#lineNumber,
-      lineCount: 1,
-      unprefixedLineCount: 0,
-      chars: header.message.length + 1,
-      done: false,
-      resumable: false,
+      before: open === undefined ? undefined : compileEvidence(open.header, open.compileId),
       truncated,
-      wrap: "none",
-      bracketDepth: 0,
-      inTraceback: header.message.startsWith(TRACEBACK_START),
-      dropFirstLine: false,
-      compileId: header.compileId,
-      artifact: header.artifact,
       prefixRepeats: repeatsPrefix(header, readByHand),
-    };
+    });
     this.#streams.set(key, entry);
     this.#enqueue(entry);
     this.#last = entry;

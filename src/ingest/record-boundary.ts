@@ -1,5 +1,6 @@
 import type { TorchLogLine } from "../pytorch-line/pytorch-log-line.ts";
-import type { TorchEntry } from "./record-entry.ts";
+import { isTorchModule } from "../pytorch-line/scope-from-path.ts";
+import { type CompileEvidence, type TorchEntry, withoutAttempt } from "./record-entry.ts";
 
 // Rule 1a of PytorchLogParser: where, inside a run of lines with one prefix, a new record starts.
 //
@@ -83,6 +84,37 @@ export function liftFalseTags(entry: TorchEntry, line: TorchLogLine): boolean {
   };
   entry.compileId = line.compileId;
   entry.artifact = undefined;
+  return true;
+}
+
+/**
+ * A trace id on a one-line record of a user module (`shop/cart.py:21] [0/0] text`), with none of the records
+ * of its stream around it carrying it, is message text when one of them shows that compile was not running in
+ * the process: a torch record with no or another trace id (torch's records carry the running compile's id),
+ * or any record with another one. A user record inside a compile (logged from a custom backend) has a torch
+ * record of its compile next to it when torch logs at all. The tag goes back into the message; returns whether
+ * it did. Multi-line records are liftFalseTags' (a real trace id repeats on every line).
+ */
+export function liftContradictedTraceId(
+  entry: TorchEntry,
+  neighbours: readonly (CompileEvidence | undefined)[],
+): boolean {
+  const { header } = entry;
+  const compileId = entry.compileId;
+  if (compileId === undefined || entry.lineCount !== 1 || header.format !== "glog") return false;
+  if (header.scope === undefined || isTorchModule(header.scope)) return false;
+  const own = withoutAttempt(compileId.raw);
+  const tag = ` [${compileId.raw}]`;
+  if (!header.prefix.endsWith(tag) || neighbours.some((n) => n?.compile === own)) return false;
+  const contradicted = neighbours.some(
+    (n) => n !== undefined && ((n.torch && n.compile === undefined) || n.compile !== undefined),
+  );
+  if (!contradicted) return false;
+  const first = entry.lines[0] ?? "";
+  entry.lines[0] = first === "" ? tag.slice(1) : `${tag.slice(1)} ${first}`;
+  const { compileId: _id, ...rest } = header;
+  entry.header = { ...rest, prefix: header.prefix.slice(0, -tag.length) };
+  entry.compileId = undefined;
   return true;
 }
 

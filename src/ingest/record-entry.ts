@@ -1,6 +1,7 @@
 // A record while PytorchLogParser assembles it, and how a finished one becomes a TorchLogRecord.
 import type { CompileId } from "../pytorch-line/parse-compile-id.ts";
 import type { OtherLine, TorchLogLine } from "../pytorch-line/pytorch-log-line.ts";
+import { isTorchModule } from "../pytorch-line/scope-from-path.ts";
 import type { OtherLogRecord, TorchLogRecord } from "./pytorch-log-record.ts";
 
 export interface TorchEntry {
@@ -13,6 +14,8 @@ export interface TorchEntry {
   readonly streamKey: string;
   readonly firstLineNumber: number;
   readonly continued: boolean;
+  /** What the record before it in its stream showed about the compile running (liftContradictedTraceId). */
+  readonly before: CompileEvidence | undefined;
   readonly lines: string[];
   lastLineNumber: number;
   lineCount: number;
@@ -32,6 +35,63 @@ export interface TorchEntry {
   artifact: string | undefined;
   /** repeatsPrefix of the header: repeatedMessage reads a line that repeats its prefix. */
   prefixRepeats: boolean;
+}
+
+/** What a record of a stream shows about the compile running in its process when it was printed. */
+export interface CompileEvidence {
+  /** Its trace id without the restart attempt (`0/0` of `0/0_1`): the compile running; none: no compile. */
+  readonly compile: string | undefined;
+  /** A torch module printed it: torch's records carry the trace id of the compile running, if any. */
+  readonly torch: boolean;
+}
+
+export function compileEvidence(line: TorchLogLine, compileId = line.compileId): CompileEvidence {
+  return {
+    compile: compileId === undefined ? undefined : withoutAttempt(compileId.raw),
+    torch: line.scope !== undefined && isTorchModule(line.scope),
+  };
+}
+
+/** `0/0` of `0/0_1`: a compile's id whatever its restart attempt. */
+export function withoutAttempt(raw: string): string {
+  return raw.replace(ATTEMPT, "");
+}
+
+const ATTEMPT = /_\d+$/;
+
+export const TRACEBACK_START = "Traceback (most recent call last):";
+
+/** A new record from its first line. */
+export function startEntry(
+  header: TorchLogLine,
+  at: Pick<
+    TorchEntry,
+    "streamKey" | "firstLineNumber" | "continued" | "before" | "truncated" | "prefixRepeats"
+  >,
+): TorchEntry {
+  return {
+    kind: "torch",
+    header,
+    streamKey: at.streamKey,
+    firstLineNumber: at.firstLineNumber,
+    continued: at.continued,
+    before: at.before,
+    lines: [header.message],
+    lastLineNumber: at.firstLineNumber,
+    lineCount: 1,
+    unprefixedLineCount: 0,
+    chars: header.message.length + 1,
+    done: false,
+    resumable: false,
+    truncated: at.truncated,
+    wrap: "none",
+    bracketDepth: 0,
+    inTraceback: header.message.startsWith(TRACEBACK_START),
+    dropFirstLine: false,
+    compileId: header.compileId,
+    artifact: header.artifact,
+    prefixRepeats: at.prefixRepeats,
+  };
 }
 
 export interface OtherEntry {

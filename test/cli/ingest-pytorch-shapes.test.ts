@@ -116,6 +116,43 @@ describe("ingest: tags, empty lines and record boundaries", () => {
     expect(torch[0]?.attributes).not.toHaveProperty("torch.compile_id");
   });
 
+  // A one-line user record that starts with `[0/0]`: the records of its process around it tell whether a
+  // compile was running (torch's records carry its trace id) — the held-back ml_* runs of the 2.13 corpus.
+  const DYNAMO = "torch/_dynamo/convert_frame.py:1";
+  const USER = "shop/cart.py:21";
+  it.each([
+    [
+      "between torch records outside any compile",
+      [`${at("I", DYNAMO)} before`, `${at("I", USER)} [0/0] text`, `${at("I", DYNAMO)} after`],
+      false,
+    ],
+    [
+      "after a torch record of another compile",
+      [`${at("I", DYNAMO)} [1/0] step`, `${at("I", USER)} [0/0] text`],
+      false,
+    ],
+    [
+      "next to user records only (nothing tells)",
+      [`${at("I", USER)} a`, `${at("I", "shop/cart.py:22")} [0/0] text`, `${at("I", USER)} b`],
+      true,
+    ],
+    [
+      "inside a compile (a custom backend's log)",
+      [`${at("I", DYNAMO)} [0/0] step 2`, `${at("I", USER)} [0/0] text`, `${at("I", DYNAMO)} after`],
+      true,
+    ],
+    [
+      "inside a restarted compile",
+      [`${at("I", DYNAMO)} before`, `${at("I", USER)} [0/0] text`, `${at("I", DYNAMO)} [0/0_1] again`],
+      true,
+    ],
+  ] as const)("a user record's [0/0] %s: a trace id = %s", async (_name, input, traceId) => {
+    const { torch } = await ingest(lines(...input), { TORCH_LOGS: "+shop.cart,dynamo" });
+    const record = torch.find((r) => r.body.endsWith("text"));
+    expect(record?.body).toBe(traceId ? "text" : "[0/0] text");
+    expect(record?.attributes["torch.compile_id"]).toBe(traceId ? "0/0" : undefined);
+  });
+
   it("a registered artifact at a torch call site is an artifact", async () => {
     const { torch } = await ingest(
       lines(
