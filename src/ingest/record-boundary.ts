@@ -20,7 +20,9 @@ import { type CompileEvidence, type TorchEntry, withoutAttempt } from "./record-
  *   after their last `_` (`topological_sort_bfs` / `…_dfs`), followed by words of the same kind, or with
  *   dotted names of the same shape (`prim.device.default (…)` / `aten.detach.default (…)`);
  * - the record is one indented object repr and the line another at the same indentation (the fusion log's
- *   `  SchedulerNode(name='op1'), …` then `  ExternKernelSchedulerNode(name='op2')`). Any other indented
+ *   `  SchedulerNode(name='op1'), …` then `  ExternKernelSchedulerNode(name='op2')`), or one row of an aligned
+ *   table and the line the next (FakeTensor's cache stats, `log.info("    %-*s %s", width, f"{k}:", v)` per
+ *   row: `    non-fake tensor:           65` then `    CompositeImplicitAutograd: 17`). Any other indented
  *   first line is a message that starts indented or the tail of one (a traceback cut by the start of the
  *   input), which its next lines continue.
  */
@@ -28,11 +30,10 @@ export function startsNewRecord(first: string, line: string, lineCount: number):
   if (line === "") return false;
   const indent = indentOf(first);
   if (indent > 0) {
+    if (lineCount !== 1 || indentOf(line) !== indent) return false;
     return (
-      lineCount === 1 &&
-      indentOf(line) === indent &&
-      REPR.test(first.slice(indent)) &&
-      REPR.test(line.slice(indent))
+      (REPR.test(first.slice(indent)) && REPR.test(line.slice(indent))) ||
+      (valueColumn(first) > 0 && valueColumn(first) === valueColumn(line))
     );
   }
   const c0 = first.charCodeAt(0);
@@ -123,7 +124,14 @@ const WORD = /^\w+$/;
 const HAS_DIGIT = /\d/;
 const DIGITS = /\d/g;
 const REPR = /^[A-Z]\w*\(/;
+const KEY_VALUE = /^\s+[^\s:][^:]*: +(?=\S)/;
 const DOTTED = /^[a-z]+\.[\w.]+$/;
+
+/** Where the value of an indented, padded `key: value` row starts (-1 for any other line). */
+function valueColumn(text: string): number {
+  const m = KEY_VALUE.exec(text);
+  return m === null ? -1 : m[0].length;
+}
 
 function indentOf(text: string): number {
   let i = 0;
