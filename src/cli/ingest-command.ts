@@ -5,6 +5,7 @@
 import { basename, resolve } from "node:path";
 import type { Attributes } from "@opentelemetry/api";
 import type { IngestPipelineStats, IngestSink } from "../delivery/ingest-pipeline.ts";
+import type { MappedLogRecord } from "../delivery/mapped-log-record.ts";
 import type { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
 import { InputStream } from "../ingest/input-stream.ts";
 import type { PytorchLogParser } from "../ingest/pytorch-log-parser.ts";
@@ -28,6 +29,7 @@ import { OutageReport } from "./outage-report.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { INGEST_USAGE, type IngestOptions, parseIngestArgs } from "./parse-ingest-args.ts";
 import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
+import type { RankSelection } from "./parse-rank-selection.ts";
 import { torchRegistryFromArgs } from "./torch-registry-from-args.ts";
 import { TorchTraceHint } from "./torch-trace-hint.ts";
 
@@ -134,6 +136,9 @@ interface LineTotals {
   other: number;
   skipped: number;
   truncated: number;
+  /** Records left out by `--ranks`, and those of them without a rank. */
+  otherRanks: number;
+  unranked: number;
 }
 
 class IngestRun {
@@ -146,7 +151,15 @@ class IngestRun {
   readonly #parserOptions: PytorchLogParserOptions;
   readonly #mapOptions: Omit<ToLogRecordOptions, "reference" | "attributes">;
   readonly #stop: GracefulStop;
-  readonly #totals: LineTotals = { lines: 0, torch: 0, other: 0, skipped: 0, truncated: 0 };
+  readonly #totals: LineTotals = {
+    lines: 0,
+    torch: 0,
+    other: 0,
+    skipped: 0,
+    truncated: 0,
+    otherRanks: 0,
+    unranked: 0,
+  };
   readonly #stdout: StdoutState;
   readonly #teeDecoder = new TextDecoder();
   readonly #traceHint = new TorchTraceHint();
@@ -285,8 +298,19 @@ class IngestRun {
       ...(attributes !== undefined && { attributes }),
     };
     for (const record of records) {
-      if (!this.#pipeline.emit(toLogRecord(record, options), now)) await this.#pipeline.whenReady();
+      const mapped = toLogRecord(record, options);
+      if (this.#options.ranks !== undefined && !this.#ofRanks(this.#options.ranks, mapped)) continue;
+      if (!this.#pipeline.emit(mapped, now)) await this.#pipeline.whenReady();
     }
+  }
+
+  /** `--ranks`: whether a record's rank is selected; the others are counted. */
+  #ofRanks(ranks: RankSelection, record: MappedLogRecord): boolean {
+    const rank = record.attributes[INGEST_ATTRIBUTES.rank];
+    if (typeof rank === "number" && ranks.has(rank)) return true;
+    this.#totals.otherRanks++;
+    if (rank === undefined) this.#totals.unranked++;
+    return false;
   }
 
   async #tee(bytes: Uint8Array): Promise<void> {
@@ -317,11 +341,19 @@ class IngestRun {
     const delivered = this.#options.format === "jsonl" ? "printed" : "exported";
     let text =
       `ingest: ${countNoun(t.lines, "line")}, ${countNoun(t.torch + t.other, "record")} (${t.torch} torch, ${t.other} other), ` +
-      `${s.filtered} filtered, ${s.exported} ${delivered}, ${s.dropped} dropped` +
+      `${s.filtered} filtered, ${this.#ranksCount()}${s.exported} ${delivered}, ${s.dropped} dropped` +
       (s.rejected > 0 ? ` (${s.rejected} refused by the backend)` : "");
     if (t.skipped > 0) text += `; ${countNoun(t.skipped, "other line")} skipped`;
     if (t.truncated > 0) text += `; ${countNoun(t.truncated, "line")} truncated`;
     return `${text}\n`;
+  }
+
+  /** `60 not of ranks 0 (8 without a rank), ` under `--ranks`. */
+  #ranksCount(): string {
+    const ranks = this.#options.ranks;
+    if (ranks === undefined) return "";
+    const { otherRanks, unranked } = this.#totals;
+    return `${otherRanks} not of ranks ${ranks.text}${unranked > 0 ? ` (${unranked} without a rank)` : ""}, `;
   }
 
   /** stdout is gone: `--format jsonl` has nowhere to write, so reading stops; `--tee` goes on without it. */

@@ -2,6 +2,7 @@
 // ground-truth corpus showed (synthetic lines, one class each): user loggers, module names PyTorch accepts,
 // custom level names, `[__x]` inside user text, an empty first line, same-prefix records, custom formats.
 // Asserted on what the JSON-lines exporter printed. The rule: never drop a record PyTorch printed.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runCliCaptured } from "../support/run-cli.ts";
 
@@ -281,5 +282,36 @@ describe("ingest: torch modules that log through another module's logger", () =>
       { TORCH_LOGS: "-inductor" },
     );
     expect(torch.map((r) => r.scope)).toStrictEqual(["torch._dynamo"]);
+  });
+});
+
+describe("ingest --ranks", () => {
+  const SAMPLES = new URL("../fixtures/pytorch-logs/", import.meta.url);
+  const sample = (name: string) => readFileSync(new URL(name, SAMPLES), "utf8");
+  const ranksOf = (records: readonly JsonRecord[]) => records.map((r) => r.attributes["torch.rank"]);
+
+  it.each([
+    // vLLM workers: `(VllmWorker rank=3 …)` output and a `[rank2]:` torch record inside rank 2's wrapper.
+    ["vllm_ascend_1368_guard_error_E_mixed_with_vllm_logs.log", "2", 4, 2],
+    ["vllm_ascend_1368_guard_error_E_mixed_with_vllm_logs.log", "3", 8, 0],
+    // torchrun's `[rank1]: ` on the worker's stderr; the launcher's own W/E and a warning carry no rank.
+    ["skypilot_mnist_torchrun_rank_stdout_prefix_vs_torch_W_E.log", "1", 6, 0],
+    ["skypilot_mnist_torchrun_rank_stdout_prefix_vs_torch_W_E.log", "0,2-7", 0, 0],
+    ["pytorch_issue121386_rank3_prefix_graph_breaks_threadid.log", "3", 1, 1],
+    ["pytorch_issue121386_rank3_prefix_graph_breaks_threadid.log", "0-2,4", 0, 0],
+  ])("%s --ranks %s: %i records, %i of them torch", async (name, ranks, count, torchCount) => {
+    const { code, records, torch, stderr } = await ingest(sample(name), {}, ["--ranks", ranks]);
+    expect(code).toBe(0);
+    expect([records.length, torch.length]).toEqual([count, torchCount]);
+    const selected = new Set(ranks.split(",").flatMap((r) => r.split("-").map(Number)));
+    for (const rank of ranksOf(records)) expect(selected.has(Number(rank))).toBe(true);
+    expect(stderr).toMatch(`not of ranks ${ranks}`);
+  });
+
+  it("a list that does not parse is a usage error naming the item", async () => {
+    const { code, stderr } = await ingest("", {}, ["--ranks", "0,2-x"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--ranks: "2-x" at item 2 is not a rank or a range of ranks/);
+    expect(stderr).toMatch(/Usage: torch-logs-otel ingest/);
   });
 });
