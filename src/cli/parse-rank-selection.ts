@@ -1,6 +1,7 @@
 // `--ranks LIST` of the commands that read multi-rank output (`ingest`, `trace`): the rank grammar of
 // language/rank-selection.ts, its errors as usage errors that name the option.
-import { parseRanks, type RankSelection, RankSelectionError } from "../language/rank-selection.ts";
+import { parseRanks, type RankSelection } from "../language/rank-selection.ts";
+import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { UsageError } from "./parse-command-args.ts";
 
 export type { RankSelection } from "../language/rank-selection.ts";
@@ -13,7 +14,9 @@ export function parseRankSelection(text: string): RankSelection {
   try {
     return parseRanks(text);
   } catch (error) {
-    if (error instanceof RankSelectionError) throw new UsageError(`--ranks: ${error.message}`);
+    if (isTorchLogsError(error) && error.kind === "invalid-ranks") {
+      throw new UsageError(`--ranks: ${error.message}`);
+    }
     throw error;
   }
 }

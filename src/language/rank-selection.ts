@@ -1,5 +1,6 @@
 // Which distributed ranks to keep: `0`, `0,2-3`, `4-7,12`. The one grammar of `ingest --ranks`,
 // `trace --ranks` and the processor's `ranks` option (PyTorch itself has none: pytorch/pytorch#146913).
+import { TorchLogsError } from "./torch-logs-error.ts";
 
 /** A parsed rank list: `has(rank)` says whether a rank is selected. */
 export interface RankSelection {
@@ -10,26 +11,14 @@ export interface RankSelection {
   has(rank: number): boolean;
 }
 
-/** A rank list that does not parse: `item` is the bad item as written, `itemIndex` its 1-based position. */
-export class RankSelectionError extends Error {
-  override readonly name = "RankSelectionError";
-  readonly item: string;
-  readonly itemIndex: number;
-
-  constructor(message: string, item: string, itemIndex: number) {
-    super(message);
-    this.item = item;
-    this.itemIndex = itemIndex;
-  }
-}
-
 const ITEM = /^(\d+)(?:-(\d+))?$/;
 const EXAMPLE = "e.g. 0 or 0,2-3";
 
 /**
  * Parses a comma-separated list of ranks and inclusive ranges (`0,2-3`); spaces around items are allowed.
- * Throws {@link RankSelectionError} naming the bad item and what was expected: an empty list or item, a
- * negative or non-integer rank, a range written high to low (`3-1`: did you mean `1-3`?).
+ * Throws a TorchLogsError of kind `invalid-ranks` naming the bad item (`item`, `itemIndex`) and what was
+ * expected: an empty list or item, a negative or non-integer rank, a range written high to low (`3-1`: did you
+ * mean `1-3`?).
  */
 export function parseRanks(text: string): RankSelection {
   const items = text.split(",");
@@ -39,24 +28,20 @@ export function parseRanks(text: string): RankSelection {
     const at = `item ${index + 1}`;
     if (item === "") {
       const what = text.trim() === "" ? "no ranks given" : `empty ${at}`;
-      throw new RankSelectionError(
-        `${what}: expected ranks and ranges of ranks, ${EXAMPLE}`,
-        item,
-        index + 1,
-      );
+      throw rankError(`${what}: expected ranks and ranges of ranks, ${EXAMPLE}`, item, index + 1);
     }
     const m = ITEM.exec(item);
     const first = m === null ? Number.NaN : Number(m[1]);
     const last = m?.[2] === undefined ? first : Number(m[2]);
     if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) {
-      throw new RankSelectionError(
+      throw rankError(
         `"${item}" at ${at} is not a rank or a range of ranks: expected whole numbers from 0, ${EXAMPLE}`,
         item,
         index + 1,
       );
     }
     if (last < first) {
-      throw new RankSelectionError(
+      throw rankError(
         `"${item}" at ${at} runs backwards (did you mean "${last}-${first}"?)`,
         item,
         index + 1,
@@ -65,6 +50,10 @@ export function parseRanks(text: string): RankSelection {
     ranges.push([first, last]);
   });
   return selection(text.trim(), merge(ranges));
+}
+
+function rankError(message: string, item: string, itemIndex: number): TorchLogsError {
+  return new TorchLogsError("invalid-ranks", message, { item, itemIndex });
 }
 
 function merge(ranges: [number, number][]): (readonly [number, number])[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRanks, RankSelectionError } from "../../src/language/rank-selection.ts";
+import { parseRanks } from "../../src/language/rank-selection.ts";
+import { TorchLogsError } from "../../src/language/torch-logs-error.ts";
 
 describe("parseRanks", () => {
   it.each([
@@ -50,7 +51,12 @@ describe("parseRanks", () => {
       }
       throw new Error("parsed");
     })();
-    expect(error).toBeInstanceOf(RankSelectionError);
-    expect(error).toMatchObject({ item, itemIndex, message: expect.stringMatching(message) });
+    expect(error).toBeInstanceOf(TorchLogsError);
+    expect(error).toMatchObject({
+      kind: "invalid-ranks",
+      item,
+      itemIndex,
+      message: expect.stringMatching(message),
+    });
   });
 });
