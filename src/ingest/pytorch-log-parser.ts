@@ -50,7 +50,6 @@ import type {
 } from "./pytorch-log-record.ts";
 import { liftContradictedTraceId, liftFalseTags, startsNewRecord } from "./record-boundary.ts";
 import {
-  compileEvidence,
   cutTrailingLines,
   type Entry,
   releaseEntry,
@@ -226,14 +225,13 @@ export class PytorchLogParser {
       this.#extend(open, header.message, truncated, false);
       return;
     }
-    if (open !== undefined && !open.done)
-      liftContradictedTraceId(open, [open.before, compileEvidence(header)]);
+    if (open !== undefined && !open.done) liftContradictedTraceId(open, [open.before, header]);
     if (open !== undefined) this.#complete(open);
     const entry = startEntry(header, {
       streamKey: key,
       firstLineNumber: this.#lineNumber,
       continued: open?.resumable === true && samePrefix,
-      before: open === undefined ? undefined : compileEvidence(open.header, open.compileId),
+      before: open?.header,
       truncated,
       prefixRepeats: repeatsPrefix(header, readByHand),
     });

@@ -1,6 +1,6 @@
 import type { TorchLogLine } from "../pytorch-line/pytorch-log-line.ts";
 import { isTorchModule } from "../pytorch-line/scope-from-path.ts";
-import { type CompileEvidence, type TorchEntry, withoutAttempt } from "./record-entry.ts";
+import type { TorchEntry } from "./record-entry.ts";
 
 // Rule 1a of PytorchLogParser: where, inside a run of lines with one prefix, a new record starts.
 //
@@ -98,7 +98,7 @@ export function liftFalseTags(entry: TorchEntry, line: TorchLogLine): boolean {
  */
 export function liftContradictedTraceId(
   entry: TorchEntry,
-  neighbours: readonly (CompileEvidence | undefined)[],
+  neighbours: readonly (TorchLogLine | undefined)[],
 ): boolean {
   const { header } = entry;
   const compileId = entry.compileId;
@@ -106,10 +106,15 @@ export function liftContradictedTraceId(
   if (header.scope === undefined || isTorchModule(header.scope)) return false;
   const own = withoutAttempt(compileId.raw);
   const tag = ` [${compileId.raw}]`;
-  if (!header.prefix.endsWith(tag) || neighbours.some((n) => n?.compile === own)) return false;
-  const contradicted = neighbours.some(
-    (n) => n !== undefined && ((n.torch && n.compile === undefined) || n.compile !== undefined),
-  );
+  if (!header.prefix.endsWith(tag)) return false;
+  let contradicted = false;
+  for (const n of neighbours) {
+    if (n === undefined) continue;
+    const compile = n.compileId === undefined ? undefined : withoutAttempt(n.compileId.raw);
+    if (compile === own) return false;
+    // A torch record carries the running compile's trace id; a record with another: that compile ran.
+    contradicted ||= compile !== undefined || (n.scope !== undefined && isTorchModule(n.scope));
+  }
   if (!contradicted) return false;
   const first = entry.lines[0] ?? "";
   entry.lines[0] = first === "" ? tag.slice(1) : `${tag.slice(1)} ${first}`;
@@ -117,6 +122,12 @@ export function liftContradictedTraceId(
   entry.header = { ...rest, prefix: header.prefix.slice(0, -tag.length) };
   entry.compileId = undefined;
   return true;
+}
+
+/** `0/0` of `0/0_1`: a compile's id whatever its restart attempt. */
+function withoutAttempt(raw: string): string {
+  const underscore = raw.indexOf("_");
+  return underscore === -1 ? raw : raw.slice(0, underscore);
 }
 
 const TAGS_ONLY = /^(?: \[[^\]\s]+\])+$/;

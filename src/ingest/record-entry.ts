@@ -1,7 +1,6 @@
 // A record while PytorchLogParser assembles it, and how a finished one becomes a TorchLogRecord.
 import type { CompileId } from "../pytorch-line/parse-compile-id.ts";
 import type { OtherLine, TorchLogLine } from "../pytorch-line/pytorch-log-line.ts";
-import { isTorchModule } from "../pytorch-line/scope-from-path.ts";
 import type { OtherLogRecord, TorchLogRecord } from "./pytorch-log-record.ts";
 
 export interface TorchEntry {
@@ -14,8 +13,8 @@ export interface TorchEntry {
   readonly streamKey: string;
   readonly firstLineNumber: number;
   readonly continued: boolean;
-  /** What the record before it in its stream showed about the compile running (liftContradictedTraceId). */
-  readonly before: CompileEvidence | undefined;
+  /** The first line of the record before it in its stream, for what it shows (liftContradictedTraceId). */
+  readonly before: TorchLogLine | undefined;
   readonly lines: string[];
   lastLineNumber: number;
   lineCount: number;
@@ -36,28 +35,6 @@ export interface TorchEntry {
   /** repeatsPrefix of the header: repeatedMessage reads a line that repeats its prefix. */
   prefixRepeats: boolean;
 }
-
-/** What a record of a stream shows about the compile running in its process when it was printed. */
-export interface CompileEvidence {
-  /** Its trace id without the restart attempt (`0/0` of `0/0_1`): the compile running; none: no compile. */
-  readonly compile: string | undefined;
-  /** A torch module printed it: torch's records carry the trace id of the compile running, if any. */
-  readonly torch: boolean;
-}
-
-export function compileEvidence(line: TorchLogLine, compileId = line.compileId): CompileEvidence {
-  return {
-    compile: compileId === undefined ? undefined : withoutAttempt(compileId.raw),
-    torch: line.scope !== undefined && isTorchModule(line.scope),
-  };
-}
-
-/** `0/0` of `0/0_1`: a compile's id whatever its restart attempt. */
-export function withoutAttempt(raw: string): string {
-  return raw.replace(ATTEMPT, "");
-}
-
-const ATTEMPT = /_\d+$/;
 
 export const TRACEBACK_START = "Traceback (most recent call last):";
 
