@@ -64,7 +64,6 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   readonly #delegatesAlwaysEnabled: boolean;
   readonly #ungoverned: UngovernedScopes;
   readonly #componentAttribute: string | undefined;
-  readonly #ranks: RankFilter | undefined;
   /** Compiled filters of untagged scopes, for the settings in force, at most the cache size (oldest out first). */
   readonly #filters = new Map<InstrumentationScope, ScopeFilter>();
   /**
@@ -81,6 +80,8 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   #filtered = 0;
   #shutdown: Promise<void> | undefined;
   readonly #unsubscribe: () => void;
+  /** Last, so the fields the common case reads keep their places in the object whether or not it is set. */
+  readonly #ranks: RankFilter | undefined;
 
   constructor(
     delegate: LogRecordProcessor | readonly LogRecordProcessor[],

@@ -68,45 +68,41 @@ describe("TorchLogsLogRecordProcessor ranks", () => {
 });
 
 describe("startTorchLogs({ ranks })", () => {
+  /** Emits `records` through a pipeline with `ranks` under `env`; the bodies exported, and the warnings. */
+  async function exported(
+    env: Record<string, string>,
+    ranks: string,
+    records: readonly { body: string; attributes?: Record<string, number> }[],
+  ) {
+    const warnings: string[] = [];
+    const exporter = new InMemoryLogRecordExporter();
+    const pipeline = startTorchLogs({
+      ...{ register: false, flushOnExit: false, exporter, settings: "", ranks, env },
+      onWarning: (message) => warnings.push(message),
+    });
+    const logger = pipeline.provider.getLogger("torch._dynamo");
+    for (const record of records) logger.emit({ severityNumber: WARN, ...record });
+    await pipeline.forceFlush();
+    const bodies = exporter.getFinishedLogRecords().map((r) => r.body);
+    await pipeline.shutdown();
+    return { bodies, warnings };
+  }
+
   it.each([
     [{ RANK: "1" }, "0", []],
     [{ RANK: "1" }, "1", ["mine"]],
     [{}, "0", ["mine"]], // no launcher: a job of one, rank 0
     [{ RANK: "" }, "1", []],
   ])("env %j, ranks %j: %j", async (env, ranks, expected) => {
-    const exporter = new InMemoryLogRecordExporter();
-    const pipeline = startTorchLogs({
-      register: false,
-      flushOnExit: false,
-      exporter,
-      settings: "",
-      ranks,
-      env,
-    });
-    pipeline.provider.getLogger("torch._dynamo").emit({ severityNumber: WARN, body: "mine" });
-    await pipeline.forceFlush();
-    expect(exporter.getFinishedLogRecords().map((r) => r.body)).toEqual(expected);
-    await pipeline.shutdown();
+    expect((await exported(env, ranks, [{ body: "mine" }])).bodies).toEqual(expected);
   });
 
   it("a RANK that is no rank is reported, and records without a rank are dropped", async () => {
-    const warnings: string[] = [];
-    const exporter = new InMemoryLogRecordExporter();
-    const pipeline = startTorchLogs({
-      register: false,
-      flushOnExit: false,
-      exporter,
-      settings: "",
-      ranks: "0",
-      env: { RANK: "first" },
-      onWarning: (message) => warnings.push(message),
-    });
-    const logger = pipeline.provider.getLogger("torch._dynamo");
-    logger.emit({ severityNumber: WARN, body: "no rank" });
-    logger.emit({ severityNumber: WARN, body: "rank 0", attributes: { "torch.rank": 0 } });
-    await pipeline.forceFlush();
-    expect(exporter.getFinishedLogRecords().map((r) => r.body)).toEqual(["rank 0"]);
-    await pipeline.shutdown();
+    const { bodies, warnings } = await exported({ RANK: "first" }, "0", [
+      { body: "no rank" },
+      { body: "rank 0", attributes: { "torch.rank": 0 } },
+    ]);
+    expect(bodies).toEqual(["rank 0"]);
     expect(warnings).toEqual([expect.stringMatching(/^RANK="first" is no rank/)]);
   });
 });
