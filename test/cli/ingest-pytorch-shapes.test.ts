@@ -147,7 +147,7 @@ describe("ingest: tags, empty lines and record boundaries", () => {
       [`${at("I", DYNAMO)} before`, `${at("I", USER)} [0/0] text`, `${at("I", DYNAMO)} [0/0_1] again`],
       true,
     ],
-  ] as const)("a user record's [0/0] %s: a trace id = %s", async (_name, input, traceId) => {
+  ] as const)("a user record's [0/0] %s: a trace id = $2", async (_name, input, traceId) => {
     const { torch } = await ingest(lines(...input), { TORCH_LOGS: "+shop.cart,dynamo" });
     const record = torch.find((r) => r.body.endsWith("text"));
     expect(record?.body).toBe(traceId ? "text" : "[0/0] text");
