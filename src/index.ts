@@ -39,6 +39,8 @@ export {
 } from "./language/module-resolver.ts";
 export type { LossyParseResult, ParseTorchLogsOptions } from "./language/parse-torch-logs.ts";
 export { parseTorchLogs, parseTorchLogsLossy } from "./language/parse-torch-logs.ts";
+export type { RankSelection } from "./language/rank-selection.ts";
+export { parseRanks } from "./language/rank-selection.ts";
 export type {
   Artifact,
   ArtifactDefinition,

@@ -109,6 +109,11 @@ const EXPECTED: Record<string, Expected> = {
     { stdout: /"torch\.artifact": "graph_breaks"/ },
   "TORCH_LOGS=-dynamo npx torch-logs-otel ingest train.log            # also drop what -dynamo would have dropped":
     { stderr: /^ingest: .* [1-9]\d* filtered/m },
+  "npx torch-logs-otel ingest --ranks 0 job.log                   # only rank 0's records of a multi-rank log":
+    {
+      stderr:
+        /^ingest: .* 0 filtered, [1-9]\d* not of ranks 0 \(\d+ without a rank\), [1-9]\d* exported, 0 dropped/m,
+    },
   "npm run cli -- trace test/fixtures/torch-trace/multi_rank_schedule --format jsonl": {
     stdout: /^\{"signal":"span",/m,
   },
@@ -143,6 +148,11 @@ beforeAll(() => {
   copyFileSync(
     join(SAMPLES, "k8s_fsdp_torchelastic_W_I_multiline_with_etcd_logs.log"),
     join(work, "rank1.log"),
+  );
+  // Two gloo ranks recorded from PyTorch 2.15, each line prefixed with its rank.
+  copyFileSync(
+    new URL("fixtures/corpus-2.15/dist_gloo_ranks.stderr.log", import.meta.url).pathname,
+    join(work, "job.log"),
   );
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));

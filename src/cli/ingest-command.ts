@@ -4,33 +4,32 @@
 
 import { basename, resolve } from "node:path";
 import type { Attributes } from "@opentelemetry/api";
-import { createIngestSink } from "../delivery/create-ingest-sink.ts";
 import type { IngestPipelineStats, IngestSink } from "../delivery/ingest-pipeline.ts";
+import type { MappedLogRecord } from "../delivery/mapped-log-record.ts";
 import type { OutageRetryPolicy } from "../delivery/outage-retry-policy.ts";
 import { InputStream } from "../ingest/input-stream.ts";
 import type { PytorchLogParser } from "../ingest/pytorch-log-parser.ts";
 import type { PytorchLogParserOptions, PytorchLogRecord } from "../ingest/pytorch-log-record.ts";
 import { INGEST_ATTRIBUTES, type ToLogRecordOptions, toLogRecord } from "../ingest/to-log-record.ts";
 import { type InputEvent, NotFollowableError, readFile, readStream } from "../input/read-input.ts";
-import type { Registry } from "../language/registry.ts";
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
-import { readEnvVar, readServiceName } from "../otel/env.ts";
-import { OtlpConfigError, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
+import { readEnvVar } from "../otel/env.ts";
+import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
 import { PythonProbeError } from "../python/python-probe-error.ts";
 import {
   compileLogFormatMatcher,
   type LogFormatMatcher,
 } from "../pytorch-line/compile-log-format-matcher.ts";
 import { DEFAULT_CUSTOM_LEVELS } from "../pytorch-line/parse-log-level.ts";
-import { batchOptionsForRetries } from "./batch-options-for-retries.ts";
-import { type CliIo, recordWriter, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
+import { type CliIo, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
 import { countNoun } from "./count-noun.ts";
 import { GracefulStop } from "./graceful-stop.ts";
+import { type IngestSinkForOptions, ingestSinkForOptions } from "./ingest-sink-for-options.ts";
 import { OutageReport } from "./outage-report.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { INGEST_USAGE, type IngestOptions, parseIngestArgs } from "./parse-ingest-args.ts";
 import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
-import { torchLogsForInput } from "./torch-logs-for-input.ts";
+import type { RankSelection } from "./parse-rank-selection.ts";
 import { torchRegistryFromArgs } from "./torch-registry-from-args.ts";
 import { TorchTraceHint } from "./torch-trace-hint.ts";
 
@@ -68,10 +67,8 @@ export interface IngestDeps {
 }
 
 const PREFIX = "torch-logs-otel ingest";
-const DEFAULT_SERVICE_NAME = "pytorch";
 const DEFAULT_POLL_MS = 250;
 const DEFAULT_GRACE_MS = 3000;
-const utf8 = new TextDecoder();
 
 /** Runs `torch-logs-otel ingest`; resolves with the exit code. */
 export async function runIngest(io: CliIo, args: readonly string[], deps: IngestDeps = {}): Promise<number> {
@@ -89,11 +86,11 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
   }
   // Shared with the run: once stdout is broken (EPIPE), nothing more is written to it.
   const stdout: StdoutState = { broken: false };
-  let pipeline: { pipeline: IngestSink; userModule: string | undefined } | undefined;
+  let pipeline: IngestSinkForOptions | undefined;
   const report = new OutageReport({
     prefix: PREFIX,
     write: io.stderr,
-    counts: () => (pipeline === undefined ? "" : pendingCounts(pipeline.pipeline.stats)),
+    counts: () => (pipeline === undefined ? "" : pendingCounts(pipeline.sink.stats)),
     ...(deps.reportIntervalMs !== undefined && { intervalMs: deps.reportIntervalMs }),
     retryForMillis: options.retryForMillis,
     untilFinished: options.follow,
@@ -106,7 +103,7 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
     logFormat = format === undefined || format === "" ? undefined : compileLogFormatMatcher(format);
     const { registry, notes } = await torchRegistryFromArgs(options.registryArgs, io.env);
     for (const note of notes) io.stderr(`${PREFIX}: ${note}\n`);
-    pipeline = createPipeline(options, io, stdout, deps.jsonlVia ?? "direct", { registry, retry });
+    pipeline = ingestSinkForOptions(options, io, stdout, deps.jsonlVia ?? "direct", { registry, retry });
   } catch (error) {
     const known =
       isTorchLogsError(error) || error instanceof OtlpConfigError || error instanceof PythonProbeError;
@@ -120,9 +117,9 @@ export async function runIngest(io: CliIo, args: readonly string[], deps: Ingest
     levels: new Map([...DEFAULT_CUSTOM_LEVELS, ...options.levels]),
     logFormat,
   };
-  return new IngestRun(io, options, deps, pipeline.pipeline, stdout, {
+  return new IngestRun(io, options, deps, pipeline.sink, stdout, {
     parserOptions,
-    userModule: pipeline.userModule,
+    mapping: pipeline.mapping,
     retry,
     report,
   }).run();
@@ -133,55 +130,15 @@ function pendingCounts(s: IngestPipelineStats): string {
   return `${countNoun(s.pending, "log record")} waiting, ${s.exported} exported, ${s.dropped - s.pending} lost`;
 }
 
-/**
- * The TORCH_LOGS filter applies only when asked for (`--torch-logs`, or a non-empty TORCH_LOGS for this
- * command): the input already passed the producer's TORCH_LOGS, and in
- * `TORCH_LOGS=+dynamo python train.py | ingest` the variable reaches only Python, so PyTorch's defaults
- * here would drop every DEBUG and INFO record the user asked PyTorch to print. An empty TORCH_LOGS means
- * unset, as everywhere in this library.
- */
-function createPipeline(
-  options: IngestOptions,
-  io: CliIo,
-  stdout: StdoutState,
-  jsonlVia: "direct" | "sdk",
-  { registry, retry }: { registry: Registry; retry: OutageRetryPolicy },
-): { pipeline: IngestSink; userModule: string | undefined } {
-  const fromEnv = readEnvVar(registry.envVar, io.env).value;
-  const value = options.torchLogs ?? (fromEnv?.trim() ? fromEnv : undefined);
-  const torchLogs = torchLogsForInput(
-    value,
-    options.lossy,
-    (message) => io.stderr(`${PREFIX}: ${message}\n`),
-    registry,
-  );
-  // The modules outside torch that TORCH_LOGS names (PyTorch registers each as an alias of its own).
-  const userModules = torchLogs === undefined ? [] : [...torchLogs.settings.addedAliases.keys()];
-  const pipeline = createIngestSink({
-    via: options.format === "jsonl" ? (jsonlVia === "sdk" ? "jsonl-sdk" : "jsonl") : "otlp",
-    otlp: () => otlpLogExporterFromEnv(io.env, undefined, retry),
-    write: recordWriter(io, stdout),
-    writeBytes: (bytes) => {
-      if (stdout.broken) throw new Error("stdout is closed");
-      // Blocks of whole lines, and JSON escapes lone surrogates: decoding each block alone is lossless.
-      if (io.stdoutUtf8 === undefined) io.stdout(utf8.decode(bytes));
-      else io.stdoutUtf8(bytes);
-    },
-    torchLogs,
-    serviceName: options.serviceName ?? readServiceName(io.env) ?? DEFAULT_SERVICE_NAME,
-    batch: batchOptionsForRetries(io.env, retry),
-    onFirstLoss: (message) => io.stderr(`${PREFIX}: ${message}\n`),
-  });
-  const userModule = userModules.length === 1 ? userModules[0] : undefined;
-  return { pipeline, userModule };
-}
-
 interface LineTotals {
   lines: number;
   torch: number;
   other: number;
   skipped: number;
   truncated: number;
+  /** Records left out by `--ranks`, and those of them without a rank. */
+  otherRanks: number;
+  unranked: number;
 }
 
 class IngestRun {
@@ -194,7 +151,15 @@ class IngestRun {
   readonly #parserOptions: PytorchLogParserOptions;
   readonly #mapOptions: Omit<ToLogRecordOptions, "reference" | "attributes">;
   readonly #stop: GracefulStop;
-  readonly #totals: LineTotals = { lines: 0, torch: 0, other: 0, skipped: 0, truncated: 0 };
+  readonly #totals: LineTotals = {
+    lines: 0,
+    torch: 0,
+    other: 0,
+    skipped: 0,
+    truncated: 0,
+    otherRanks: 0,
+    unranked: 0,
+  };
   readonly #stdout: StdoutState;
   readonly #teeDecoder = new TextDecoder();
   readonly #traceHint = new TorchTraceHint();
@@ -209,12 +174,12 @@ class IngestRun {
     stdout: StdoutState,
     {
       parserOptions,
-      userModule,
+      mapping,
       retry,
       report,
     }: {
       parserOptions: PytorchLogParserOptions;
-      userModule: string | undefined;
+      mapping: IngestSinkForOptions["mapping"];
       retry: OutageRetryPolicy;
       report: OutageReport;
     },
@@ -233,7 +198,7 @@ class IngestRun {
       utcOffsetMinutes: options.utcOffsetMinutes ?? hostUtcOffsetMinutes,
       ...(options.year !== undefined && { year: options.year }),
       otherScope: options.otherScope,
-      ...(userModule !== undefined && { userModule }),
+      ...mapping,
     };
     this.#stop = new GracefulStop({
       graceMs: deps.graceMs ?? DEFAULT_GRACE_MS,
@@ -333,8 +298,19 @@ class IngestRun {
       ...(attributes !== undefined && { attributes }),
     };
     for (const record of records) {
-      if (!this.#pipeline.emit(toLogRecord(record, options), now)) await this.#pipeline.whenReady();
+      const mapped = toLogRecord(record, options);
+      if (this.#options.ranks !== undefined && !this.#ofRanks(this.#options.ranks, mapped)) continue;
+      if (!this.#pipeline.emit(mapped, now)) await this.#pipeline.whenReady();
     }
+  }
+
+  /** `--ranks`: whether a record's rank is selected; the others are counted. */
+  #ofRanks(ranks: RankSelection, record: MappedLogRecord): boolean {
+    const rank = record.attributes[INGEST_ATTRIBUTES.rank];
+    if (typeof rank === "number" && ranks.has(rank)) return true;
+    this.#totals.otherRanks++;
+    if (rank === undefined) this.#totals.unranked++;
+    return false;
   }
 
   async #tee(bytes: Uint8Array): Promise<void> {
@@ -365,11 +341,19 @@ class IngestRun {
     const delivered = this.#options.format === "jsonl" ? "printed" : "exported";
     let text =
       `ingest: ${countNoun(t.lines, "line")}, ${countNoun(t.torch + t.other, "record")} (${t.torch} torch, ${t.other} other), ` +
-      `${s.filtered} filtered, ${s.exported} ${delivered}, ${s.dropped} dropped` +
+      `${s.filtered} filtered, ${this.#ranksCount()}${s.exported} ${delivered}, ${s.dropped} dropped` +
       (s.rejected > 0 ? ` (${s.rejected} refused by the backend)` : "");
     if (t.skipped > 0) text += `; ${countNoun(t.skipped, "other line")} skipped`;
     if (t.truncated > 0) text += `; ${countNoun(t.truncated, "line")} truncated`;
     return `${text}\n`;
+  }
+
+  /** `60 not of ranks 0 (8 without a rank), ` under `--ranks`. */
+  #ranksCount(): string {
+    const ranks = this.#options.ranks;
+    if (ranks === undefined) return "";
+    const { otherRanks, unranked } = this.#totals;
+    return `${otherRanks} not of ranks ${ranks.text}${unranked > 0 ? ` (${unranked} without a rank)` : ""}, `;
   }
 
   /** stdout is gone: `--format jsonl` has nowhere to write, so reading stops; `--tee` goes on without it. */

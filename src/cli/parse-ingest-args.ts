@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { OTHER_LINES_SCOPE } from "../ingest/to-log-record.ts";
 import { UsageError } from "./parse-command-args.ts";
 import { parseLogTimeOptions } from "./parse-log-time-options.ts";
+import { parseRankSelection, type RankSelection } from "./parse-rank-selection.ts";
 import { parseRetryFor } from "./parse-retry-for.ts";
 import { REGISTRY_ARGS, type RegistryArgs } from "./torch-registry-from-args.ts";
 
@@ -17,6 +18,8 @@ Options:
   --tee                  copy the input to stdout unchanged (not with --format jsonl)
   -f, --follow           keep reading FILE as it grows, across truncation and rotation, until SIGINT/SIGTERM
   --skip-other           drop lines that are not PyTorch records (they are counted)
+  --ranks LIST           keep only the records of these ranks, e.g. 0 or 0,2-3: the rank of torch's
+                         [rankN]: prefix, torchrun's [rankN]: or vLLM's rank=N; records without one are left out
   --torch-logs VALUE     filter with this TORCH_LOGS value (default: $TORCH_LOGS if set, else no filter);
                          write --torch-logs=-dynamo for values starting with "-"
   --lossy                keep the valid items of a bad TORCH_LOGS value instead of failing
@@ -56,6 +59,8 @@ export interface IngestOptions {
   readonly levels: ReadonlyMap<string, number>;
   /** `--retry-for`, in ms. */
   readonly retryForMillis: number;
+  /** `--ranks`: the ranks whose records are kept; undefined: every record. */
+  readonly ranks: RankSelection | undefined;
   /** `--pytorch`, `--python`, `--python-import`: the registry of the TORCH_LOGS filter. */
   readonly registryArgs: RegistryArgs;
 }
@@ -104,6 +109,7 @@ export function parseIngestArgs(args: readonly string[]): IngestOptions | "help"
     logFormat: values["log-format"],
     levels,
     retryForMillis: parseRetryFor(values["retry-for"]),
+    ranks: values.ranks === undefined ? undefined : parseRankSelection(values.ranks),
     registryArgs: values,
   };
 }
@@ -127,6 +133,7 @@ function parseOptions(args: readonly string[]) {
       "log-format": { type: "string" },
       level: { type: "string", multiple: true },
       "retry-for": { type: "string" },
+      ranks: { type: "string" },
       help: { type: "boolean", short: "h" },
       ...REGISTRY_ARGS,
     },

@@ -25,7 +25,9 @@
 //       every line, or PyTorch 2.0 output interleaved with the program's prints (nanoGPT's
 //       "iter 0: loss …" after a warning), and folding prints into a WARNING would misreport them,
 //       while a continuation left unattached is still kept. The 2022 torchdynamo format is
-//       until-blank-line: its records are blocks separated by blank lines (§4).
+//       until-blank-line: its records are blocks separated by blank lines (§4). A custom format's record
+//       takes every line to the next header, but gives back what follows its message's last empty line
+//       when that cannot be message (trailingOtherLines): the program's last print.
 // 3. Nothing is dropped silently. Every line ends up in exactly one record or, with
 //    `keepOtherLines: false`, in the `skippedLines` count.
 //
@@ -34,11 +36,11 @@
 
 import { LineSplitter } from "../input/line-splitter.ts";
 import { matchGlogHeader } from "../pytorch-line/match-glog-header.ts";
-import { COMPILE_ID_SOURCE, parseCompileId } from "../pytorch-line/parse-compile-id.ts";
+import { parseCompileId } from "../pytorch-line/parse-compile-id.ts";
 import { DEFAULT_CUSTOM_LEVELS } from "../pytorch-line/parse-log-level.ts";
 import { parseByPatterns } from "../pytorch-line/parse-pytorch-line.ts";
 import type { OtherLine, TorchLogLine } from "../pytorch-line/pytorch-log-line.ts";
-import { acceptsContinuation, TRACEBACK_START } from "./continuation-rules.ts";
+import { acceptsContinuation, trailingOtherLines, WRAPPED_TAGS } from "./continuation-rules.ts";
 import { omitUndefined } from "./omit-undefined.ts";
 import type {
   PytorchLogParserBuffer,
@@ -46,15 +48,18 @@ import type {
   PytorchLogParserStats,
   PytorchLogRecord,
 } from "./pytorch-log-record.ts";
-import { liftFalseTags, startsNewRecord } from "./record-boundary.ts";
+import { liftContradictedTraceId, liftFalseTags, startsNewRecord } from "./record-boundary.ts";
 import {
+  cutTrailingLines,
   type Entry,
   releaseEntry,
+  startEntry,
   streamKey,
   type TorchEntry,
   toOtherRecord,
   toRecord,
 } from "./record-entry.ts";
+import { RecordQueue } from "./record-queue.ts";
 import { repeatedMessage, repeatsPrefix } from "./repeated-message.ts";
 
 const DEFAULTS = {
@@ -68,11 +73,6 @@ const DEFAULTS = {
 
 type ParserSettings = Required<Omit<PytorchLogParserOptions, "logFormat">> & PytorchLogParserOptions;
 
-// A hard wrap between the glog prefix and its trace id (alcf_aurora sample): `[0/0] message`.
-const WRAPPED_TAGS = new RegExp(
-  String.raw`^(?:\[(?<traceId>${COMPILE_ID_SOURCE})\](?: |$))?(?:\[__(?<artifact>[A-Za-z0-9_]+)\](?: |$))?`,
-);
-
 /**
  * Reassembles PyTorch console output into records. Feed text with {@link push} in chunks of any size
  * (a chunk may end anywhere, including between `\r` and `\n`); each call returns the records completed
@@ -80,9 +80,7 @@ const WRAPPED_TAGS = new RegExp(
  */
 export class PytorchLogParser {
   readonly #options: ParserSettings;
-  /** Entries in input order; `#head` is the first not yet returned. */
-  #queue: (Entry | undefined)[] = [];
-  #head = 0;
+  readonly #queue = new RecordQueue();
   /** The open (or suspended) record of each stream. */
   readonly #streams = new Map<string, TorchEntry>();
   /** The record that took the previous physical line, if that line was part of a torch record. */
@@ -92,8 +90,6 @@ export class PytorchLogParser {
   #key = "";
   readonly #lines: LineSplitter;
   #lineNumber = 0;
-  #bufferedChars = 0;
-  #bufferedLines = 0;
   #ended = false;
   #out: PytorchLogRecord[] = [];
   #stats = {
@@ -124,7 +120,12 @@ export class PytorchLogParser {
    * until a later line or the end of input shows it.
    */
   flush(): PytorchLogRecord[] {
-    for (const entry of this.#streams.values()) if (!entry.done) this.#suspend(entry);
+    for (const entry of this.#streams.values()) {
+      if (entry.done) continue;
+      liftContradictedTraceId(entry, [entry.before]);
+      this.#splitTrailingOutput(entry);
+      this.#suspend(entry);
+    }
     this.#drain();
     return this.#takeOutput();
   }
@@ -143,9 +144,9 @@ export class PytorchLogParser {
 
   get buffer(): PytorchLogParserBuffer {
     return {
-      records: this.#queue.length - this.#head,
-      lines: this.#bufferedLines,
-      chars: this.#bufferedChars,
+      records: this.#queue.length,
+      lines: this.#queue.lines,
+      chars: this.#queue.chars,
       partialLineChars: this.#lines.partialLength,
     };
   }
@@ -224,29 +225,16 @@ export class PytorchLogParser {
       this.#extend(open, header.message, truncated, false);
       return;
     }
+    if (open !== undefined && !open.done) liftContradictedTraceId(open, [open.before, header]);
     if (open !== undefined) this.#complete(open);
-    const entry: TorchEntry = {
-      kind: "torch",
-      header,
+    const entry = startEntry(header, {
       streamKey: key,
       firstLineNumber: this.#lineNumber,
       continued: open?.resumable === true && samePrefix,
-      lines: [header.message],
-      lastLineNumber: this.#lineNumber,
-      lineCount: 1,
-      unprefixedLineCount: 0,
-      chars: header.message.length + 1,
-      done: false,
-      resumable: false,
+      before: open?.header,
       truncated,
-      wrap: "none",
-      bracketDepth: 0,
-      inTraceback: header.message.startsWith(TRACEBACK_START),
-      dropFirstLine: false,
-      compileId: header.compileId,
-      artifact: header.artifact,
       prefixRepeats: repeatsPrefix(header, readByHand),
-    };
+    });
     this.#streams.set(key, entry);
     this.#enqueue(entry);
     this.#last = entry;
@@ -310,20 +298,29 @@ export class PytorchLogParser {
     entry.chars += message.length + 1;
     entry.lastLineNumber = this.#lineNumber;
     entry.truncated ||= truncated;
-    this.#bufferedChars += message.length + 1;
-    this.#bufferedLines++;
+    this.#queue.grow(message.length + 1);
     this.#last = entry;
   }
 
   #enqueue(entry: Entry): void {
     this.#queue.push(entry);
-    this.#bufferedChars += entry.chars;
-    this.#bufferedLines++;
   }
 
   #complete(entry: TorchEntry): void {
+    if (!entry.done) this.#splitTrailingOutput(entry);
     entry.done = true;
     if (this.#streams.get(entry.streamKey) === entry) this.#streams.delete(entry.streamKey);
+  }
+
+  /** Rule 2c's other side: output after a custom-format record's message goes out as other lines. */
+  #splitTrailingOutput(entry: TorchEntry): void {
+    const count = entry.header.format === "custom" ? trailingOtherLines(entry.lines) : 0;
+    if (count === 0) return;
+    const chars = entry.chars;
+    const others = cutTrailingLines(entry, count);
+    this.#stats.otherLines += count;
+    if (!this.#options.keepOtherLines) this.#stats.skippedLines += count;
+    this.#queue.split(entry, this.#options.keepOtherLines ? others : [], chars - entry.chars, count);
   }
 
   /** Completes a record early but lets its stream remember it, so that the rest is marked `continued`. */
@@ -342,8 +339,8 @@ export class PytorchLogParser {
 
   /** Keeps the held-back text under `maxBufferedChars` by completing the oldest held record. */
   #enforceBound(): void {
-    while (this.#bufferedChars > this.#options.maxBufferedChars && this.#head < this.#queue.length) {
-      const head = this.#queue[this.#head];
+    while (this.#queue.chars > this.#options.maxBufferedChars && this.#queue.length > 0) {
+      const head = this.#queue.oldest;
       if (head?.kind === "torch" && !head.done) this.#suspend(head);
       this.#drain();
     }
@@ -351,38 +348,24 @@ export class PytorchLogParser {
 
   /** Moves completed records from the front of the queue to the output, preserving input order. */
   #drain(): void {
-    while (this.#head < this.#queue.length) {
-      const entry = this.#queue[this.#head];
-      if (entry === undefined || !entry.done) break;
-      this.#queue[this.#head] = undefined;
-      this.#head++;
-      this.#release(entry);
-    }
-    // Compact now and then instead of shifting per record, which would be quadratic in a long queue.
-    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
-    }
+    this.#queue.drain(this.#release);
   }
 
-  #release(entry: Entry): void {
-    this.#bufferedChars -= entry.chars;
+  readonly #release = (entry: Entry): void => {
     if (entry.kind === "other") {
-      this.#bufferedLines--;
       this.#stats.otherRecords++;
       this.#stats.recordsOut++;
       this.#out.push(toOtherRecord(entry));
       releaseEntry(entry);
       return;
     }
-    this.#bufferedLines -= entry.lineCount;
     if (this.#last === entry) this.#last = undefined;
     this.#stats.torchRecords++;
     this.#stats.recordsOut++;
     this.#out.push(toRecord(entry));
     // A suspended (resumable) record stays its stream's entry: the next line of that stream reads its prefix.
     if (!entry.resumable) releaseEntry(entry);
-  }
+  };
 
   #takeOutput(): PytorchLogRecord[] {
     const out = this.#out;

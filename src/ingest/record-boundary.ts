@@ -1,4 +1,5 @@
 import type { TorchLogLine } from "../pytorch-line/pytorch-log-line.ts";
+import { isTorchModule } from "../pytorch-line/scope-from-path.ts";
 import type { TorchEntry } from "./record-entry.ts";
 
 // Rule 1a of PytorchLogParser: where, inside a run of lines with one prefix, a new record starts.
@@ -19,7 +20,9 @@ import type { TorchEntry } from "./record-entry.ts";
  *   after their last `_` (`topological_sort_bfs` / `…_dfs`), followed by words of the same kind, or with
  *   dotted names of the same shape (`prim.device.default (…)` / `aten.detach.default (…)`);
  * - the record is one indented object repr and the line another at the same indentation (the fusion log's
- *   `  SchedulerNode(name='op1'), …` then `  ExternKernelSchedulerNode(name='op2')`). Any other indented
+ *   `  SchedulerNode(name='op1'), …` then `  ExternKernelSchedulerNode(name='op2')`), or one row of an aligned
+ *   table and the line the next (FakeTensor's cache stats, `log.info("    %-*s %s", width, f"{k}:", v)` per
+ *   row: `    non-fake tensor:           65` then `    CompositeImplicitAutograd: 17`). Any other indented
  *   first line is a message that starts indented or the tail of one (a traceback cut by the start of the
  *   input), which its next lines continue.
  */
@@ -27,11 +30,10 @@ export function startsNewRecord(first: string, line: string, lineCount: number):
   if (line === "") return false;
   const indent = indentOf(first);
   if (indent > 0) {
+    if (lineCount !== 1 || indentOf(line) !== indent) return false;
     return (
-      lineCount === 1 &&
-      indentOf(line) === indent &&
-      REPR.test(first.slice(indent)) &&
-      REPR.test(line.slice(indent))
+      (REPR.test(first.slice(indent)) && REPR.test(line.slice(indent))) ||
+      (valueColumn(first) > 0 && valueColumn(first) === valueColumn(line))
     );
   }
   const c0 = first.charCodeAt(0);
@@ -86,12 +88,61 @@ export function liftFalseTags(entry: TorchEntry, line: TorchLogLine): boolean {
   return true;
 }
 
+/**
+ * A trace id on a one-line record of a user module (`shop/cart.py:21] [0/0] text`), with none of the records
+ * of its stream around it carrying it, is message text when one of them shows that compile was not running in
+ * the process: a torch record with no or another trace id (torch's records carry the running compile's id),
+ * or any record with another one. A user record inside a compile (logged from a custom backend) has a torch
+ * record of its compile next to it when torch logs at all. The tag goes back into the message; returns whether
+ * it did. Multi-line records are liftFalseTags' (a real trace id repeats on every line).
+ */
+export function liftContradictedTraceId(
+  entry: TorchEntry,
+  neighbours: readonly (TorchLogLine | undefined)[],
+): boolean {
+  const { header } = entry;
+  const compileId = entry.compileId;
+  if (compileId === undefined || entry.lineCount !== 1 || header.format !== "glog") return false;
+  if (header.scope === undefined || isTorchModule(header.scope)) return false;
+  const own = withoutAttempt(compileId.raw);
+  const tag = ` [${compileId.raw}]`;
+  if (!header.prefix.endsWith(tag)) return false;
+  let contradicted = false;
+  for (const n of neighbours) {
+    if (n === undefined) continue;
+    const compile = n.compileId === undefined ? undefined : withoutAttempt(n.compileId.raw);
+    if (compile === own) return false;
+    // A torch record carries the running compile's trace id; a record with another: that compile ran.
+    contradicted ||= compile !== undefined || (n.scope !== undefined && isTorchModule(n.scope));
+  }
+  if (!contradicted) return false;
+  const first = entry.lines[0] ?? "";
+  entry.lines[0] = first === "" ? tag.slice(1) : `${tag.slice(1)} ${first}`;
+  const { compileId: _id, ...rest } = header;
+  entry.header = { ...rest, prefix: header.prefix.slice(0, -tag.length) };
+  entry.compileId = undefined;
+  return true;
+}
+
+/** `0/0` of `0/0_1`: a compile's id whatever its restart attempt. */
+function withoutAttempt(raw: string): string {
+  const underscore = raw.indexOf("_");
+  return underscore === -1 ? raw : raw.slice(0, underscore);
+}
+
 const TAGS_ONLY = /^(?: \[[^\]\s]+\])+$/;
 const WORD = /^\w+$/;
 const HAS_DIGIT = /\d/;
 const DIGITS = /\d/g;
 const REPR = /^[A-Z]\w*\(/;
+const KEY_VALUE = /^\s+[^\s:][^:]*: +(?=\S)/;
 const DOTTED = /^[a-z]+\.[\w.]+$/;
+
+/** Where the value of an indented, padded `key: value` row starts (-1 for any other line). */
+function valueColumn(text: string): number {
+  const m = KEY_VALUE.exec(text);
+  return m === null ? -1 : m[0].length;
+}
 
 function indentOf(text: string): number {
   let i = 0;

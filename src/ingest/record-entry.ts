@@ -13,6 +13,8 @@ export interface TorchEntry {
   readonly streamKey: string;
   readonly firstLineNumber: number;
   readonly continued: boolean;
+  /** The first line of the record before it in its stream, for what it shows (liftContradictedTraceId). */
+  readonly before: TorchLogLine | undefined;
   readonly lines: string[];
   lastLineNumber: number;
   lineCount: number;
@@ -32,6 +34,41 @@ export interface TorchEntry {
   artifact: string | undefined;
   /** repeatsPrefix of the header: repeatedMessage reads a line that repeats its prefix. */
   prefixRepeats: boolean;
+}
+
+export const TRACEBACK_START = "Traceback (most recent call last):";
+
+/** A new record from its first line. */
+export function startEntry(
+  header: TorchLogLine,
+  at: Pick<
+    TorchEntry,
+    "streamKey" | "firstLineNumber" | "continued" | "before" | "truncated" | "prefixRepeats"
+  >,
+): TorchEntry {
+  return {
+    kind: "torch",
+    header,
+    streamKey: at.streamKey,
+    firstLineNumber: at.firstLineNumber,
+    continued: at.continued,
+    before: at.before,
+    lines: [header.message],
+    lastLineNumber: at.firstLineNumber,
+    lineCount: 1,
+    unprefixedLineCount: 0,
+    chars: header.message.length + 1,
+    done: false,
+    resumable: false,
+    truncated: at.truncated,
+    wrap: "none",
+    bracketDepth: 0,
+    inTraceback: header.message.startsWith(TRACEBACK_START),
+    dropFirstLine: false,
+    compileId: header.compileId,
+    artifact: header.artifact,
+    prefixRepeats: at.prefixRepeats,
+  };
 }
 
 export interface OtherEntry {
@@ -75,6 +112,21 @@ export function releaseEntry(entry: Entry): void {
   entry.lines.length = 0;
   entry.compileId = undefined;
   entry.artifact = undefined;
+}
+
+/** Cuts a record's last `count` lines off as entries of other lines, with their line numbers and sizes. */
+export function cutTrailingLines(entry: TorchEntry, count: number): OtherEntry[] {
+  const tail = entry.lines.splice(entry.lines.length - count);
+  const first = entry.lastLineNumber - count + 1;
+  entry.lineCount -= count;
+  entry.unprefixedLineCount -= count;
+  entry.lastLineNumber = first - 1;
+  return tail.map((content, i) => {
+    const chars = content.length + 1;
+    entry.chars -= chars;
+    const line: OtherLine = { kind: "other", line: entry.header.wrapper + content };
+    return { kind: "other", line, firstLineNumber: first + i, truncated: false, chars, done: true };
+  });
 }
 
 /** A {@link TorchLogRecord} being built: fields are added in the order they are listed, absent ones never. */

@@ -9,9 +9,11 @@ import { type Attributes, SeverityNumber } from "@opentelemetry/api";
 import type { MappedLogRecord } from "../delivery/mapped-log-record.ts";
 import { pythonLevelToSeverityNumber } from "../language/severity.ts";
 import { LINE_ATTRIBUTES } from "../pytorch-line/line-attributes.ts";
+import { findRecordLoggers } from "../pytorch-line/module-loggers.ts";
 import type { PytorchLogTime } from "../pytorch-line/pytorch-log-line.ts";
 import { type HrTime, resolveLogTime } from "../pytorch-line/resolve-log-time.ts";
 import { FALLBACK_TORCH_SCOPE, isTorchModule } from "../pytorch-line/scope-from-path.ts";
+import { rankFromWrapper } from "../pytorch-line/wrapper-rank.ts";
 import type { OtherLogRecord, PytorchLogRecord, TorchLogRecord } from "./pytorch-log-record.ts";
 
 /**
@@ -80,6 +82,14 @@ export interface ToLogRecordOptions {
   readonly userModule?: string;
   /** Added to every record (e.g. `log.file.path`). Default: none. */
   readonly attributes?: Attributes;
+  /**
+   * PyTorch's emission rule under the TORCH_LOGS the records will be filtered with (`TorchLogsSettings.emits`):
+   * a record printed from a module that logs through several loggers (findRecordLoggers) is put on the first
+   * of them that would have printed it, so a record PyTorch printed under those settings is never filtered
+   * out for being put on the wrong logger. Default: none; such a record is put on the logger its source line
+   * says, else the module's own.
+   */
+  readonly emits?: (scope: string, level: number, artifact: string | undefined) => boolean;
 }
 
 /**
@@ -87,7 +97,9 @@ export interface ToLogRecordOptions {
  *
  * - scope: the logger's name — the module name from the source path in the glog formats
  *   (`…/site-packages/torch/_dynamo/guards.py` → `torch._dynamo.guards`, `shop/cart.py` → `shop.cart`, or
- *   the `userModule` option for call sites outside torch), the printed logger name without its
+ *   the `userModule` option for call sites outside torch; for the dozen torch modules that log through another
+ *   module's logger, that logger when their source line or the `emits` option says so), the printed logger
+ *   name without its
  *   `.__artifact` suffix in the older ones; {@link FALLBACK_TORCH_SCOPE} when the path is not a Python
  *   module (`<string>`); {@link OTHER_LINES_SCOPE} for non-PyTorch lines;
  * - severity: `std_to_otel(levelno)` and the level name as printed (custom names too), as the Python
@@ -95,7 +107,9 @@ export interface ToLogRecordOptions {
  *   non-PyTorch lines have no level, so their severity is UNSPECIFIED (0), which no TORCH_LOGS level
  *   filters out;
  * - body: the message lines joined with `\n`, or the whole line for non-PyTorch lines;
- * - attributes: see {@link INGEST_ATTRIBUTES}; a field the line does not carry is absent.
+ * - attributes: see {@link INGEST_ATTRIBUTES}; a field the line does not carry is absent. `torch.rank` is torch's
+ *   own `[rankN]:`, else the rank a stream prefix names (torchrun's `[rankN]: `, vLLM's `rank=N`), on other
+ *   lines too.
  */
 export function toLogRecord(record: PytorchLogRecord, options: ToLogRecordOptions): MappedLogRecord {
   return record.kind === "torch" ? mapTorchRecord(record, options) : mapOtherRecord(record, options);
@@ -109,7 +123,9 @@ function mapTorchRecord(record: TorchLogRecord, options: ToLogRecordOptions): Ma
   if (record.lineno !== undefined) attributes[a.lineNumber] = record.lineno;
   if (record.processId !== undefined) attributes[a.processId] = record.processId;
   if (record.threadId !== undefined) attributes[a.threadId] = record.threadId;
-  if (record.rank !== undefined) attributes[a.rank] = record.rank;
+  // torch's own `[rankN]:`, else a stream prefix's (torchrun, vLLM): what `--ranks` selects on.
+  const rank = record.rank ?? (record.wrapper === "" ? undefined : rankFromWrapper(record.wrapper));
+  if (rank !== undefined) attributes[a.rank] = rank;
   const compileId = record.compileId;
   if (compileId !== undefined) {
     attributes[a.compileId] = compileId.raw;
@@ -128,7 +144,7 @@ function mapTorchRecord(record: TorchLogRecord, options: ToLogRecordOptions): Ma
   if (record.continued) attributes[a.continued] = true;
   addAll(attributes, options.attributes);
   const timestamp = record.time === undefined ? undefined : resolveTimestamp(record.time, options);
-  const scope = scopeOf(record, options.userModule);
+  const scope = scopeOf(record, options);
   const severityNumber = pythonLevelToSeverityNumber(record.levelno);
   // The printed name, custom ones included (`NOTICE`, `Level 15`); WARNING is WARN as in the Python handler.
   const severityText = record.levelName === "WARNING" ? "WARN" : record.levelName;
@@ -145,17 +161,37 @@ function addAll(target: Attributes, source: Attributes | undefined): void {
   for (const key in source) target[key] = source[key];
 }
 
-function scopeOf(record: TorchLogRecord, userModule: string | undefined): string {
+function scopeOf(record: TorchLogRecord, options: ToLogRecordOptions): string {
   const scope = record.scope;
   if (scope === undefined) return FALLBACK_TORCH_SCOPE;
   // Only a printed path is a call site; the older formats print the logger's name.
-  if (record.path === undefined || userModule === undefined || isTorchModule(scope)) return scope;
+  if (record.path === undefined) return scope;
+  if (isTorchModule(scope)) {
+    const loggers = findRecordLoggers(scope, record.lineno, record.artifact);
+    return loggers === undefined ? scope : chooseLogger(loggers, record, options.emits);
+  }
+  const userModule = options.userModule;
+  if (userModule === undefined) return scope;
   return scope === userModule || scope.startsWith(`${userModule}.`) ? scope : userModule;
+}
+
+/** The first of a record's possible loggers that would have printed it, else the likeliest. */
+function chooseLogger(
+  loggers: readonly string[],
+  record: TorchLogRecord,
+  emits: ToLogRecordOptions["emits"],
+): string {
+  if (emits !== undefined) {
+    for (const logger of loggers) if (emits(logger, record.levelno, record.artifact)) return logger;
+  }
+  return loggers[0] ?? FALLBACK_TORCH_SCOPE;
 }
 
 function mapOtherRecord(record: OtherLogRecord, options: ToLogRecordOptions): MappedLogRecord {
   const attributes: Attributes = {};
   if (record.lookalike !== undefined) attributes[INGEST_ATTRIBUTES.lookalike] = record.lookalike;
+  const rank = rankFromWrapper(record.text);
+  if (rank !== undefined) attributes[INGEST_ATTRIBUTES.rank] = rank;
   if (record.truncated) attributes[INGEST_ATTRIBUTES.truncated] = true;
   addAll(attributes, options.attributes);
   return {

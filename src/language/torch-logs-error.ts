@@ -9,6 +9,7 @@
  * - `unknown-option`: `setLogs` got a keyword it does not have (PyTorch's TypeError).
  * - `registration`: a registry definition is invalid (duplicate, unspellable name).
  * - `invalid-output`: an output cannot be used (TORCH_LOGS_OUT names a file that cannot be opened).
+ * - `invalid-ranks`: a rank list (`ranks`, `--ranks`) does not parse.
  */
 export type TorchLogsErrorKind =
   | "invalid-settings"
@@ -19,7 +20,8 @@ export type TorchLogsErrorKind =
   | "unknown-name"
   | "unknown-option"
   | "registration"
-  | "invalid-output";
+  | "invalid-output"
+  | "invalid-ranks";
 
 export interface TorchLogsErrorDetails {
   /** The offending item as written (for `invalid-settings`, `unknown-name`, …). */

@@ -34,6 +34,16 @@ export function readServiceName(env: Environment = process.env): string | undefi
   return nonEmpty(env.OTEL_SERVICE_NAME);
 }
 
+/**
+ * The process's distributed rank from `RANK` (set by torchrun and torch.distributed's launchers): `undefined` when
+ * unset or empty, `NaN` when it is no whole number from 0.
+ */
+export function readProcessRank(env: Environment = process.env): number | undefined {
+  const value = nonEmpty(env.RANK);
+  if (value === undefined) return undefined;
+  return /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;

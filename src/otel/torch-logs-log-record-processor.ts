@@ -8,6 +8,7 @@ import {
   type TorchLogsSettings,
 } from "../language/torch-logs-settings.ts";
 import { ARTIFACT_ATTRIBUTE } from "./attributes.ts";
+import { RankFilter } from "./rank-filter.ts";
 import {
   compileScopeFilter,
   levelOf,
@@ -17,31 +18,11 @@ import {
   UNFILTERED,
   type UngovernedScopes,
 } from "./scope-filter.ts";
-import { TorchLogs, type TorchLogsOptions } from "./torch-logs.ts";
+import { TorchLogs } from "./torch-logs.ts";
+import type { TorchLogsLogRecordProcessorOptions } from "./torch-logs-log-record-processor-options.ts";
 import { warnOnce } from "./warn-once.ts";
 
-export interface TorchLogsLogRecordProcessorOptions extends TorchLogsOptions {
-  /**
-   * The live settings to follow. Share one `TorchLogs` between processors, configurators and logger facades
-   * so one `setLogs` changes them all. Default: a new `TorchLogs` from the other options (`TORCH_LOGS`; in
-   * `"lossy"` mode, bad items are skipped with a warning: `onWarning`, else `diag.warn` or a process warning).
-   */
-  readonly torchLogs?: TorchLogs;
-  /**
-   * The attribute that names a record's artifact. Default `ARTIFACT_ATTRIBUTE` (`torch.artifact`). `false`
-   * turns attribute-borne artifacts off: artifacts then come only from the record's `eventName` or a
-   * PyTorch-style scope name (`module.__artifact`), which `enabled()` sees, so it can drop every record the
-   * processor would drop before the SDK builds it.
-   */
-  readonly artifactAttribute?: string | false;
-  /**
-   * Scopes no component governs (`@opentelemetry/instrumentation-http`, your app's): `"pass"` leaves them
-   * untouched; `"drop"` is PyTorch's behaviour (only torch handlers print). Default `"pass"`.
-   */
-  readonly ungovernedScopes?: UngovernedScopes;
-  /** Write the record's component alias to this attribute on passing governed records. Default: off. */
-  readonly componentAttribute?: string;
-}
+export type { TorchLogsLogRecordProcessorOptions } from "./torch-logs-log-record-processor-options.ts";
 
 /** Counters since construction. */
 export interface TorchLogsProcessorStats {
@@ -99,16 +80,18 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
   #filtered = 0;
   #shutdown: Promise<void> | undefined;
   readonly #unsubscribe: () => void;
+  /** Last, so the fields the common case reads keep their places in the object whether or not it is set. */
+  readonly #ranks: RankFilter | undefined;
 
   constructor(
     delegate: LogRecordProcessor | readonly LogRecordProcessor[],
     options: TorchLogsLogRecordProcessorOptions = {},
   ) {
     this.#delegates = Array.isArray(delegate) ? [...delegate] : [delegate as LogRecordProcessor];
-    this.#plainSingle =
-      this.#delegates.length === 1 && options.componentAttribute === undefined
-        ? this.#delegates[0]
-        : undefined;
+    this.#ranks = options.ranks === undefined ? undefined : new RankFilter(options.ranks, options.rank);
+    // With `ranks`, every record takes the full path (the fast path stays as it is without).
+    const plain = options.componentAttribute === undefined && this.#ranks === undefined;
+    this.#plainSingle = this.#delegates.length === 1 && plain ? this.#delegates[0] : undefined;
     this.#delegatesAlwaysEnabled = this.#delegates.some((d) => d.enabled === undefined);
     this.#artifactAttribute =
       options.artifactAttribute === false ? undefined : (options.artifactAttribute ?? ARTIFACT_ATTRIBUTE);
@@ -265,7 +248,7 @@ export class TorchLogsLogRecordProcessor implements LogRecordProcessor {
 
   /** The full decision for any record, then delivery to every delegate (counted as passed or filtered). */
   #emitSlow(logRecord: ReadWriteLogRecord, context: Context | undefined, filter: ScopeFilter): void {
-    if (!this.#passes(logRecord, filter)) {
+    if (!this.#passes(logRecord, filter) || this.#ranks?.admits(logRecord) === false) {
       this.#filtered++;
       return;
     }

@@ -16,7 +16,7 @@ export const LINE_ATTRIBUTES = {
   processId: "process.pid",
   /** The glog formats' third field when it is a `threading.get_ident()` value (PyTorch 2.3/2.4). */
   threadId: "thread.id",
-  /** From torch's own `[rankN]:` prefix (not torchrun's `[rankN]: ` stream prefix). */
+  /** From torch's own `[rankN]:` prefix; `ingest` also reads it from a stream prefix (wrapper-rank.ts). */
   rank: RANK_ATTRIBUTE,
   /** The trace id as printed, without brackets: `0/0`, `1/0_1`, `!0`, `!0/5/0`. */
   compileId: COMPILE_ID_ATTRIBUTE,

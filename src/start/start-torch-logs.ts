@@ -15,7 +15,13 @@ import { torchConsoleOptionsFromEnv } from "../console/torch-console-options-fro
 import type { SetLogsOptions } from "../language/set-logs.ts";
 import type { TorchLogsSettings } from "../language/torch-logs-settings.ts";
 import { DeliveryCounter, type DeliveryStats } from "../otel/delivery-counter.ts";
-import { type Environment, hasOtlpLogsEndpoint, processEnvironment, readServiceName } from "../otel/env.ts";
+import {
+  type Environment,
+  hasOtlpLogsEndpoint,
+  processEnvironment,
+  readProcessRank,
+  readServiceName,
+} from "../otel/env.ts";
 import { getDefaultTorchLogs, setDefaultTorchLogs } from "../otel/get-logger.ts";
 import { batchOptionsFromEnv, otlpLogExporterFromEnv } from "../otel/otlp-config-from-env.ts";
 import { registerLoggerProviderGlobally } from "../otel/register-logger-provider.ts";
@@ -167,7 +173,11 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
             selfObsMeterProvider: counter.meterProvider,
           }),
         );
-  const processor = new TorchLogsLogRecordProcessor(delegate, { ...options, torchLogs });
+  const processor = new TorchLogsLogRecordProcessor(delegate, {
+    ...options,
+    torchLogs,
+    ...(options.ranks !== undefined && { rank: processRank(options, environment, onWarning) }),
+  });
   const serviceName = options.serviceName ?? readServiceName(environment);
   const resource = defaultResource().merge(
     resourceFromAttributes({
@@ -234,4 +244,19 @@ export function startTorchLogs(options: StartTorchLogsOptions = {}, env?: Enviro
       return { passed, filtered, ...delivery, pending: passed - settled };
     },
   };
+}
+
+/** The rank `ranks` gives records that carry none: the option, else `RANK`, else 0 (a job of one process). */
+function processRank(
+  options: StartTorchLogsOptions,
+  env: Environment,
+  onWarning: (message: string) => void,
+): number | undefined {
+  if (options.rank !== undefined) return options.rank;
+  const rank = readProcessRank(env) ?? 0;
+  if (!Number.isNaN(rank)) return rank;
+  onWarning(
+    `RANK=${JSON.stringify(env.RANK)} is no rank (a whole number from 0): records without a rank are dropped`,
+  );
+  return undefined;
 }

@@ -2,6 +2,7 @@
 // ground-truth corpus showed (synthetic lines, one class each): user loggers, module names PyTorch accepts,
 // custom level names, `[__x]` inside user text, an empty first line, same-prefix records, custom formats.
 // Asserted on what the JSON-lines exporter printed. The rule: never drop a record PyTorch printed.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runCliCaptured } from "../support/run-cli.ts";
 
@@ -116,6 +117,43 @@ describe("ingest: tags, empty lines and record boundaries", () => {
     expect(torch[0]?.attributes).not.toHaveProperty("torch.compile_id");
   });
 
+  // A one-line user record that starts with `[0/0]`: the records of its process around it tell whether a
+  // compile was running (torch's records carry its trace id) — the held-back ml_* runs of the 2.13 corpus.
+  const DYNAMO = "torch/_dynamo/convert_frame.py:1";
+  const USER = "shop/cart.py:21";
+  it.each([
+    [
+      "between torch records outside any compile",
+      [`${at("I", DYNAMO)} before`, `${at("I", USER)} [0/0] text`, `${at("I", DYNAMO)} after`],
+      false,
+    ],
+    [
+      "after a torch record of another compile",
+      [`${at("I", DYNAMO)} [1/0] step`, `${at("I", USER)} [0/0] text`],
+      false,
+    ],
+    [
+      "next to user records only (nothing tells)",
+      [`${at("I", USER)} a`, `${at("I", "shop/cart.py:22")} [0/0] text`, `${at("I", USER)} b`],
+      true,
+    ],
+    [
+      "inside a compile (a custom backend's log)",
+      [`${at("I", DYNAMO)} [0/0] step 2`, `${at("I", USER)} [0/0] text`, `${at("I", DYNAMO)} after`],
+      true,
+    ],
+    [
+      "inside a restarted compile",
+      [`${at("I", DYNAMO)} before`, `${at("I", USER)} [0/0] text`, `${at("I", DYNAMO)} [0/0_1] again`],
+      true,
+    ],
+  ] as const)("a user record's [0/0] %s: a trace id = $2", async (_name, input, traceId) => {
+    const { torch } = await ingest(lines(...input), { TORCH_LOGS: "+shop.cart,dynamo" });
+    const record = torch.find((r) => r.body.endsWith("text"));
+    expect(record?.body).toBe(traceId ? "text" : "[0/0] text");
+    expect(record?.attributes["torch.compile_id"]).toBe(traceId ? "0/0" : undefined);
+  });
+
   it("a registered artifact at a torch call site is an artifact", async () => {
     const { torch } = await ingest(
       lines(
@@ -211,5 +249,69 @@ describe("ingest: custom formats", () => {
     const { code, stderr } = await ingest("", {}, ["--log-format", "%(levle)s %(message)s"]);
     expect(code).toBe(1);
     expect(stderr).toContain(`%(levle)s at offset 0 names an unknown field "levle"`);
+  });
+});
+
+describe("ingest: torch modules that log through another module's logger", () => {
+  // pgo.py prints "marking … as dynamic" through torch.fx.experimental.symbolic_shapes (TORCH_LOGS `dynamic`);
+  // its own records go through torch._dynamo.pgo (`dynamo`). Line 444 is that call in 2.13–2.15; 9444 stands for
+  // a release whose lines moved, where only the producer's TORCH_LOGS can tell.
+  const MARKING = "marking L['x'] as dynamic (from automatic dynamic/PGO)";
+  it.each([
+    ["444", "+dynamic", "torch.fx.experimental.symbolic_shapes"],
+    ["444", "+dynamo", "torch.fx.experimental.symbolic_shapes"],
+    ["9444", "+dynamic", "torch.fx.experimental.symbolic_shapes"],
+    ["9444", "-dynamic,+torch._dynamo.pgo", "torch._dynamo.pgo"],
+  ])("pgo.py:%s under TORCH_LOGS=%s is kept, on %s", async (line, torchLogs, scope) => {
+    const { torch } = await ingest(lines(`${at("I", `torch/_dynamo/pgo.py:${line}`)} [2/1] ${MARKING}`), {
+      TORCH_LOGS: torchLogs,
+    });
+    expect(torch.map(summary)).toStrictEqual([["INFO", scope, MARKING]]);
+  });
+
+  it("is filtered out when none of its loggers is enabled", async () => {
+    const { torch } = await ingest(lines(`${at("I", "torch/_dynamo/pgo.py:444")} [2/1] ${MARKING}`), {
+      TORCH_LOGS: "-dynamo,-dynamic",
+    });
+    expect(torch).toEqual([]);
+  });
+
+  it("a module with no logger of its own: its records are the other logger's", async () => {
+    const { torch } = await ingest(
+      lines(`${at("W", "torch/_higher_order_ops/triton_kernel_wrap.py:1")} kernel source unavailable`),
+      { TORCH_LOGS: "-inductor" },
+    );
+    expect(torch.map((r) => r.scope)).toStrictEqual(["torch._dynamo"]);
+  });
+});
+
+describe("ingest --ranks", () => {
+  const SAMPLES = new URL("../fixtures/pytorch-logs/", import.meta.url);
+  const sample = (name: string) => readFileSync(new URL(name, SAMPLES), "utf8");
+  const ranksOf = (records: readonly JsonRecord[]) => records.map((r) => r.attributes["torch.rank"]);
+
+  it.each([
+    // vLLM workers: `(VllmWorker rank=3 …)` output and a `[rank2]:` torch record inside rank 2's wrapper.
+    ["vllm_ascend_1368_guard_error_E_mixed_with_vllm_logs.log", "2", 4, 2],
+    ["vllm_ascend_1368_guard_error_E_mixed_with_vllm_logs.log", "3", 8, 0],
+    // torchrun's `[rank1]: ` on the worker's stderr; the launcher's own W/E and a warning carry no rank.
+    ["skypilot_mnist_torchrun_rank_stdout_prefix_vs_torch_W_E.log", "1", 6, 0],
+    ["skypilot_mnist_torchrun_rank_stdout_prefix_vs_torch_W_E.log", "0,2-7", 0, 0],
+    ["pytorch_issue121386_rank3_prefix_graph_breaks_threadid.log", "3", 1, 1],
+    ["pytorch_issue121386_rank3_prefix_graph_breaks_threadid.log", "0-2,4", 0, 0],
+  ])("%s --ranks %s: %i records, %i of them torch", async (name, ranks, count, torchCount) => {
+    const { code, records, torch, stderr } = await ingest(sample(name), {}, ["--ranks", ranks]);
+    expect(code).toBe(0);
+    expect([records.length, torch.length]).toEqual([count, torchCount]);
+    const selected = new Set(ranks.split(",").flatMap((r) => r.split("-").map(Number)));
+    for (const rank of ranksOf(records)) expect(selected.has(Number(rank))).toBe(true);
+    expect(stderr).toMatch(`not of ranks ${ranks}`);
+  });
+
+  it("a list that does not parse is a usage error naming the item", async () => {
+    const { code, stderr } = await ingest("", {}, ["--ranks", "0,2-x"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--ranks: "2-x" at item 2 is not a rank or a range of ranks/);
+    expect(stderr).toMatch(/Usage: torch-logs-otel ingest/);
   });
 });

@@ -22,8 +22,12 @@ import {
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
 
-/** Totals over the fixture runs; targets: content ≥ 99.9 %, component ≥ 98 %, multi-line ≥ 99 %, exact ≥ 95 %. */
-const FLOORS = { content: 0.9999, component: 0.9997, multiLineWhole: 0.996, recordsExact: 0.998 };
+/**
+ * Totals over the fixture runs; targets: content ≥ 99.9 %, component ≥ 98 %, multi-line ≥ 99 %, exact ≥ 95 %.
+ * Measured: all of them (before issue 22: component 99.98 %, exact 99.86 %: pgo.py's records of the
+ * symbolic_shapes logger, gb_format_short's last print, gb_plus_all's FakeTensor cache-stats rows).
+ */
+const FLOORS = { content: 1, component: 1, multiLineWhole: 1, recordsExact: 1 };
 
 const runs = listCorpusRuns(FIXTURE_CORPUS).map((name) => loadCorpusRun(FIXTURE_CORPUS, name));
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PytorchLogParser, parsePytorchLog } from "../../src/ingest/pytorch-log-parser.ts";
 import type { PytorchLogParserOptions, PytorchLogRecord } from "../../src/ingest/pytorch-log-record.ts";
+import { compileLogFormatMatcher } from "../../src/pytorch-line/compile-log-format-matcher.ts";
 import { expectFields } from "../pytorch-line/expect-fields.ts";
 
 const lines = (...text: string[]) => `${text.join("\n")}\n`;
@@ -334,6 +335,39 @@ describe("PytorchLogParser input handling", () => {
     expect(records.map((r) => r.kind === "torch" && r.continued)).toStrictEqual(records.map((_, i) => i > 0));
     const message = records.map((r) => (r.kind === "torch" ? r.message : "")).join("\n");
     expect(message).toBe(body.map((_, i) => `  line ${i}`).join("\n"));
+  });
+});
+
+// TORCH_LOGS_FORMAT=short prefixes only a record's first line; what follows its message (the program's last
+// print, gb_format_short of the 2.13 and 2.15 corpora) is other output when an empty line ended the message.
+describe("PytorchLogParser custom formats: output after a record", () => {
+  const logFormat = compileLogFormatMatcher("short");
+  const GB = "DEBUG:torch._dynamo.symbolic_convert.__graph_breaks:Graph break in user code at w.py:19";
+  it.each([
+    [
+      "after the message's last empty line",
+      [GB, "  File w.py", "    x.item()", "", "done"],
+      ["torch@1+4", "other@5+1"],
+    ],
+    ["more lines of it", [GB, "", "done", "exit"], ["torch@1+2", "other@3+1", "other@4+1"]],
+    [
+      "not a paragraph the message ends with one",
+      [GB, "Reason:", "", "Set VERBOSE=1", "", GB],
+      ["torch@1+5", "torch@6+1"],
+    ],
+    ["not indented text", [GB, "", "  Hint: x"], ["torch@1+3"]],
+    ["not the close of an open bracket", ["INFO:torch._dynamo:frames: [", "  * f", "", "]"], ["torch@1+4"]],
+    ["not text without an empty line before it", [GB, "Reason:", "done"], ["torch@1+3"]],
+  ])("%s", (_name, input, expected) => {
+    expect(shape(parsePytorchLog(lines(...input), { logFormat }))).toStrictEqual(expected);
+  });
+
+  it("skipped and counted with keepOtherLines: false; flush() splits too", () => {
+    const parser = new PytorchLogParser({ logFormat, keepOtherLines: false });
+    const records = [...parser.push(lines(GB, "", "done")), ...parser.flush()];
+    expect(shape(records)).toStrictEqual(["torch@1+2"]);
+    expect(parser.stats).toMatchObject({ linesIn: 3, otherLines: 1, skippedLines: 1 });
+    expect(parser.buffer).toMatchObject({ records: 0, lines: 0, chars: 0 });
   });
 });
 

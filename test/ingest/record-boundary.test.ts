@@ -22,6 +22,8 @@ describe("startsNewRecord", () => {
     ["worker 1 tick 3", "worker 2 tick 3"],
     ["Thread-1 tick 0", "Thread-2 tick 0"],
     ["  SchedulerNode(name='op1'), Pointwise(['[3, 4]'])", "  ExternKernelSchedulerNode(name='op2')"],
+    // FakeTensor cache stats (gb_plus_all, 2.13): one padded row per logging call.
+    ["    non-fake tensor:           65", "    CompositeImplicitAutograd: 17"],
   ])("%j then %j: two records", (first, line) => {
     expect(startsNewRecord(first, line, 1)).toBe(true);
   });
@@ -37,6 +39,11 @@ describe("startsNewRecord", () => {
     ['        convert_element_type: "f32[3, 4]"', "        return (convert_element_type,)"],
     ["Output code: ", "# AOT ID: ['0_inference']"],
     ["mypkg.sub error:", "  first detail line"],
+    // Indented lines that are not rows of one aligned table: a message that starts indented goes on.
+    ["    non-fake tensor:           65", "    CompositeImplicitAutograd:    17"],
+    ["    non-fake tensor:           65", "      nested: 1"],
+    ["  Explanation: x", "  Hint: y"],
+    ['  File "x.py", line 1, in f', '  File "y.py", line 2, in g'],
   ])("%j then %j: one record", (first, line) => {
     expect(startsNewRecord(first, line, 1)).toBe(false);
   });

@@ -214,7 +214,7 @@ const CASES: ReadonlyArray<{ name: string; lines: string[]; expected: MappedLogR
     },
   },
   {
-    name: "PyTorch's C++ (c10) warning is not a torch._logging record",
+    name: "PyTorch's C++ (c10) warning is not a torch._logging record; its [rankN]: is its rank",
     lines: [
       "    [rank1]:[W204 16:40:13.733434151 RegisterXPU.cpp:7614] Warning: Aten Op fallback from XPU to CPU happends.",
     ],
@@ -222,7 +222,7 @@ const CASES: ReadonlyArray<{ name: string; lines: string[]; expected: MappedLogR
       scope: OTHER_LINES_SCOPE,
       severityNumber: SeverityNumber.UNSPECIFIED,
       body: "    [rank1]:[W204 16:40:13.733434151 RegisterXPU.cpp:7614] Warning: Aten Op fallback from XPU to CPU happends.",
-      attributes: { "torch.log.lookalike": "c10" },
+      attributes: { "torch.log.lookalike": "c10", "torch.rank": 1 },
     },
   },
   {
