@@ -13,7 +13,7 @@ export const COMPILE_PHASE_ATTRIBUTE = "torch.compile.phase";
 /** Attribute of `torch.compile.failures`: PyTorch's `fail_type` (an exception class name). */
 export const COMPILE_FAIL_TYPE_ATTRIBUTE = "torch.compile.fail_type";
 
-/** Attributes of `torch.compile.cache.requests`: which cache, and `hit` or `miss`. */
+/** Attributes of `torch.compile.cache.requests`: which cache, and `hit`, `miss` or `bypass`. */
 export const COMPILE_CACHE_NAME_ATTRIBUTE = "torch.compile.cache.name";
 export const COMPILE_CACHE_RESULT_ATTRIBUTE = "torch.compile.cache.result";
 

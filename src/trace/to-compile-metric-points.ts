@@ -69,7 +69,7 @@ export function isCompilationMetrics(key: string): boolean {
   );
 }
 
-const CACHE_ARTIFACT = /^(fx_graph|aotautograd)_cache_(hit|miss)$/;
+const CACHE_ARTIFACT = /^(fx_graph|aotautograd)_cache_(hit|miss|bypass)$/;
 
 /**
  * The metric points of one envelope (none for most). `rank` goes on every point. A field that holds a number
@@ -82,7 +82,7 @@ const CACHE_ARTIFACT = /^(fx_graph|aotautograd)_cache_(hit|miss)$/;
  * - `torch.compile.graph_breaks`: `num_graph_breaks`, else (older PyTorch) the number of `restart_reasons`;
  * - `torch.compile.recompiles`: 1 when `frame_compile_id` > 0 (a frame compiled again);
  * - `torch.compile.failures`: 1 when `fail_type` is set, with it as `torch.compile.fail_type`;
- * - `torch.compile.cache.requests`: 1 per `fx_graph_cache_hit|miss` / `aotautograd_cache_hit|miss` artifact
+ * - `torch.compile.cache.requests`: 1 per `fx_graph_cache_hit|miss|bypass` / `aotautograd_cache_hit|miss|bypass` artifact
  *   (one per lookup in every PyTorch version with these caches; the metrics' `*_cache_hit_count` fields are
  *   null in most versions and count the same lookups, so they are not added again).
  */

@@ -123,10 +123,14 @@ export function toTraceLogRecord(envelope: TraceEnvelope, options: ToTraceLogRec
   const metadata = envelope.metadata;
   for (let bad = flattenFields(attributes, a.metadataPrefix, metadata, "stack"); bad > 0; bad--)
     onBadNumber();
-  const stack =
-    options.strings.formatStack((metadata as { stack?: unknown } | null)?.stack) ??
-    options.strings.formatStack(f.stack);
+  const fields = metadata !== null && typeof metadata === "object" ? (metadata as Record<string, unknown>) : {};
+  const own = options.strings.formatStack(fields.stack);
+  const envelopeStack = options.strings.formatStack(f.stack);
+  const stack = own ?? envelopeStack;
   if (stack !== undefined) attributes[a.stacktrace] = stack;
+  if (own !== undefined && envelopeStack !== undefined) attributes[a.envelopeStacktrace] = envelopeStack;
+  const userStack = options.strings.formatStack(fields.user_stack);
+  if (userStack !== undefined) attributes[a.userStacktrace] = userStack;
   if (envelope.md5 !== undefined) attributes[a.payloadMd5] = envelope.md5;
   const levelno = LEVELS.get(envelope.level) ?? 10;
   const spanContext = compileId === undefined ? undefined : options.compileTrace?.(compileId);

@@ -3,6 +3,7 @@
 import { type Fact, fact } from "./fact.ts";
 import type { TlparseOutput } from "./tlparse-output.ts";
 import type { Attributes, TraceOutputIndex, TraceSpan } from "./trace-output-index.ts";
+import { sameNumber } from "./trace-record-views.ts";
 
 /** Epoch µs (a float) as the nanoseconds `trace` writes. */
 function nanos(ts: number): bigint {
@@ -71,7 +72,8 @@ function missingArgs(args: unknown, attributes: Attributes): string[] {
     }
     const got = attributes[`torch.trace.args.${key}`];
     const expected = typeof value === "object" ? JSON.stringify(value) : value;
-    if (got !== expected) missing.push(key);
+    if (got !== expected && !(typeof got === "number" && typeof expected === "number" && sameNumber(got, expected)))
+      missing.push(key);
   }
   return missing;
 }
