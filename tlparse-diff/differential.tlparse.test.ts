@@ -62,11 +62,14 @@ describe(`trace side by side with tlparse`, () => {
     );
   });
 
-  it.each(INPUTS.map((input) => [relative(FIXTURES, input), input]))("%s: every fact tlparse reports", async (name, input) => {
-    const { facts, command } = await runDifferential(tlparse.path, input, join(work, basename(input)));
-    results.set(name, facts);
-    process.stderr.write(`${formatReport(name, facts)}\n  (${command.replace(input, name)})\n`);
-    expect(facts.length, "tlparse reported nothing").toBeGreaterThan(0);
-    expect(facts.filter((f) => f.miss !== undefined)).toEqual([]);
-  });
+  it.each(INPUTS.map((input) => [relative(FIXTURES, input), input]))(
+    "%s: every fact tlparse reports",
+    async (name, input) => {
+      const { facts, command } = await runDifferential(tlparse.path, input, join(work, basename(input)));
+      results.set(name, facts);
+      process.stderr.write(`${formatReport(name, facts)}\n  (${command.replace(input, name)})\n`);
+      expect(facts.length, "tlparse reported nothing").toBeGreaterThan(0);
+      expect(facts.filter((f) => f.miss !== undefined)).toEqual([]);
+    },
+  );
 });

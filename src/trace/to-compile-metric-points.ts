@@ -2,6 +2,7 @@
 // frames, graph breaks, recompiles and failures; cache artifacts → cache requests. Names, units and
 // attribute keys are those of compile-metric-names.ts (which the Grafana dashboards query).
 import type { Attributes } from "@opentelemetry/api";
+import type { HrTime } from "../pytorch-line/resolve-log-time.ts";
 import {
   COMPILE_CACHE_NAME_ATTRIBUTE,
   COMPILE_CACHE_RESULT_ATTRIBUTE,
@@ -13,10 +14,15 @@ import {
 import { eventNameOf } from "./to-trace-log-record.ts";
 import type { TraceEnvelope } from "./trace-envelope.ts";
 
-/** One measurement: a histogram value or a counter increment. */
+/** A metric point and the instant of the envelope it came from. */
+export interface TimedMetricPoint extends CompileMetricPoint {
+  readonly time: HrTime | undefined;
+}
+
+/** One measurement: a histogram value, a counter increment or a gauge's value. */
 export interface CompileMetricPoint {
   readonly name: string;
-  readonly kind: "histogram" | "counter";
+  readonly kind: "histogram" | "counter" | "gauge";
   readonly unit: string;
   readonly value: number;
   readonly attributes: Attributes;

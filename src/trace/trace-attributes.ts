@@ -53,6 +53,22 @@ export const TRACE_ATTRIBUTES = {
   dynamoResets: "torch.trace.dynamo_resets",
 } as const;
 
+/**
+ * The resource attribute of the PyTorch release that wrote the files: the `pytorch_version` of the
+ * `torch_version` artifact PyTorch (2.15+) writes at the start of every trace file.
+ */
+export const TORCH_VERSION_ATTRIBUTE = "torch.version";
+
+/** The release a `torch_version` artifact's payload names (`{"pytorch_version": "2.15.0+cu132", …}`). */
+export function torchVersionOf(payload: string | undefined): string | undefined {
+  try {
+    const version = (JSON.parse(payload ?? "") as { pytorch_version?: unknown } | null)?.pytorch_version;
+    return typeof version === "string" && version !== "" ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** At most this many fields of one metadata object or `args` become attributes. */
 export const MAX_FLATTENED_FIELDS = 64;
 /**

@@ -16,13 +16,30 @@ describe("stacks", () => {
     expect(guard?.attributes["torch.trace.user_stacktrace"]).toMatch(
       /^ {2}File ".*\/w_dynamic\.py", line 13, in f\n {4}if x\.shape\[0\] > 6:$/,
     );
-    expect(guard?.attributes["code.stacktrace"]).toMatch(/^ {2}File ".*\/w_dynamic\.py", line 19, in <module>/);
+    expect(guard?.attributes["code.stacktrace"]).toMatch(
+      /^ {2}File ".*\/w_dynamic\.py", line 19, in <module>/,
+    );
   });
 
   it.each([
-    ["the metadata's and the envelope's", '{"expression_created": {"stack": [{"filename": 0, "line": 1, "name": "inner"}]}, "stack": [{"filename": 0, "line": 2, "name": "outer"}]}', "inner", "outer"],
-    ["the envelope's only", '{"exported_program": {}, "stack": [{"filename": 0, "line": 2, "name": "outer"}]}', "outer", undefined],
-    ["the metadata's only", '{"dynamo_start": {"stack": [{"filename": 0, "line": 1, "name": "inner"}]}}', "inner", undefined],
+    [
+      "the metadata's and the envelope's",
+      '{"expression_created": {"stack": [{"filename": 0, "line": 1, "name": "inner"}]}, "stack": [{"filename": 0, "line": 2, "name": "outer"}]}',
+      "inner",
+      "outer",
+    ],
+    [
+      "the envelope's only",
+      '{"exported_program": {}, "stack": [{"filename": 0, "line": 2, "name": "outer"}]}',
+      "outer",
+      undefined,
+    ],
+    [
+      "the metadata's only",
+      '{"dynamo_start": {"stack": [{"filename": 0, "line": 1, "name": "inner"}]}}',
+      "inner",
+      undefined,
+    ],
   ])("keeps both stacks when an envelope has %s", (_, fields, code, envelope) => {
     const text = traceRecord('{"str": ["/x.py", 0]}') + traceRecord(fields);
     const [record] = readTrace("stacks.log", { text }).logs;
@@ -41,7 +58,9 @@ describe("chromium args", () => {
   ])("an arg of %i characters is carried as %i (cut ones end in …)", (length, carried) => {
     const components = "c".repeat(length);
     const text =
-      chromiumRecord(`{"name": "inductor_compile", "ph": "B", "ts": 1733527101000000, "args": {"compile_id": "0/0"}}`) +
+      chromiumRecord(
+        `{"name": "inductor_compile", "ph": "B", "ts": 1733527101000000, "args": {"compile_id": "0/0"}}`,
+      ) +
       chromiumRecord(
         `{"name": "inductor_compile", "ph": "E", "ts": 1733527102000000, "args": {"compile_id": "0/0", "components": "${components}"}}`,
       );
@@ -64,7 +83,9 @@ describe("cache results", () => {
     const { metrics } = readTrace(join(RECORDED, "inductor", "dedicated_log_torch_trace_5_gldw8n.log"));
     const results = metrics
       .filter((m) => m.name === "torch.compile.cache.requests")
-      .map((m) => `${m.attributes["torch.compile.cache.name"]}/${m.attributes["torch.compile.cache.result"]}`);
+      .map(
+        (m) => `${m.attributes["torch.compile.cache.name"]}/${m.attributes["torch.compile.cache.result"]}`,
+      );
     expect(results).toContain("aotautograd/bypass");
   });
 });

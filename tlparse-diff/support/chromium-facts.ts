@@ -32,27 +32,49 @@ export function chromiumFacts(out: TlparseOutput, trace: TraceOutputIndex): Fact
       const span = spans.find((s) => !started.has(s) && s.name === name && near(s.startTimeUnixNano, time));
       if (span === undefined) return fact("chromium event", where, what, "no span starts then");
       started.add(span);
-      if (ph === "X" && !near(span.endTimeUnixNano, nanos(ts + Number(event.dur)))) return fact("chromium event", where, what, "its end differs");
+      if (ph === "X" && !near(span.endTimeUnixNano, nanos(ts + Number(event.dur))))
+        return fact("chromium event", where, what, "its end differs");
       const missing = missingArgs(event.args, span.attributes);
-      return fact("chromium event", where, what, missing.length === 0 ? undefined : `args ${missing.join(", ")} missing`);
+      return fact(
+        "chromium event",
+        where,
+        what,
+        missing.length === 0 ? undefined : `args ${missing.join(", ")} missing`,
+      );
     }
     if (ph === "E") {
       const span = spans.find((s) => !ended.has(s) && s.name === name && near(s.endTimeUnixNano, time));
       if (span === undefined) return fact("chromium event", where, what, "no span ends then");
       ended.add(span);
       const missing = missingArgs(event.args, span.attributes);
-      return fact("chromium event", where, what, missing.length === 0 ? undefined : `args ${missing.join(", ")} missing`);
+      return fact(
+        "chromium event",
+        where,
+        what,
+        missing.length === 0 ? undefined : `args ${missing.join(", ")} missing`,
+      );
     }
     for (const span of spans) {
-      const found = span.events.find((e) => !instants.has(e) && e.name === name && near(e.timeUnixNano, time));
+      const found = span.events.find(
+        (e) => !instants.has(e) && e.name === name && near(e.timeUnixNano, time),
+      );
       if (found !== undefined) {
         instants.add(found);
         const missing = missingArgs(event.args, found.attributes);
-        return fact("chromium event", where, what, missing.length === 0 ? undefined : `args ${missing.join(", ")} missing`);
+        return fact(
+          "chromium event",
+          where,
+          what,
+          missing.length === 0 ? undefined : `args ${missing.join(", ")} missing`,
+        );
       }
     }
     const alone = spans.find(
-      (s) => !instants.has(s) && s.name === name && near(s.startTimeUnixNano, time) && s.startTimeUnixNano === s.endTimeUnixNano,
+      (s) =>
+        !instants.has(s) &&
+        s.name === name &&
+        near(s.startTimeUnixNano, time) &&
+        s.startTimeUnixNano === s.endTimeUnixNano,
     );
     if (alone === undefined) return fact("chromium event", where, what, "no span event then");
     instants.add(alone);
@@ -72,7 +94,10 @@ function missingArgs(args: unknown, attributes: Attributes): string[] {
     }
     const got = attributes[`torch.trace.args.${key}`];
     const expected = typeof value === "object" ? JSON.stringify(value) : value;
-    if (got !== expected && !(typeof got === "number" && typeof expected === "number" && sameNumber(got, expected)))
+    if (
+      got !== expected &&
+      !(typeof got === "number" && typeof expected === "number" && sameNumber(got, expected))
+    )
       missing.push(key);
   }
   return missing;

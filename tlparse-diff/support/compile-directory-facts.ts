@@ -11,7 +11,9 @@ import { tlparseStemOf } from "./trace-record-views.ts";
 export function compileDirectoryFacts(out: TlparseOutput, trace: TraceOutputIndex): Fact[] {
   const facts: Fact[] = [];
   const cachePoints = trace.metrics.filter(
-    (m) => m.name === "torch.compile.cache.requests" && (out.rank === undefined || m.attributes["torch.rank"] === out.rank),
+    (m) =>
+      m.name === "torch.compile.cache.requests" &&
+      (out.rank === undefined || m.attributes["torch.rank"] === out.rank),
   );
   const usedPoints = new Set<TraceMetric>();
   for (const [key, artifacts] of out.compileDirectory) {
@@ -25,7 +27,9 @@ export function compileDirectoryFacts(out: TlparseOutput, trace: TraceOutputInde
     if (dir !== "-_-_-_-") {
       const id = key.slice(1, -1);
       const ok = logs.some((log) => log.attributes["torch.compile_id"] === id);
-      facts.push(fact("compile id", where, key, ok ? undefined : `no log record with torch.compile_id ${id}`));
+      facts.push(
+        fact("compile id", where, key, ok ? undefined : `no log record with torch.compile_id ${id}`),
+      );
     }
     let after = -1;
     for (const artifact of artifacts) {
@@ -34,7 +38,12 @@ export function compileDirectoryFacts(out: TlparseOutput, trace: TraceOutputInde
       if (log === undefined) {
         const anywhere = findArtifact(logs, artifact, -1);
         facts.push(
-          fact("artifact", where, what, anywhere === undefined ? "no record of that name in this compile" : "out of order"),
+          fact(
+            "artifact",
+            where,
+            what,
+            anywhere === undefined ? "no record of that name in this compile" : "out of order",
+          ),
         );
         continue;
       }
@@ -47,7 +56,11 @@ export function compileDirectoryFacts(out: TlparseOutput, trace: TraceOutputInde
   return facts;
 }
 
-function findArtifact(logs: readonly TraceLog[], artifact: TlparseArtifact, after: number): TraceLog | undefined {
+function findArtifact(
+  logs: readonly TraceLog[],
+  artifact: TlparseArtifact,
+  after: number,
+): TraceLog | undefined {
   const stem = artifactStem(artifact);
   return logs.find((log) => log.index > after && tlparseStemOf(log) === stem);
 }
@@ -67,7 +80,9 @@ function renderedFacts(
     return [fact("rendered payload", where, "output code", source === log.body ? undefined : "body differs")];
   }
   if (log.key === "dynamo_guards") {
-    const shown = [...html.matchAll(/<li><code>([\s\S]*?)<\/code><\/li>/g)].map((m) => htmlText(m[1] as string));
+    const shown = [...html.matchAll(/<li><code>([\s\S]*?)<\/code><\/li>/g)].map((m) =>
+      htmlText(m[1] as string),
+    );
     let codes: unknown[] = [];
     try {
       codes = (JSON.parse(log.body) as { code: unknown }[]).map((g) => g.code);
@@ -97,7 +112,8 @@ function cacheFact(
       p.attributes["torch.compile.cache.name"] === m[1] &&
       p.attributes["torch.compile.cache.result"] === m[2],
   );
-  if (point === undefined) return fact("cache result", where, what, `no torch.compile.cache.requests point ${m[1]}/${m[2]}`);
+  if (point === undefined)
+    return fact("cache result", where, what, `no torch.compile.cache.requests point ${m[1]}/${m[2]}`);
   used.add(point);
   return fact("cache result", where, what);
 }

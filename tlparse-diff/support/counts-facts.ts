@@ -13,8 +13,27 @@ export function countsFacts(tlparseStderr: string, summary: TraceSummary): Fact[
   const nonStr = summary.envelopes - (summary.envelopesByKey.get("str") ?? 0);
   const read = stats.ok + stats.other_rank + stats.fail_json;
   return [
-    fact("counts", "Stats", `${read} envelopes besides str (ok + other_rank + fail_json)`, nonStr + summary.badJson === read ? undefined : `trace read ${nonStr} and ${summary.badJson} bad JSON lines`),
-    fact("counts", "Stats", `fail_payload_md5 ${stats.fail_payload_md5}`, summary.md5Mismatches === stats.fail_payload_md5 ? undefined : `trace: ${summary.md5Mismatches} MD5 mismatches`),
-    fact("counts", "Stats", `fail_glog ${stats.fail_glog}`, summary.otherLines === stats.fail_glog ? undefined : `trace: ${summary.otherLines} other lines`),
+    fact(
+      "counts",
+      "Stats",
+      `${read} envelopes besides str (ok + other_rank + fail_json)`,
+      nonStr + summary.badJson === read
+        ? undefined
+        : `trace read ${nonStr} and ${summary.badJson} bad JSON lines`,
+    ),
+    fact(
+      "counts",
+      "Stats",
+      `fail_payload_md5 ${stats.fail_payload_md5}`,
+      summary.md5Mismatches === stats.fail_payload_md5
+        ? undefined
+        : `trace: ${summary.md5Mismatches} MD5 mismatches`,
+    ),
+    fact(
+      "counts",
+      "Stats",
+      `fail_glog ${stats.fail_glog}`,
+      summary.otherLines === stats.fail_glog ? undefined : `trace: ${summary.otherLines} other lines`,
+    ),
   ];
 }

@@ -25,10 +25,14 @@ export function failuresPageFacts(out: TlparseOutput, trace: TraceOutputIndex): 
     if (restart !== null) {
       const reason = restart[1] as string;
       const ok = metrics.some((m) => Array.isArray(m.restart_reasons) && m.restart_reasons.includes(reason));
-      facts.push(fact("failure or restart", where, `restart: ${reason}`, ok ? undefined : "no such restart reason"));
+      facts.push(
+        fact("failure or restart", where, `restart: ${reason}`, ok ? undefined : "no such restart reason"),
+      );
       continue;
     }
-    const cells = [...row.matchAll(/<td><pre>([\s\S]*?)<\/pre><\/td>/g)].map((m) => decodeEntities(m[1] as string));
+    const cells = [...row.matchAll(/<td><pre>([\s\S]*?)<\/pre><\/td>/g)].map((m) =>
+      decodeEntities(m[1] as string),
+    );
     const [type, reason, source] = cells;
     const ok = metrics.some(
       (m) =>
@@ -36,7 +40,14 @@ export function failuresPageFacts(out: TlparseOutput, trace: TraceOutputIndex): 
         m.fail_reason === reason &&
         `${String(m.fail_user_frame_filename ?? "N/A")}:${String(m.fail_user_frame_lineno ?? 0)}` === source,
     );
-    facts.push(fact("failure or restart", where, `failure ${type}: ${reason} at ${source}`, ok ? undefined : "no such failure"));
+    facts.push(
+      fact(
+        "failure or restart",
+        where,
+        `failure ${type}: ${reason} at ${source}`,
+        ok ? undefined : "no such failure",
+      ),
+    );
   }
   return facts;
 }

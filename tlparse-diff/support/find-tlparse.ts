@@ -31,14 +31,17 @@ export function findTlparse(env: NodeJS.ProcessEnv = process.env): Tlparse {
   const given = env.TLPARSE?.trim();
   if (given) {
     const version = versionOf(given);
-    if (version !== wanted) throw new Error(`TLPARSE=${given} is ${version}; the differential test needs ${wanted}`);
+    if (version !== wanted)
+      throw new Error(`TLPARSE=${given} is ${version}; the differential test needs ${wanted}`);
     return { path: given, how: "$TLPARSE" };
   }
   let torchVenv: string;
   try {
     torchVenv = python("import make_venv; print(make_venv.venv_python(make_venv.DEFAULT_TORCH))");
   } catch (error) {
-    throw new Error(`cannot run python3 (needed to install tlparse ${TLPARSE_VERSION}): ${(error as Error).message}`);
+    throw new Error(
+      `cannot run python3 (needed to install tlparse ${TLPARSE_VERSION}): ${(error as Error).message}`,
+    );
   }
   const args = existsSync(torchVenv) ? [] : ["--no-torch"];
   let venvPython: string;

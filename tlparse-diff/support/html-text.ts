@@ -1,11 +1,19 @@
 // The text of the HTML tlparse renders: tags removed, character references decoded.
 
-const NAMED: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+const NAMED: Readonly<Record<string, string>> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: "\u00a0",
+};
 
 export function decodeEntities(html: string): string {
   return html.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
     if (ref[0] === "#") {
-      const code = ref[1] === "x" || ref[1] === "X" ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1));
+      const code =
+        ref[1] === "x" || ref[1] === "X" ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1));
       return String.fromCodePoint(code);
     }
     return NAMED[ref.toLowerCase()] ?? whole;
@@ -25,7 +33,9 @@ export function highlightedSource(html: string): string | undefined {
 /** The frames of a stack tlparse rendered as a trie: `FILE:LINE in NAME`, each with its source line if any. */
 export function stackFrames(html: string): { file: string; line: number; name: string; loc: string }[] {
   const frames: { file: string; line: number; name: string; loc: string }[] = [];
-  for (const m of html.matchAll(/<li>(?:<span[^>]*><\/span>)?(?:<a [^>]*>[^<]*<\/a> )*([^<]*?):(\d+) in ([^<]*)<br>((?:&nbsp;)*)([^<]*)/g)) {
+  for (const m of html.matchAll(
+    /<li>(?:<span[^>]*><\/span>)?(?:<a [^>]*>[^<]*<\/a> )*([^<]*?):(\d+) in ([^<]*)<br>((?:&nbsp;)*)([^<]*)/g,
+  )) {
     frames.push({
       file: decodeEntities(m[1] as string),
       line: Number(m[2]),

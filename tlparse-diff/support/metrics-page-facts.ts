@@ -16,7 +16,11 @@ const LABELLED: readonly (readonly [label: string, field: string, pattern: RegEx
   ["Backend", "backend_compile_time_s", new RegExp(`Backend${ABBR}: ([^<]*)</div>`)],
   ["Inductor", "inductor_compile_time_s", new RegExp(`Inductor${ABBR}: ([^<]*)</div>`)],
   ["Code Gen Time", "code_gen_time_s", /<p>Code Gen Time: ([^<]*)<\/p>/],
-  ["Dynamo Time Before Restart", "dynamo_time_before_restart_s", new RegExp(`Dynamo Time Before Restart${ABBR}: ([^<]*)</div>`)],
+  [
+    "Dynamo Time Before Restart",
+    "dynamo_time_before_restart_s",
+    new RegExp(`Dynamo Time Before Restart${ABBR}: ([^<]*)</div>`),
+  ],
   ["Failure Exception", "fail_type", /<p>Failure Exception: <pre>([\s\S]*?)<\/pre><\/p>/],
   ["Failure Reason", "fail_reason", /<p>Failure Reason: <pre>([\s\S]*?)<\/pre><\/p>/],
   ["In file", "fail_user_frame_filename", /<p>In file <pre>([\s\S]*?)<\/pre>, line \d+<\/p>/],
@@ -45,7 +49,11 @@ export function metricsPageFacts(
     const m = pattern.exec(html);
     if (m === null) continue;
     const text = decodeEntities(m[1] as string);
-    shown(`${label}: ${text}`, sameValue(text, metrics[field]), `${field} is ${JSON.stringify(metrics[field])}`);
+    shown(
+      `${label}: ${text}`,
+      sameValue(text, metrics[field]),
+      `${field} is ${JSON.stringify(metrics[field])}`,
+    );
   }
   for (const [label, field, section] of [
     ["restart reason", "restart_reasons", between(html, "Restart Reasons:", "<h2>Cache Metrics")],
@@ -55,7 +63,11 @@ export function metricsPageFacts(
     const listed = metrics[field];
     [...section.matchAll(/<li> <code> ([\s\S]*?) <\/code> <\/li>/g)].forEach((m, i) => {
       const text = decodeEntities(m[1] as string);
-      shown(`${label} ${text}`, Array.isArray(listed) && listed[i] === text, `${field} is ${JSON.stringify(listed)}`);
+      shown(
+        `${label} ${text}`,
+        Array.isArray(listed) && listed[i] === text,
+        `${field} is ${JSON.stringify(listed)}`,
+      );
     });
   }
   const mini = stackFrames(between(html, "</h1>", "<h2>Output files"));
@@ -71,22 +83,38 @@ export function metricsPageFacts(
   if (stack.length > 0) {
     // The compile's own dynamo_start: the last one before its metrics (a compile id starts again after a reset).
     const start = compile.filter((l) => l.key === "dynamo_start" && l.index < log.index).pop();
-    shown(`stack of ${stack.length} frames`, tracebackHas(start?.attributes["code.stacktrace"], stack, true), "dynamo_start lacks them");
+    shown(
+      `stack of ${stack.length} frames`,
+      tracebackHas(start?.attributes["code.stacktrace"], stack, true),
+      "dynamo_start lacks them",
+    );
   }
   for (const row of tableRows(between(html, "<h2>Symbolic shape specializations</h2>", "</table>"))) {
     const [symbol, sources, value, userStack, frameworkStack] = row;
     const spec = compile.find((l) => {
       const m = metadataOf(l);
-      return l.key === "symbolic_shape_specialization" && m?.symbol === htmlText(symbol ?? "") && m?.value === htmlText(value ?? "");
+      return (
+        l.key === "symbolic_shape_specialization" &&
+        m?.symbol === htmlText(symbol ?? "") &&
+        m?.value === htmlText(value ?? "")
+      );
     });
     const m = spec === undefined ? undefined : metadataOf(spec);
-    const sourceList = (sources ?? "").split("<br>").filter((s) => s !== "").map(decodeEntities);
-    shown(`specialization ${htmlText(symbol ?? "")} = ${htmlText(value ?? "")} (${sourceList.join(", ")})`, spec !== undefined && JSON.stringify(m?.sources) === JSON.stringify(sourceList));
+    const sourceList = (sources ?? "")
+      .split("<br>")
+      .filter((s) => s !== "")
+      .map(decodeEntities);
+    shown(
+      `specialization ${htmlText(symbol ?? "")} = ${htmlText(value ?? "")} (${sourceList.join(", ")})`,
+      spec !== undefined && JSON.stringify(m?.sources) === JSON.stringify(sourceList),
+    );
     stackShown(shown, "specialization", spec, userStack, frameworkStack);
   }
   for (const row of tableRows(between(html, "<h2>Guards added fast</h2>", "</table>"))) {
     const [expr, userStack, frameworkStack] = row;
-    const guard = compile.find((l) => l.key === "guard_added_fast" && metadataOf(l)?.expr === htmlText(expr ?? ""));
+    const guard = compile.find(
+      (l) => l.key === "guard_added_fast" && metadataOf(l)?.expr === htmlText(expr ?? ""),
+    );
     shown(`guard added fast ${htmlText(expr ?? "")}`, guard !== undefined);
     stackShown(shown, "guard added fast", guard, userStack, frameworkStack);
   }
@@ -104,9 +132,17 @@ function stackShown(
   const user: Frame[] = stackFrames(userStack ?? "");
   const framework: Frame[] = stackFrames(frameworkStack ?? "");
   if (user.length > 0)
-    shown(`${what} user stack of ${user.length} frames`, tracebackHas(log?.attributes["torch.trace.user_stacktrace"], user, true), "torch.trace.user_stacktrace lacks them");
+    shown(
+      `${what} user stack of ${user.length} frames`,
+      tracebackHas(log?.attributes["torch.trace.user_stacktrace"], user, true),
+      "torch.trace.user_stacktrace lacks them",
+    );
   if (framework.length > 0)
-    shown(`${what} framework stack of ${framework.length} frames`, tracebackHas(log?.attributes["code.stacktrace"], framework, true), "code.stacktrace lacks them");
+    shown(
+      `${what} framework stack of ${framework.length} frames`,
+      tracebackHas(log?.attributes["code.stacktrace"], framework, true),
+      "code.stacktrace lacks them",
+    );
 }
 
 /** The records of the compile `log` belongs to, whatever their attempt (tlparse collapses attempts there). */

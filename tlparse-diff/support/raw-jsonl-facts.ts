@@ -1,9 +1,10 @@
 // Facts of raw.jsonl: every envelope tlparse read (its event, compile id, source line, process, rank), its
 // metadata, its payload (the file raw.jsonl names), its stack and its time.
-import { compileDir } from "./trace-output-index.ts";
-import type { TraceLog, TraceOutputIndex } from "./trace-output-index.ts";
+
 import { type Fact, fact } from "./fact.ts";
 import type { TlparseOutput } from "./tlparse-output.ts";
+import type { TraceLog, TraceOutputIndex } from "./trace-output-index.ts";
+import { compileDir } from "./trace-output-index.ts";
 import { deepEqual, framesOf, metadataOf, tracebackHas } from "./trace-record-views.ts";
 
 /** Keys of a raw.jsonl line that are not the event: PyTorch's context keys and the fields tlparse adds. */
@@ -31,7 +32,10 @@ export interface MatchedEnvelope {
 }
 
 /** The facts, and which trace record each raw.jsonl line matched (for the other fact readers). */
-export function rawJsonlFacts(out: TlparseOutput, trace: TraceOutputIndex): { facts: Fact[]; used: Set<TraceLog> } {
+export function rawJsonlFacts(
+  out: TlparseOutput,
+  trace: TraceOutputIndex,
+): { facts: Fact[]; used: Set<TraceLog> } {
   const facts: Fact[] = [];
   const used = new Set<TraceLog>();
   let offsetUs: bigint | undefined;
@@ -39,7 +43,14 @@ export function rawJsonlFacts(out: TlparseOutput, trace: TraceOutputIndex): { fa
     const keys = Object.keys(line).filter((k) => !CONTEXT.has(k));
     const where = `${out.label}raw.jsonl line ${i + 2}`;
     if (keys.length !== 1) {
-      facts.push(fact("envelope", where, JSON.stringify(line).slice(0, 200), `no single event key (${keys.join(", ")})`));
+      facts.push(
+        fact(
+          "envelope",
+          where,
+          JSON.stringify(line).slice(0, 200),
+          `no single event key (${keys.join(", ")})`,
+        ),
+      );
       return;
     }
     const key = keys[0] as string;
@@ -54,14 +65,30 @@ export function rawJsonlFacts(out: TlparseOutput, trace: TraceOutputIndex): { fa
         c.attributes["process.pid"] === line.thread,
     );
     if (log === undefined) {
-      facts.push(fact("envelope", where, what, `no such log record (${candidates.length} unmatched ${key} records in ${dir})`));
+      facts.push(
+        fact(
+          "envelope",
+          where,
+          what,
+          `no such log record (${candidates.length} unmatched ${key} records in ${dir})`,
+        ),
+      );
       return;
     }
     used.add(log);
     const envelopeRank = log.attributes["torch.trace.envelope_rank"] ?? log.attributes["torch.rank"];
     const rankMiss =
-      typeof line.rank === "number" && envelopeRank !== line.rank ? `rank ${String(envelopeRank)}, not ${line.rank}` : undefined;
-    facts.push(fact("envelope", where, `${what}${line.rank === undefined ? "" : ` rank ${String(line.rank)}`}`, rankMiss));
+      typeof line.rank === "number" && envelopeRank !== line.rank
+        ? `rank ${String(envelopeRank)}, not ${line.rank}`
+        : undefined;
+    facts.push(
+      fact(
+        "envelope",
+        where,
+        `${what}${line.rank === undefined ? "" : ` rank ${String(line.rank)}`}`,
+        rankMiss,
+      ),
+    );
     facts.push(metadataFact(where, key, line[key], log, out.stringTable));
     if (line.stack !== undefined) {
       const frames = framesOf(line.stack, out.stringTable);
@@ -69,9 +96,17 @@ export function rawJsonlFacts(out: TlparseOutput, trace: TraceOutputIndex): { fa
       const ok =
         tracebackHas(log.attributes["torch.trace.envelope_stacktrace"], frames) ||
         tracebackHas(log.attributes["code.stacktrace"], frames);
-      facts.push(fact("stack", where, `envelope stack of ${frames.length} frames`, ok ? undefined : "no attribute holds them"));
+      facts.push(
+        fact(
+          "stack",
+          where,
+          `envelope stack of ${frames.length} frames`,
+          ok ? undefined : "no attribute holds them",
+        ),
+      );
     }
-    if (typeof line.payload_filename === "string") facts.push(payloadFact(out, where, line.payload_filename, log));
+    if (typeof line.payload_filename === "string")
+      facts.push(payloadFact(out, where, line.payload_filename, log));
     const time = timeFact(where, String(line.timestamp), log, offsetUs);
     offsetUs ??= time.offsetUs;
     facts.push(time.fact);
@@ -89,7 +124,12 @@ function metadataFact(
   const what = `${key} metadata ${JSON.stringify(value).slice(0, 120)}`;
   const carried = metadataOf(log);
   if (log.attributes["torch.trace.payload.md5"] === undefined)
-    return fact("metadata", where, what, deepEqual(carried, value) ? undefined : `body ${log.body.slice(0, 120)}`);
+    return fact(
+      "metadata",
+      where,
+      what,
+      deepEqual(carried, value) ? undefined : `body ${log.body.slice(0, 120)}`,
+    );
   if (value === null || typeof value !== "object" || Array.isArray(value))
     return fact("metadata", where, what, "metadata of a payload record is not an object");
   const missing: string[] = [];
@@ -101,7 +141,12 @@ function metadataFact(
     const got = carried?.[field];
     if (expected === null ? got !== undefined : !sameField(got, expected)) missing.push(field);
   }
-  return fact("metadata", where, what, missing.length === 0 ? undefined : `fields ${missing.join(", ")} differ`);
+  return fact(
+    "metadata",
+    where,
+    what,
+    missing.length === 0 ? undefined : `fields ${missing.join(", ")} differ`,
+  );
 }
 
 /** A metadata field as an attribute: scalars as they are, objects and arrays as JSON text. */
@@ -133,7 +178,12 @@ function payloadFact(out: TlparseOutput, where: string, file: string, log: Trace
   // keeps a blank line followed by more payload as an empty payload line (an editor's stripped tab).
   if (log.attributes["torch.trace.payload.md5"] === "mismatch" && withoutBlankLines(log.body) === written)
     return fact("payload", where, `${what}, blank lines apart`);
-  return fact("payload", where, what, `body differs (${log.body.length} chars${firstDifference(written, log.body)})`);
+  return fact(
+    "payload",
+    where,
+    what,
+    `body differs (${log.body.length} chars${firstDifference(written, log.body)})`,
+  );
 }
 
 function withoutBlankLines(text: string): string {
@@ -165,8 +215,15 @@ function timeFact(
   if (m === null) return { fact: fact("time", where, what, "timestamp not understood"), offsetUs };
   const instantUs = BigInt(log.timeUnixNano) / 1000n;
   const year = new Date(Number(instantUs / 1000n)).getUTCFullYear();
-  const [month, day, hour, minute, second] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
-  const localUs = BigInt(Date.UTC(year, month - 1, day, hour, minute, second)) * 1000n + BigInt(m[6] as string);
+  const [month, day, hour, minute, second] = m.slice(1, 6).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const localUs =
+    BigInt(Date.UTC(year, month - 1, day, hour, minute, second)) * 1000n + BigInt(m[6] as string);
   let diff = localUs - instantUs;
   // Around New Year the instant's year and the local date's differ by one.
   if (diff > 200n * 86_400_000_000n) diff -= BigInt(Date.UTC(year, 0, 1) - Date.UTC(year - 1, 0, 1)) * 1000n;
@@ -174,7 +231,12 @@ function timeFact(
   const expected = offsetUs ?? diff;
   const ok = diff === expected && diff % QUARTER_HOUR_US === 0n;
   return {
-    fact: fact("time", where, what, ok ? undefined : `instant ${log.timeUnixNano} is ${diff} µs from it, not ${expected}`),
+    fact: fact(
+      "time",
+      where,
+      what,
+      ok ? undefined : `instant ${log.timeUnixNano} is ${diff} µs from it, not ${expected}`,
+    ),
     offsetUs: expected,
   };
 }

@@ -48,7 +48,8 @@ export async function runDifferential(tlparse: string, input: string, work: stri
     : [readTlparseOutput(out, undefined)];
   const traced = await runCliCaptured(["trace", "--format", "jsonl", input]);
   const facts: Fact[] = [];
-  if (traced.code !== 0) facts.push(fact("counts", "trace", "exit code 0", `exit code ${traced.code}: ${traced.stderr}`));
+  if (traced.code !== 0)
+    facts.push(fact("counts", "trace", "exit code 0", `exit code ${traced.code}: ${traced.stderr}`));
   const index = new TraceOutputIndex(traced.stdout, traced.stderr);
   for (const output of outputs) {
     facts.push(...rawJsonlFacts(output, index).facts);

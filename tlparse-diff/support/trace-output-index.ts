@@ -64,7 +64,8 @@ export function compileDir(
   attempt: unknown,
 ): string {
   const part = (value: unknown) => (typeof value === "number" ? String(value) : "-");
-  const collapsed = typeof attempt === "number" ? attempt : typeof frameCompileId === "number" ? 0 : undefined;
+  const collapsed =
+    typeof attempt === "number" ? attempt : typeof frameCompileId === "number" ? 0 : undefined;
   return [part(compiledAutogradId), part(frameId), part(frameCompileId), part(collapsed)].join("_");
 }
 
