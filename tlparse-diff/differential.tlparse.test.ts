@@ -8,8 +8,8 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findTlparse, type Tlparse } from "../test/support/find-tlparse.ts";
 import { type Fact, formatReport, tally } from "./support/fact.ts";
-import { findTlparse, type Tlparse } from "./support/find-tlparse.ts";
 import { runDifferential } from "./support/run-differential.ts";
 
 const REPO = join(import.meta.dirname, "..");
