@@ -72,4 +72,22 @@ describe(`trace side by side with tlparse`, () => {
       expect(facts.filter((f) => f.miss !== undefined)).toEqual([]);
     },
   );
+
+  it("misses the facts of a record trace would have lost (the harness's control)", async () => {
+    const input = join(FIXTURES, "torch-trace", "simple.log");
+    const dropGraph = (jsonl: string) =>
+      jsonl
+        .split("\n")
+        .filter((line) => !line.includes('"eventName":"dynamo_output_graph"'))
+        .join("\n");
+    const { facts } = await runDifferential(tlparse.path, input, join(work, "control"), dropGraph);
+    const missed = facts.filter((f) => f.miss !== undefined).map((f) => `${f.kind}: ${f.what.split(" ")[0]}`);
+    expect(missed).toEqual([
+      "envelope: dynamo_output_graph",
+      "metadata: dynamo_output_graph",
+      "payload: payload",
+      "time: local",
+      "artifact: dynamo_output_graph_0.txt",
+    ]);
+  });
 });

@@ -19,7 +19,11 @@ export interface Tlparse {
 }
 
 function versionOf(path: string): string {
-  return execFileSync(path, ["--version"], { encoding: "utf8", timeout: 30_000 }).trim();
+  try {
+    return execFileSync(path, ["--version"], { encoding: "utf8", timeout: 30_000 }).trim();
+  } catch (error) {
+    throw new Error(`${path} --version failed: ${(error as Error).message}`);
+  }
 }
 
 function python(code: string): string {

@@ -65,14 +65,15 @@ export function rawJsonlFacts(
         c.attributes["process.pid"] === line.thread,
     );
     if (log === undefined) {
-      facts.push(
-        fact(
-          "envelope",
-          where,
-          what,
-          `no such log record (${candidates.length} unmatched ${key} records in ${dir})`,
-        ),
-      );
+      // The envelope's other facts are missed with it (counted, so that the total does not shrink).
+      const why = `no such log record (${candidates.length} unmatched ${key} records in ${dir})`;
+      facts.push(fact("envelope", where, what, why));
+      facts.push(fact("metadata", where, `${key} metadata`, "its record is missing"));
+      if (line.stack !== undefined)
+        facts.push(fact("stack", where, "envelope stack", "its record is missing"));
+      if (typeof line.payload_filename === "string")
+        facts.push(fact("payload", where, `payload ${line.payload_filename}`, "its record is missing"));
+      facts.push(fact("time", where, `local time ${String(line.timestamp)}`, "its record is missing"));
       return;
     }
     used.add(log);

@@ -31,7 +31,16 @@ export function traceFilesOf(input: string): string[] {
     .map((name) => join(input, name));
 }
 
-export async function runDifferential(tlparse: string, input: string, work: string): Promise<Differential> {
+/**
+ * `alter` changes `trace`'s output before it is compared (the test's control: a record taken away must show as
+ * missed facts).
+ */
+export async function runDifferential(
+  tlparse: string,
+  input: string,
+  work: string,
+  alter: (jsonl: string) => string = (jsonl) => jsonl,
+): Promise<Differential> {
   const files = traceFilesOf(input);
   const multi = files.length > 1;
   const out = join(work, "tl_out");
@@ -50,7 +59,7 @@ export async function runDifferential(tlparse: string, input: string, work: stri
   const facts: Fact[] = [];
   if (traced.code !== 0)
     facts.push(fact("counts", "trace", "exit code 0", `exit code ${traced.code}: ${traced.stderr}`));
-  const index = new TraceOutputIndex(traced.stdout, traced.stderr);
+  const index = new TraceOutputIndex(alter(traced.stdout), traced.stderr);
   for (const output of outputs) {
     facts.push(...rawJsonlFacts(output, index).facts);
     facts.push(...compileDirectoryFacts(output, index));
