@@ -6,37 +6,16 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { runIngest } from "../../src/cli/ingest-command.ts";
-import { runTrace, type TraceDeps } from "../../src/cli/trace-command.ts";
+import { runTrace } from "../../src/cli/trace-command.ts";
 import { COMPILE_METRICS } from "../../src/trace/compile-metric-names.ts";
 import { type OtlpReceiver, startOtlpReceiver, unusedEndpoint } from "../support/otlp-receiver.ts";
+import { runTraceCaptured } from "../support/run-trace-captured.ts";
 import { FIXTURES } from "../trace/read-trace-fixture.ts";
 
 const SCHEDULE = join(FIXTURES, "multi_rank_schedule");
 const SIMPLE = join(FIXTURES, "simple.log");
 
-async function trace(args: string[], env: Record<string, string> = {}, deps: TraceDeps = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runTrace(
-    {
-      argv: [],
-      env,
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-    },
-    args,
-    deps,
-  );
-  const lines = stdout
-    .split("\n")
-    .filter((l) => l !== "")
-    .map((l) => JSON.parse(l) as Record<string, unknown> & { attributes: Record<string, unknown> });
-  return { code, stdout, stderr, lines };
-}
+const trace = runTraceCaptured;
 
 let dir: string | undefined;
 let receiver: OtlpReceiver | undefined;

@@ -3,43 +3,13 @@
 // in the summary.
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runTrace } from "../../src/cli/trace-command.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
+import { runTraceCaptured } from "../support/run-trace-captured.ts";
 import { FIXTURES } from "../trace/read-trace-fixture.ts";
 
 const RECORDED = join(FIXTURES, "..", "torch-trace-2.15");
 
-async function trace(args: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runTrace(
-    {
-      argv: [],
-      env,
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-    },
-    args,
-  );
-  const lines = stdout
-    .split("\n")
-    .filter((l) => l !== "")
-    .map(
-      (l) =>
-        JSON.parse(l) as {
-          signal: string;
-          name?: string;
-          eventName?: string;
-          attributes: Record<string, unknown>;
-          value?: number;
-        },
-    );
-  return { code, stderr, lines };
-}
+const trace = runTraceCaptured;
 
 let receiver: OtlpReceiver | undefined;
 afterEach(async () => {

@@ -34,25 +34,13 @@ export function chromiumFacts(out: TlparseOutput, trace: TraceOutputIndex): Fact
       started.add(span);
       if (ph === "X" && !near(span.endTimeUnixNano, nanos(ts + Number(event.dur))))
         return fact("chromium event", where, what, "its end differs");
-      const missing = missingArgs(event.args, span.attributes);
-      return fact(
-        "chromium event",
-        where,
-        what,
-        missing.length === 0 ? undefined : `args ${missing.join(", ")} missing`,
-      );
+      return argsFact(where, what, event.args, span.attributes);
     }
     if (ph === "E") {
       const span = spans.find((s) => !ended.has(s) && s.name === name && near(s.endTimeUnixNano, time));
       if (span === undefined) return fact("chromium event", where, what, "no span ends then");
       ended.add(span);
-      const missing = missingArgs(event.args, span.attributes);
-      return fact(
-        "chromium event",
-        where,
-        what,
-        missing.length === 0 ? undefined : `args ${missing.join(", ")} missing`,
-      );
+      return argsFact(where, what, event.args, span.attributes);
     }
     for (const span of spans) {
       const found = span.events.find(
@@ -60,13 +48,7 @@ export function chromiumFacts(out: TlparseOutput, trace: TraceOutputIndex): Fact
       );
       if (found !== undefined) {
         instants.add(found);
-        const missing = missingArgs(event.args, found.attributes);
-        return fact(
-          "chromium event",
-          where,
-          what,
-          missing.length === 0 ? undefined : `args ${missing.join(", ")} missing`,
-        );
+        return argsFact(where, what, event.args, found.attributes);
       }
     }
     const alone = spans.find(
@@ -80,6 +62,17 @@ export function chromiumFacts(out: TlparseOutput, trace: TraceOutputIndex): Fact
     instants.add(alone);
     return fact("chromium event", where, what);
   });
+}
+
+/** The event, found: carried when every one of its args is. */
+function argsFact(where: string, what: string, args: unknown, attributes: Attributes): Fact {
+  const missing = missingArgs(args, attributes);
+  return fact(
+    "chromium event",
+    where,
+    what,
+    missing.length === 0 ? undefined : `args ${missing.join(", ")} missing`,
+  );
 }
 
 /** The event's args not carried as `torch.trace.args.*` (or, `compile_id`, as `torch.compile_id`). */

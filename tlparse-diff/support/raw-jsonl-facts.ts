@@ -1,6 +1,7 @@
 // Facts of raw.jsonl: every envelope tlparse read (its event, compile id, source line, process, rank), its
 // metadata, its payload (the file raw.jsonl names), its stack and its time.
 
+import { TRACE_CONTEXT_KEYS } from "../../src/trace/trace-envelope.ts";
 import { type Fact, fact } from "./fact.ts";
 import type { TlparseOutput } from "./tlparse-output.ts";
 import type { TraceLog, TraceOutputIndex } from "./trace-output-index.ts";
@@ -8,21 +9,7 @@ import { compileDir } from "./trace-output-index.ts";
 import { deepEqual, framesOf, metadataOf, tracebackHas } from "./trace-record-views.ts";
 
 /** Keys of a raw.jsonl line that are not the event: PyTorch's context keys and the fields tlparse adds. */
-const CONTEXT = new Set([
-  "rank",
-  "compiled_autograd_id",
-  "frame_id",
-  "frame_compile_id",
-  "attempt",
-  "has_payload",
-  "stack",
-  "severity",
-  "timestamp",
-  "pathname",
-  "thread",
-  "lineno",
-  "payload_filename",
-]);
+const CONTEXT = new Set([...TRACE_CONTEXT_KEYS, "lineno", "payload_filename"]);
 
 const QUARTER_HOUR_US = 15n * 60n * 1_000_000n;
 
