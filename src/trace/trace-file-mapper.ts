@@ -173,10 +173,12 @@ export class TraceFileMapper {
       this.#rank = this.#options.file.rank ?? context.rank;
       if (this.#rank !== undefined) this.#rankSummary = this.#options.rankSummary?.(this.#rank);
     }
-    const dir = [context.compiledAutogradId, context.frameId, context.frameCompileId, context.attempt]
-      .map((n) => (n === undefined ? "-" : String(n)))
-      .join("_");
-    this.#rankSummary?.observe(formatCompileId(context), dir, name, envelope.payload);
+    const summary = this.#rankSummary;
+    if (summary === undefined) return;
+    const part = (n: number | undefined) => (n === undefined ? "-" : String(n));
+    const { compiledAutogradId: ca, frameId, frameCompileId, attempt } = context;
+    const dir = `${part(ca)}_${part(frameId)}_${part(frameCompileId)}_${part(attempt)}`;
+    summary.observe(formatCompileId(context), dir, name, envelope.payload);
   }
 
   readonly #onBadNumber = (): void => {
