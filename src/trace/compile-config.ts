@@ -12,7 +12,7 @@ import type { TraceLogRecord } from "./to-trace-log-record.ts";
 import { MAX_ATTRIBUTE_CHARS, MAX_FLATTENED_FIELDS } from "./trace-attributes.ts";
 
 export const CONFIG_ATTRIBUTES = {
-  /** 16 hex digits of the MD5 of the whole configuration (keys sorted): compiles with the same are alike. */
+  /** 16 hex digits of the MD5 of the record's body (every module as PyTorch wrote it): alike compiles share it. */
   hash: "torch.compile.config.hash",
   /** `module.setting` of each setting that differs from the file's previous compile (absent for the first). */
   changed: "torch.compile.config.changed",
@@ -35,90 +35,122 @@ const FLAGS: readonly (readonly [field: string, setting: string])[] = [
   ["specialize_float", "specialize_float"],
 ];
 
-/** The configuration of a `compilation_metrics` object by module; undefined when it reports none. */
-export function configOf(
-  metrics: Readonly<Record<string, unknown>>,
-): Record<string, Record<string, unknown>> | undefined {
-  const config: Record<string, Record<string, unknown>> = {};
-  for (const [field, module] of MODULES) {
-    const text = metrics[field];
-    if (typeof text !== "string") continue;
-    try {
-      const value = JSON.parse(text) as unknown;
-      if (value !== null && typeof value === "object" && !Array.isArray(value))
-        config[module] = value as Record<string, unknown>;
-    } catch {
-      // not JSON (cut or hand-edited): left out
-    }
-  }
-  if (config.dynamo === undefined) {
-    const flags: Record<string, unknown> = {};
-    for (const [field, setting] of FLAGS)
-      if (metrics[field] !== undefined && metrics[field] !== null) flags[setting] = metrics[field];
-    if (Object.keys(flags).length > 0) config.dynamo = flags;
-  }
-  return Object.keys(config).length === 0 ? undefined : config;
+/** A module's configuration as PyTorch wrote it (JSON text of an object), and that object. */
+interface ModuleConfig {
+  readonly text: string;
+  readonly settings: Readonly<Record<string, unknown>>;
 }
 
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+function parseModule(text: string): ModuleConfig | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? { text, settings: value as Record<string, unknown> }
+      : undefined;
+  } catch {
+    // not JSON (cut or hand-edited): left out
+    return undefined;
+  }
 }
 
+/** A setting's value as an attribute: scalars as they are, structures as JSON text; cut like metadata. */
 function attributeValueOf(value: unknown): AttributeValue {
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "string") {
-    return typeof value === "string" && value.length > MAX_ATTRIBUTE_CHARS
-      ? `${value.slice(0, MAX_ATTRIBUTE_CHARS)}…`
-      : value;
-  }
-  const text = canonical(value);
-  return text.length > MAX_ATTRIBUTE_CHARS ? `${text.slice(0, MAX_ATTRIBUTE_CHARS)}…` : text;
+  const text =
+    typeof value === "number" || typeof value === "boolean"
+      ? value
+      : typeof value === "string"
+        ? value
+        : JSON.stringify(value);
+  return typeof text === "string" && text.length > MAX_ATTRIBUTE_CHARS
+    ? `${text.slice(0, MAX_ATTRIBUTE_CHARS)}…`
+    : text;
 }
 
-/** The configurations of one file's compiles, each compared with the one before. */
+/**
+ * The configurations of one file's compiles, each compared with the one before. A run's compiles share one
+ * configuration but for the odd `config.patch`, and PyTorch writes it anew into every compile's metrics
+ * (35 KB in 2.15): a module whose text is the previous compile's is taken as it is — not parsed, hashed or
+ * compared setting by setting again.
+ */
 export class CompileConfigs {
-  /** The previous configuration, `module.setting` → canonical JSON of its value. */
-  #previous: Map<string, string> | undefined;
+  /** The previous compile's modules, by name. */
+  #previous: ReadonlyMap<string, ModuleConfig> | undefined;
+  #previousBody = "";
+  #previousHash = "";
 
   /** The config record of a `compilation_metrics` record (`metrics` its object); undefined when it has none. */
   record(metrics: Readonly<Record<string, unknown>>, of: TraceLogRecord): TraceLogRecord | undefined {
-    const config = configOf(metrics);
-    if (config === undefined) return undefined;
-    const settings = new Map<string, string>();
-    const values = new Map<string, unknown>();
-    for (const [module, fields] of Object.entries(config)) {
-      for (const [key, value] of Object.entries(fields)) {
-        settings.set(`${module}.${key}`, canonical(value));
-        values.set(`${module}.${key}`, value);
+    const previous = this.#previous;
+    const modules = new Map<string, ModuleConfig>();
+    let same = previous !== undefined;
+    for (const [field, module] of MODULES) {
+      const text = metrics[field];
+      if (typeof text !== "string") continue;
+      const before = previous?.get(module);
+      const config = before?.text === text ? before : parseModule(text);
+      if (config === undefined) continue;
+      if (config !== before) same = false;
+      modules.set(module, config);
+    }
+    if (!modules.has("dynamo")) {
+      const flags: Record<string, unknown> = {};
+      for (const [field, setting] of FLAGS)
+        if (metrics[field] !== undefined && metrics[field] !== null) flags[setting] = metrics[field];
+      if (Object.keys(flags).length > 0) {
+        const text = JSON.stringify(flags);
+        const before = previous?.get("dynamo");
+        if (before?.text !== text) same = false;
+        modules.set("dynamo", before?.text === text ? before : { text, settings: flags });
       }
     }
+    if (modules.size === 0) return undefined;
+    if (previous !== undefined && previous.size !== modules.size) same = false;
     const attributes: Attributes = {};
     for (const [key, value] of Object.entries(of.attributes))
       if (key.startsWith("torch.compile")) attributes[key] = value;
     for (const key of ["torch.rank", "torch.trace.dynamo_resets", "log.file.name", "process.pid"])
       if (of.attributes[key] !== undefined) attributes[key] = of.attributes[key];
-    attributes[CONFIG_ATTRIBUTES.hash] = hash("md5", canonical(config), "hex").slice(0, 16);
-    const previous = this.#previous;
-    if (previous !== undefined) {
-      const changed = [...new Set([...settings.keys(), ...previous.keys()])]
-        .filter((key) => settings.get(key) !== previous.get(key))
-        .sort();
-      attributes[CONFIG_ATTRIBUTES.changed] = changed.slice(0, MAX_FLATTENED_FIELDS);
-      for (const key of changed.slice(0, MAX_FLATTENED_FIELDS))
-        if (values.has(key))
-          attributes[`${CONFIG_ATTRIBUTES.settingPrefix}${key}`] = attributeValueOf(values.get(key));
+    if (!same) {
+      this.#previousBody = `{${[...modules].map(([module, config]) => `${JSON.stringify(module)}:${config.text}`).join(",")}}`;
+      this.#previousHash = hash("md5", this.#previousBody, "hex").slice(0, 16);
     }
-    this.#previous = settings;
+    attributes[CONFIG_ATTRIBUTES.hash] = this.#previousHash;
+    if (previous !== undefined) {
+      const changed = same ? [] : changedSettings(previous, modules);
+      attributes[CONFIG_ATTRIBUTES.changed] = changed.slice(0, MAX_FLATTENED_FIELDS).map(([key]) => key);
+      for (const [key, value] of changed.slice(0, MAX_FLATTENED_FIELDS))
+        if (value !== undefined)
+          attributes[`${CONFIG_ATTRIBUTES.settingPrefix}${key}`] = attributeValueOf(value);
+    }
+    this.#previous = modules;
     return derivedRecord({
       eventName: DERIVED_EVENTS.config,
       scope: of.scope,
       level: 10,
-      body: JSON.stringify(config),
+      body: this.#previousBody,
       attributes,
       timestamp: of.timestamp,
       ...(of.spanContext !== undefined && { spanContext: of.spanContext }),
     });
   }
+}
+
+/** `module.setting` and its new value (undefined: removed) for each setting that differs, sorted. */
+function changedSettings(
+  before: ReadonlyMap<string, ModuleConfig>,
+  after: ReadonlyMap<string, ModuleConfig>,
+): [string, unknown][] {
+  const changed: [string, unknown][] = [];
+  for (const module of new Set([...before.keys(), ...after.keys()])) {
+    const old = before.get(module);
+    const now = after.get(module);
+    if (old === now) continue;
+    const settings = new Set([...Object.keys(old?.settings ?? {}), ...Object.keys(now?.settings ?? {})]);
+    for (const key of settings) {
+      const value = now?.settings[key];
+      if (JSON.stringify(old?.settings[key]) !== JSON.stringify(value))
+        changed.push([`${module}.${key}`, value]);
+    }
+  }
+  return changed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
