@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { runIngest } from "../../src/cli/ingest-command.ts";
-import { runTrace } from "../../src/cli/trace-command.ts";
 import { COMPILE_METRICS } from "../../src/trace/compile-metric-names.ts";
 import { type OtlpReceiver, startOtlpReceiver, unusedEndpoint } from "../support/otlp-receiver.ts";
 import { runTraceCaptured } from "../support/run-trace-captured.ts";
