@@ -1,16 +1,20 @@
-// `trace` of every shared TORCH_TRACE input → the agent collector (collector/otelcol-config.yaml) → Jaeger and
-// Prometheus, read back through their own query APIs: Jaeger holds exactly the spans `trace --format jsonl`
-// describes (one trace per compile, ranks apart), every PromQL query of the Grafana dashboards returns data,
-// and the compile-time series equal the times written in the trace files.
+// `trace` of every shared TORCH_TRACE input → the agent collector (collector/otelcol-config.yaml) → Jaeger,
+// Prometheus and the logs store, read back through their own query APIs: Jaeger holds exactly the spans
+// `trace --format jsonl` describes (one trace per compile, ranks apart), every PromQL query of the Grafana
+// dashboards returns data, the compile-time series equal the times written in the trace files, and the
+// dashboards' TORCH_TRACE log panels (compile artifacts, distinct graph breaks, configuration per compile) find
+// in the logs store exactly the records `trace --format jsonl` describes.
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectorQueries } from "../test/support/collector-queries.ts";
 import { interpolateGrafanaVariables } from "../test/support/grafana-variables.ts";
 import { findSpans, type StoredSpan } from "./support/jaeger-client.ts";
+import { logqlAsLogsql } from "./support/logql-as-logsql.ts";
 import { promQuery } from "./support/prometheus-client.ts";
 import { runCliProcess } from "./support/run-cli-process.ts";
 import { type Stack, startStack } from "./support/stack.ts";
 import { compilationMetricsOf, phaseSeconds, traceInputs } from "./support/trace-fixtures.ts";
+import { awaitLogs } from "./support/victoria-logs-client.ts";
 import { waitFor } from "./support/wait-for.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
@@ -30,17 +34,22 @@ function serviceOf(input: string): string {
   return `e2e-trace-${basename(input).replace(/\W+/g, "-")}`;
 }
 
-/** What `trace --format jsonl` says it sends: spans and the number of log records. */
-async function describeInput(input: string): Promise<{ spans: JsonlSpan[]; logs: number }> {
+interface JsonlLog {
+  readonly eventName: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+/** What `trace --format jsonl` says it sends: spans and log records. */
+async function describeInput(input: string): Promise<{ spans: JsonlSpan[]; logs: JsonlLog[] }> {
   const run = await runCliProcess(["trace", "--format", "jsonl", input]);
   expect(run.code, run.stderr).toBe(0);
   const lines = run.stdout
     .split("\n")
     .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as { signal: string } & JsonlSpan);
+    .map((line) => JSON.parse(line) as { signal: string } & JsonlSpan & JsonlLog);
   return {
     spans: lines.filter((l) => l.signal === "span"),
-    logs: lines.filter((l) => l.signal === "log").length,
+    logs: lines.filter((l) => l.signal === "log"),
   };
 }
 
@@ -58,7 +67,7 @@ function comparable(span: JsonlSpan | StoredSpan) {
 
 describe("trace → collector → Jaeger and Prometheus", () => {
   let stack: Stack;
-  const described = new Map<string, { spans: JsonlSpan[]; logs: number }>();
+  const described = new Map<string, { spans: JsonlSpan[]; logs: JsonlLog[] }>();
 
   beforeAll(async () => {
     stack = await startStack("trace");
@@ -169,5 +178,32 @@ describe("trace → collector → Jaeger and Prometheus", () => {
         expect(sample?.value, `${phase}: ${query}`).toBeCloseTo(inFile, 9);
       }
     }
+  });
+
+  it.each(
+    collectorQueries(REPO)
+      .filter(
+        (q) =>
+          q.language === "logql" && q.where.includes(".json panel") && q.text.includes("torch_trace_event"),
+      )
+      .map((q) => [q.where, q] as const),
+  )("%s finds in the logs store the records trace describes", async (_, query) => {
+    // The query as the dashboard sends it with "All" chosen, asked of the services of this suite.
+    const logql = interpolateGrafanaVariables(query.text, { ...query.variables, service: "e2e-trace-.+" });
+    const logs = [...described.values()].flatMap((d) => d.logs);
+    const names = ["service.name", ...new Set(logs.flatMap((l) => Object.keys(l.attributes)))];
+    const logsql = logqlAsLogsql(logql, names);
+    const event = /torch_trace_event="([^"]+)"/.exec(logql)?.[1];
+    const expected = logs.filter((l) =>
+      event === undefined ? l.attributes["torch.trace.event"] !== undefined : l.eventName === event,
+    );
+    expect(expected.length, logql).toBeGreaterThan(0);
+    const stored = await awaitLogs(stack.logs.url, logsql, expected.length, { timeoutMs: 30_000 });
+    expect(stored.length, logsql).toBe(expected.length);
+    if (event !== undefined)
+      expect(
+        stored.map((r) => r["torch.trace.event"]).every((e) => e === event),
+        logsql,
+      ).toBe(true);
   });
 });

@@ -34,6 +34,7 @@ const COVERED: Record<string, { readonly by: string; readonly shows: string }> =
   "npm ci": { by: ".ci/run", shows: "\nnpm ci\n" },
   "npm test": { by: ".ci/run", shows: "\nnpm test\n" },
   "npm run backends && npm run test:e2e": { by: ".ci/run", shows: "\nnpm run backends\nnpm run test:e2e\n" },
+  "npm run test:tlparse": { by: ".ci/run", shows: "\nnpm run test:tlparse\n" },
   "npm run stack": { by: "e2e/stack.e2e.test.ts", shows: '"stack"' },
   "curl -s http://localhost:9428/select/logsql/query --data-urlencode 'query=service.name:=trainer'": {
     by: "e2e/stack.e2e.test.ts",

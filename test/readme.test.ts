@@ -116,11 +116,19 @@ const RUNS: Record<string, ExampleRun[]> = {
 
 describe("README", () => {
   it("gives the set-up and test commands, the ones CI runs", () => {
-    expect(readme).toContain("```sh\nnpm ci\nnpm test\nnpm run backends && npm run test:e2e\n```");
+    expect(readme).toContain(
+      "```sh\nnpm ci\nnpm test\nnpm run test:tlparse\nnpm run backends && npm run test:e2e\n```",
+    );
     const ci = readFileSync(new URL(".ci/run", root), "utf8")
       .split("\n")
       .filter((line) => line.startsWith("npm "));
-    expect(ci).toEqual(["npm ci", "npm test", "npm run backends", "npm run test:e2e"]);
+    expect(ci).toEqual([
+      "npm ci",
+      "npm test",
+      "npm run test:tlparse",
+      "npm run backends",
+      "npm run test:e2e",
+    ]);
   });
 
   it("has only TypeScript blocks that are example files, and every example is run", () => {

@@ -1,17 +1,23 @@
 // The TORCH_TRACE inputs the suite sends: every shared tlparse input copied into test/fixtures/torch-trace (files
-// and the multi-rank directory), and an independent reading of their compilation metrics, straight from the
+// and the multi-rank directory) and a PyTorch 2.15 run with graph breaks, and an independent reading of their compilation metrics, straight from the
 // JSON envelopes, to check what the stores hold against the files themselves rather than against `trace`.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 export const TRACE_FIXTURES = new URL("../../test/fixtures/torch-trace/", import.meta.url).pathname;
 
-/** Paths (files and directories) under test/fixtures/torch-trace that are TORCH_TRACE inputs. */
+/** A PyTorch 2.15 run whose graph breaks name their user frames (torch.compile.graph_break.occurrences). */
+export const GRAPH_BREAK_RUN = new URL("../../test/fixtures/torch-trace-2.15/graph_break", import.meta.url)
+  .pathname;
+
+/** Paths (files and directories) under test/fixtures/torch-trace that are TORCH_TRACE inputs, and GRAPH_BREAK_RUN. */
 export function traceInputs(): string[] {
-  return readdirSync(TRACE_FIXTURES)
-    .filter((name) => name !== "README.md")
-    .map((name) => join(TRACE_FIXTURES, name))
-    .sort();
+  return [
+    ...readdirSync(TRACE_FIXTURES)
+      .filter((name) => name !== "README.md")
+      .map((name) => join(TRACE_FIXTURES, name)),
+    GRAPH_BREAK_RUN,
+  ].sort();
 }
 
 function traceFiles(path: string): string[] {

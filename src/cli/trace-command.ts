@@ -11,12 +11,11 @@ import { escapeControlCharacters as shown } from "../language/escape-control-cha
 import { isTorchLogsError } from "../language/torch-logs-error.ts";
 import { OtlpConfigError } from "../otel/otlp-config-from-env.ts";
 import { PythonProbeError } from "../python/python-probe-error.ts";
-import { ChromiumSpanBuilder, type ChromiumSpanStats } from "../trace/chromium-span-builder.ts";
+import { rankReport } from "../trace/compare-ranks.ts";
+import { RankSummary } from "../trace/rank-summary.ts";
 import { rankFromFileName } from "../trace/to-trace-log-record.ts";
-import { TorchTraceReader, type TraceReaderStats } from "../trace/torch-trace-reader.ts";
 import { TraceFileMapper, type TraceOutput } from "../trace/trace-file-mapper.ts";
 import { type CliIo, type StdoutState, whenStdoutCloses } from "./cli-io.ts";
-import { countNoun } from "./count-noun.ts";
 import { GracefulStop } from "./graceful-stop.ts";
 import { OutageReport } from "./outage-report.ts";
 import { UsageError } from "./parse-command-args.ts";
@@ -24,6 +23,7 @@ import { hostUtcOffsetMinutes } from "./parse-log-time-options.ts";
 import { parseTraceArgs, TRACE_USAGE, type TraceOptions } from "./parse-trace-args.ts";
 import { torchRegistryFromArgs } from "./torch-registry-from-args.ts";
 import { createSinks, type Sinks } from "./trace-sinks.ts";
+import { TraceTotals } from "./trace-totals.ts";
 
 /** Hooks for tests and embedders; every field has a production default. */
 export interface TraceDeps {
@@ -44,19 +44,10 @@ export interface TraceDeps {
 
 const PREFIX = "torch-logs-otel trace";
 const TRACE_FILE = /^dedicated_log_torch_trace_.*\.log$/;
+/** Envelopes of a file within which PyTorch writes its `torch_version` artifact, if it writes one. */
+const VERSION_WITHIN = 100;
 /** A file with this many lines and no envelope is not a trace file. */
 const NOT_A_TRACE_LINES = 50;
-
-interface Totals {
-  files: number;
-  notTrace: number;
-  rankMismatches: number;
-  withoutCompileId: number;
-  badNumbers: number;
-  /** The readers' and span builders' counts, summed over the files. */
-  readonly reader: TraceReaderStats;
-  readonly spans: ChromiumSpanStats;
-}
 
 /** Runs `torch-logs-otel trace`; resolves with the exit code. */
 export async function runTrace(io: CliIo, args: readonly string[], deps: TraceDeps = {}): Promise<number> {
@@ -107,16 +98,10 @@ class TraceRun {
   readonly #stop: GracefulStop;
   /** PATHs whose listing failed and was reported: `--follow` lists them again at every poll. */
   readonly #unlisted = new Set<string>();
-  readonly #totals: Totals = {
-    files: 0,
-    notTrace: 0,
-    rankMismatches: 0,
-    withoutCompileId: 0,
-    badNumbers: 0,
-    reader: new TorchTraceReader().stats,
-    spans: new ChromiumSpanBuilder({ fileKey: "", attributes: {} }).stats,
-  };
+  readonly #totals = new TraceTotals();
 
+  /** What each rank's files say that the ranks must agree on; compared at the end of the run. */
+  readonly #ranks = new Map<number, RankSummary>();
   readonly #stdout: StdoutState;
   readonly #retry: OutageRetryPolicy;
   readonly #report: OutageReport;
@@ -179,17 +164,26 @@ class TraceRun {
         }
       }
       for (const result of await Promise.all(followers)) if (!result) ok = false;
+      await this.#compareRanks();
     } finally {
       this.#stop.finishing.removeEventListener("abort", finish);
       this.#stop.dispose();
       release();
       this.#retry.finish();
+      this.#sinks.torchVersion(undefined);
       await this.#sinks.shutdown();
       this.#report.stop();
     }
     this.#io.stderr(this.#summary());
     if (!ok) return 1;
     return this.#sinks.undelivered() ? 3 : 0;
+  }
+
+  /** The ranks' collectives parity and their comparison, once every file is read (nothing for a single rank). */
+  async #compareRanks(): Promise<void> {
+    if (this.#stdout.broken) return;
+    const report = rankReport([...this.#ranks.values()], this.#totals.lastTime);
+    await this.#deliver({ logs: report.records, spans: [], metrics: report.points });
   }
 
   /** The trace files of the PATHs: a directory's `dedicated_log_torch_trace_*.log`, or the file itself. */
@@ -232,6 +226,11 @@ class TraceRun {
         ...(this.#options.year !== undefined && { year: this.#options.year }),
         reference: this.#now(),
       }),
+      rankSummary: (rank) => {
+        const summary = this.#ranks.get(rank) ?? new RankSummary(rank);
+        this.#ranks.set(rank, summary);
+        return summary;
+      },
     });
     // Invalid UTF-8 becomes U+FFFD (and the payload's MD5 check says so) instead of failing the file.
     const decoder = new StringDecoder("utf8");
@@ -248,11 +247,14 @@ class TraceRun {
       for await (const event of events) {
         if (event.kind === "data") {
           await this.#deliver(mapper.push(decoder.write(event.bytes as Buffer)));
+          this.#learnVersion(mapper, false);
           if (isNotTrace(mapper)) break;
           // JSON lines go out as fast as stdout takes them: read no further ahead than that.
           if (this.#options.format === "jsonl") await this.#stop.unlessStopped(this.#io.stdoutDrained?.());
         } else if (event.kind === "idle") {
           await this.#deliver(mapper.flush());
+          // A quiet file has written what it writes first: the release is named by now, or not at all.
+          this.#learnVersion(mapper, true);
           await this.#sinks.flush();
         }
         // A truncated or rotated trace file is not something PyTorch does; reading goes on from the start.
@@ -275,8 +277,18 @@ class TraceRun {
       return false;
     }
     await this.#deliver(rest);
-    this.#count(mapper);
+    this.#learnVersion(mapper, true);
+    this.#totals.add(mapper);
     return ok;
+  }
+
+  /**
+   * The resource's `torch.version`, from the first file that names its release (PyTorch writes `torch_version`
+   * among a file's first envelopes) or does not: exports wait for it, so it is settled early.
+   */
+  #learnVersion(mapper: TraceFileMapper, final: boolean): void {
+    if (mapper.torchVersion !== undefined || final || mapper.envelopesRead >= VERSION_WITHIN)
+      this.#sinks.torchVersion(mapper.torchVersion);
   }
 
   async #deliver(output: TraceOutput): Promise<void> {
@@ -288,49 +300,14 @@ class TraceRun {
     this.#sinks.metrics(output);
   }
 
-  #count(mapper: TraceFileMapper): void {
-    const t = this.#totals;
-    const { envelopes, ...counts } = mapper.reader.stats;
-    for (const [key, count] of envelopes)
-      t.reader.envelopes.set(key, (t.reader.envelopes.get(key) ?? 0) + count);
-    addCounts(t.reader, counts);
-    addCounts(t.spans, mapper.spans.stats);
-    t.rankMismatches += mapper.rankMismatches;
-    t.withoutCompileId += mapper.withoutCompileId;
-    t.badNumbers += mapper.badNumbers;
-  }
-
   #summary(): string {
-    const t = { ...this.#totals, ...this.#totals.reader, ...this.#totals.spans };
     const s = this.#sinks.logs.stats;
-    const total = [...t.envelopes.values()].reduce((a, b) => a + b, 0);
-    // Event keys and file names are the input's: printed with their terminal controls escaped.
-    const kinds = [...t.envelopes].sort((a, b) => b[1] - a[1]).map(([key, n]) => `${shown(key)} ${n}`);
-    const problems = [
-      countNoun(t.md5Mismatches, "MD5 mismatch", "MD5 mismatches"),
-      countNoun(t.badJson, "bad JSON line"),
-      `${countNoun(t.badLines + t.strayPayloadLines, "other line")} skipped`,
-      countNoun(t.badEvents, "unreadable chromium event"),
-      `${countNoun(t.unmatchedEnds + t.unclosed, "unbalanced chromium event")} (${t.unmatchedEnds} E without B, ${t.unclosed} B without E)`,
-    ];
-    if (t.withoutCompileId > 0)
-      problems.push(`${countNoun(t.withoutCompileId, "record")} without a compile id`);
-    if (t.badNumbers > 0) problems.push(`${countNoun(t.badNumbers, "number")} out of range left out`);
-    if (t.rankMismatches > 0)
-      problems.push(`${countNoun(t.rankMismatches, "envelope")} whose rank differs from the file name`);
-    if (t.notTrace > 0) problems.push(`${countNoun(t.notTrace, "file")} not a trace`);
     const delivered = this.#options.format === "jsonl" ? "printed" : "exported";
     return (
-      `trace: ${countNoun(t.files, "file")}, ${countNoun(t.lines, "line")}, ${countNoun(total, "envelope")} (${kinds.join(", ")}); ${problems.join(", ")}\n` +
+      this.#totals.format() +
       `trace: logs ${s.filtered} filtered, ${s.exported} ${delivered}, ${s.dropped} failed; ${this.#sinks.summary()}\n`
     );
   }
-}
-
-function addCounts<T extends object>(into: T, add: Readonly<Partial<T>>): void {
-  const target = into as Record<string, number>;
-  for (const [key, value] of Object.entries(add))
-    if (typeof value === "number") target[key] = (target[key] ?? 0) + value;
 }
 
 function isNotTrace(mapper: TraceFileMapper): boolean {

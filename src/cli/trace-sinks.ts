@@ -11,6 +11,7 @@ import {
   otlpMetricExporterFromEnv,
   otlpSpanExporterFromEnv,
 } from "../trace/otlp-trace-exporters-from-env.ts";
+import { TORCH_VERSION_ATTRIBUTE } from "../trace/trace-attributes.ts";
 import type { TraceOutput } from "../trace/trace-file-mapper.ts";
 import { formatLogJsonLine, formatMetricJsonLine, formatSpanJsonLine } from "../trace/trace-json-lines.ts";
 import { CompileMetricsRecorder, SpanBatchExporter } from "../trace/trace-otlp-export.ts";
@@ -38,6 +39,11 @@ interface Sinks {
   pendingCounts(): string;
   /** Whether something read could not be delivered: log records, spans, or the metrics' last export. */
   undelivered(): boolean;
+  /**
+   * The PyTorch release the files name (`torch_version`), or undefined when they name none: the resource's
+   * `torch.version`, which exports wait for. Only the first call counts.
+   */
+  torchVersion(version: string | undefined): void;
 }
 
 /**
@@ -84,12 +90,27 @@ export function createSinks(
   const serviceName = options.serviceName ?? readServiceName(io.env) ?? "pytorch";
   const onFirstLoss = (message: string) => io.stderr(`${PREFIX}: ${message}\n`);
   const jsonl = options.format === "jsonl";
+  let settleVersion: (version: string | undefined) => void = () => {};
+  const version = new Promise<string | undefined>((resolve) => {
+    settleVersion = resolve;
+  });
+  let settled = false;
+  const torchVersion = (value: string | undefined, print?: (value: string) => void) => {
+    if (settled) return;
+    settled = true;
+    settleVersion(value);
+    if (value !== undefined) print?.(value);
+  };
+  const resource = defaultResource().merge(
+    resourceFromAttributes({ "service.name": serviceName, [TORCH_VERSION_ATTRIBUTE]: version }),
+  );
   const logs = new IngestPipeline({
     exporter: jsonl
       ? new JsonLinesLogRecordExporter(write, formatLogJsonLine)
       : otlpLogExporterFromEnv(io.env, undefined, retry),
     ...(torchLogs !== undefined && { torchLogs }),
     serviceName,
+    resource,
     batch: jsonl
       ? traceBatchOptions(io.env)
       : {
@@ -125,9 +146,16 @@ export function createSinks(
       pendingCounts: () => "",
       // Lines stdout's reader did not take (`| head`) are its choice, not a delivery failure.
       undelivered: () => false,
+      // JSON lines carry no resource: one line says it, once the release is known.
+      torchVersion: (value) =>
+        torchVersion(value, (v) => {
+          if (!stdout.broken)
+            write(
+              `${JSON.stringify({ signal: "resource", attributes: { "service.name": serviceName, [TORCH_VERSION_ATTRIBUTE]: v } })}\n`,
+            );
+        }),
     };
   }
-  const resource = defaultResource().merge(resourceFromAttributes({ "service.name": serviceName }));
   const spanExporter = new SpanBatchExporter(
     otlpSpanExporterFromEnv(io.env, { retry }),
     resource,
@@ -158,6 +186,7 @@ export function createSinks(
         `${s.dropped - s.pending} log records and ${spanExporter.stats.failed} spans lost`
       );
     },
+    torchVersion: (value) => torchVersion(value),
     undelivered: () =>
       logs.stats.dropped > 0 ||
       spanExporter.stats.failed > 0 ||

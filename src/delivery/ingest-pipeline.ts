@@ -3,7 +3,7 @@
 // and the backpressure that keeps a slow exporter from overflowing the batch queue.
 
 import { type Logger, type LogRecord, ROOT_CONTEXT, TraceFlags, trace } from "@opentelemetry/api";
-import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
+import { defaultResource, type Resource, resourceFromAttributes } from "@opentelemetry/resources";
 import {
   BatchLogRecordProcessor,
   type BatchLogRecordProcessorOptions,
@@ -22,6 +22,12 @@ export interface IngestPipelineOptions {
   readonly torchLogs?: TorchLogs;
   /** `service.name` of the resource. */
   readonly serviceName: string;
+  /**
+   * The resource, when the caller makes it (its `service.name` should be `serviceName`): `trace` adds
+   * `torch.version`, learnt from the files as an asynchronous attribute. Default: the SDK's default resource
+   * with `service.name`.
+   */
+  readonly resource?: Resource;
   /** Batch processor options (queue size, delays). Default: the SDK's. */
   readonly batch?: Omit<BatchLogRecordProcessorOptions, "exporter">;
   /** Told once about the first record lost (failed export, full queue). */
@@ -109,7 +115,9 @@ export class IngestPipeline implements IngestSink {
       options.torchLogs === undefined
         ? undefined
         : new TorchLogsLogRecordProcessor(batch, { torchLogs: options.torchLogs });
-    const resource = defaultResource().merge(resourceFromAttributes({ "service.name": options.serviceName }));
+    const resource =
+      options.resource ??
+      defaultResource().merge(resourceFromAttributes({ "service.name": options.serviceName }));
     const processor = this.#filter ?? batch;
     this.#newProvider = () => new LoggerProvider({ resource, processors: [processor] });
     this.#provider = this.#newProvider();

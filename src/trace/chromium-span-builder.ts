@@ -24,7 +24,7 @@ import {
   type TraceSpan,
   toHrTime,
 } from "./release-span-group.ts";
-import { flattenFields, TRACE_ATTRIBUTES } from "./trace-attributes.ts";
+import { flattenFields, MAX_ARG_CHARS, TRACE_ATTRIBUTES } from "./trace-attributes.ts";
 
 export type { CompileTraceContext } from "./compile-traces.ts";
 export type { TraceSpan, TraceSpanEvent } from "./release-span-group.ts";
@@ -310,7 +310,8 @@ export class ChromiumSpanBuilder {
   }
 
   #flatten(attributes: Attributes, args: ChromiumEvent["args"]): void {
-    for (let bad = flattenFields(attributes, TRACE_ATTRIBUTES.argsPrefix, args, "compile_id"); bad > 0; bad--)
+    const prefix = TRACE_ATTRIBUTES.argsPrefix;
+    for (let bad = flattenFields(attributes, prefix, args, "compile_id", MAX_ARG_CHARS); bad > 0; bad--)
       this.#onBadNumber();
   }
 

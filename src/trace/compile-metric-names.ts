@@ -13,13 +13,20 @@ export const COMPILE_PHASE_ATTRIBUTE = "torch.compile.phase";
 /** Attribute of `torch.compile.failures`: PyTorch's `fail_type` (an exception class name). */
 export const COMPILE_FAIL_TYPE_ATTRIBUTE = "torch.compile.fail_type";
 
-/** Attributes of `torch.compile.cache.requests`: which cache, and `hit` or `miss`. */
+/** Attributes of `torch.compile.cache.requests`: which cache, and `hit`, `miss` or `bypass`. */
 export const COMPILE_CACHE_NAME_ATTRIBUTE = "torch.compile.cache.name";
 export const COMPILE_CACHE_RESULT_ATTRIBUTE = "torch.compile.cache.result";
 
+/** Attribute of `torch.compile.rank_divergence`: what ranks disagree on (compare-ranks.ts). */
+export const DIVERGENCE_KIND_ATTRIBUTE = "torch.compile.divergence.kind";
+
+/** Attributes of `torch.compile.graph_break.occurrences`: a graph break's reason (its first line) and user frame. */
+export const GRAPH_BREAK_REASON_ATTRIBUTE = "torch.compile.graph_break.reason";
+export const GRAPH_BREAK_USER_FRAME_ATTRIBUTE = "torch.compile.graph_break.user_frame";
+
 export interface CompileMetricName {
   readonly name: string;
-  readonly kind: "histogram" | "counter";
+  readonly kind: "histogram" | "counter" | "gauge";
   readonly unit: string;
   readonly description: string;
   /** Attribute keys besides `torch.rank`. */
@@ -68,5 +75,21 @@ export const COMPILE_METRICS = {
     unit: "{failure}",
     description: "Failed compiles, by fail_type",
     attributes: [COMPILE_FAIL_TYPE_ATTRIBUTE],
+  },
+  graphBreakOccurrences: {
+    name: "torch.compile.graph_break.occurrences",
+    kind: "counter",
+    unit: "{break}",
+    description: "Graph breaks by reason and user frame: the distinct graph breaks, most frequent first",
+    attributes: [GRAPH_BREAK_REASON_ATTRIBUTE, GRAPH_BREAK_USER_FRAME_ATTRIBUTE],
+  },
+  rankDivergence: {
+    name: "torch.compile.rank_divergence",
+    kind: "gauge",
+    // A unit in braces adds no suffix to the Prometheus name (`1` would add `_ratio`).
+    unit: "{rank}",
+    description:
+      "1 when this rank disagrees with the largest group of ranks on compile ids, cache hits, collectives or tensor metadata; 0 when it agrees",
+    attributes: [DIVERGENCE_KIND_ATTRIBUTE],
   },
 } as const satisfies Readonly<Record<string, CompileMetricName>>;

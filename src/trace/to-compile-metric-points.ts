@@ -2,6 +2,7 @@
 // frames, graph breaks, recompiles and failures; cache artifacts → cache requests. Names, units and
 // attribute keys are those of compile-metric-names.ts (which the Grafana dashboards query).
 import type { Attributes } from "@opentelemetry/api";
+import type { HrTime } from "../pytorch-line/resolve-log-time.ts";
 import {
   COMPILE_CACHE_NAME_ATTRIBUTE,
   COMPILE_CACHE_RESULT_ATTRIBUTE,
@@ -13,10 +14,15 @@ import {
 import { eventNameOf } from "./to-trace-log-record.ts";
 import type { TraceEnvelope } from "./trace-envelope.ts";
 
-/** One measurement: a histogram value or a counter increment. */
+/** A metric point and the instant of the envelope it came from. */
+export interface TimedMetricPoint extends CompileMetricPoint {
+  readonly time: HrTime | undefined;
+}
+
+/** One measurement: a histogram value, a counter increment or a gauge's value. */
 export interface CompileMetricPoint {
   readonly name: string;
-  readonly kind: "histogram" | "counter";
+  readonly kind: "histogram" | "counter" | "gauge";
   readonly unit: string;
   readonly value: number;
   readonly attributes: Attributes;
@@ -69,7 +75,7 @@ export function isCompilationMetrics(key: string): boolean {
   );
 }
 
-const CACHE_ARTIFACT = /^(fx_graph|aotautograd)_cache_(hit|miss)$/;
+const CACHE_ARTIFACT = /^(fx_graph|aotautograd)_cache_(hit|miss|bypass)$/;
 
 /**
  * The metric points of one envelope (none for most). `rank` goes on every point. A field that holds a number
@@ -82,7 +88,7 @@ const CACHE_ARTIFACT = /^(fx_graph|aotautograd)_cache_(hit|miss)$/;
  * - `torch.compile.graph_breaks`: `num_graph_breaks`, else (older PyTorch) the number of `restart_reasons`;
  * - `torch.compile.recompiles`: 1 when `frame_compile_id` > 0 (a frame compiled again);
  * - `torch.compile.failures`: 1 when `fail_type` is set, with it as `torch.compile.fail_type`;
- * - `torch.compile.cache.requests`: 1 per `fx_graph_cache_hit|miss` / `aotautograd_cache_hit|miss` artifact
+ * - `torch.compile.cache.requests`: 1 per `fx_graph_cache_hit|miss|bypass` / `aotautograd_cache_hit|miss|bypass` artifact
  *   (one per lookup in every PyTorch version with these caches; the metrics' `*_cache_hit_count` fields are
  *   null in most versions and count the same lookups, so they are not added again).
  */

@@ -9,6 +9,7 @@ import type { CompileTraceContext } from "./chromium-span-builder.ts";
 import type { StringTable } from "./string-table.ts";
 import { flattenFields, TRACE_ATTRIBUTES } from "./trace-attributes.ts";
 import { formatCompileId, isIndex, type TraceEnvelope, traceContextOf } from "./trace-envelope.ts";
+import { torchLogsArtifactOf } from "./trace-event-kinds.ts";
 
 /** A mapped log record plus its OTel event name and, for a compile with spans, their trace. */
 export interface TraceLogRecord extends MappedLogRecord {
@@ -47,26 +48,6 @@ const LEVELS: ReadonlyMap<string, number> = new Map([
   ["W", 30],
   ["E", 40],
   ["C", 50],
-]);
-
-/**
- * The TORCH_LOGS artifact that prints the same thing to the console, so `--torch-logs` selects trace
- * events as it selects console records (`+dynamo,graph_code`). Events without one are component records.
- * A Map: event names come from the file, and `constructor` or `__proto__` must find nothing.
- */
-const ARTIFACT_OF_EVENT: ReadonlyMap<string, string> = new Map([
-  ["dynamo_output_graph", "graph_code"],
-  ["dynamo_guards", "guards"],
-  ["dynamo_cpp_guards_str", "guards"],
-  ["aot_forward_graph", "aot_graphs"],
-  ["aot_backward_graph", "aot_graphs"],
-  ["aot_inference_graph", "aot_graphs"],
-  ["aot_joint_graph", "aot_graphs"],
-  ["inductor_post_grad_graph", "post_grad_graphs"],
-  ["inductor_output_code", "output_code"],
-  ["compiled_autograd_graph", "compiled_autograd"],
-  ["recompile_reasons", "recompiles"],
-  ["dynamo_graph_break_reason", "graph_breaks"],
 ]);
 
 /** The rank of a TORCH_TRACE file name (`dedicated_log_torch_trace_rank_3_x1y2.log` → 3). */
@@ -111,7 +92,7 @@ export function toTraceLogRecord(envelope: TraceEnvelope, options: ToTraceLogRec
   if (options.file.rank !== undefined && context.rank !== undefined && context.rank !== options.file.rank) {
     attributes[a.envelopeRank] = context.rank;
   }
-  const artifact = ARTIFACT_OF_EVENT.get(eventName);
+  const artifact = torchLogsArtifactOf(eventName);
   if (artifact !== undefined) attributes[a.artifact] = artifact;
   const onBadNumber = options.onBadNumber ?? (() => {});
   if (isIndex(envelope.pid)) attributes[a.processId] = envelope.pid;
@@ -123,10 +104,15 @@ export function toTraceLogRecord(envelope: TraceEnvelope, options: ToTraceLogRec
   const metadata = envelope.metadata;
   for (let bad = flattenFields(attributes, a.metadataPrefix, metadata, "stack"); bad > 0; bad--)
     onBadNumber();
-  const stack =
-    options.strings.formatStack((metadata as { stack?: unknown } | null)?.stack) ??
-    options.strings.formatStack(f.stack);
+  const fields =
+    metadata !== null && typeof metadata === "object" ? (metadata as Record<string, unknown>) : {};
+  const own = options.strings.formatStack(fields.stack);
+  const envelopeStack = options.strings.formatStack(f.stack);
+  const stack = own ?? envelopeStack;
   if (stack !== undefined) attributes[a.stacktrace] = stack;
+  if (own !== undefined && envelopeStack !== undefined) attributes[a.envelopeStacktrace] = envelopeStack;
+  const userStack = options.strings.formatStack(fields.user_stack);
+  if (userStack !== undefined) attributes[a.userStacktrace] = userStack;
   if (envelope.md5 !== undefined) attributes[a.payloadMd5] = envelope.md5;
   const levelno = LEVELS.get(envelope.level) ?? 10;
   const spanContext = compileId === undefined ? undefined : options.compileTrace?.(compileId);

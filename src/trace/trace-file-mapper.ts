@@ -4,23 +4,31 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { HrTime } from "../pytorch-line/resolve-log-time.ts";
 import { ChromiumSpanBuilder, type TraceSpan } from "./chromium-span-builder.ts";
+import { CompileConfigs } from "./compile-config.ts";
+import { GraphBreakSummary } from "./graph-break-summary.ts";
+import type { RankSummary } from "./rank-summary.ts";
 import { StringTable } from "./string-table.ts";
-import { type CompileMetricPoint, toCompileMetricPoints } from "./to-compile-metric-points.ts";
-import { type TraceFileInfo, type TraceLogRecord, toTraceLogRecord } from "./to-trace-log-record.ts";
+import { type TimedMetricPoint, toCompileMetricPoints } from "./to-compile-metric-points.ts";
+
+export type { TimedMetricPoint } from "./to-compile-metric-points.ts";
+
+import {
+  eventNameOf,
+  type TraceFileInfo,
+  type TraceLogRecord,
+  toTraceLogRecord,
+} from "./to-trace-log-record.ts";
 import { TorchTraceReader } from "./torch-trace-reader.ts";
-import { TRACE_ATTRIBUTES } from "./trace-attributes.ts";
+import { TRACE_ATTRIBUTES, torchVersionOf } from "./trace-attributes.ts";
 import { TraceClock, type TraceClockFallback } from "./trace-clock.ts";
 import {
   countBadContextNumbers,
   formatCompileId,
+  type TraceContext,
   type TraceEnvelope,
   traceContextOf,
 } from "./trace-envelope.ts";
-
-/** A metric point and the instant of the envelope it came from. */
-export interface TimedMetricPoint extends CompileMetricPoint {
-  readonly time: HrTime | undefined;
-}
+import { isKnownEventKind } from "./trace-event-kinds.ts";
 
 /** What one call made final. */
 export interface TraceOutput {
@@ -35,6 +43,11 @@ export interface TraceFileMapperOptions {
   readonly fallback: () => TraceClockFallback;
   /** Log records held back waiting for the first chromium event before the fallback is used. Default 1000. */
   readonly maxHeld?: number;
+  /**
+   * Where this file's rank keeps what ranks must agree on (compare-ranks.ts), asked for once the rank is known
+   * (the file name's, else the first envelope's). Default: no comparison.
+   */
+  readonly rankSummary?: (rank: number) => RankSummary;
 }
 
 const DEFAULT_MAX_HELD = 1000;
@@ -62,6 +75,19 @@ export class TraceFileMapper {
    * as the span builder's bad events instead.
    */
   badNumbers = 0;
+  /** Envelopes by event kind (event name) that trace-event-kinds.ts does not know. */
+  readonly unknownKinds = new Map<string, number>();
+  /** The PyTorch release of the file's `torch_version` artifact, once read. */
+  torchVersion: string | undefined;
+  /** Envelopes read besides `str`. */
+  envelopesRead = 0;
+  /** The instant of the latest record released: the time of what the file's end derives. */
+  lastTime: HrTime | undefined;
+  /** The rank of the file (its name's, else the first envelope's), once known. */
+  #rank: number | undefined;
+  #rankSummary: RankSummary | undefined;
+  #graphBreaks: GraphBreakSummary | undefined;
+  readonly #configs = new CompileConfigs();
 
   constructor(options: TraceFileMapperOptions) {
     this.#options = options;
@@ -87,11 +113,12 @@ export class TraceFileMapper {
     return out;
   }
 
-  /** The end of the file; `rest` is the decoder's last text. */
+  /** The end of the file; `rest` is the decoder's last text. Adds the summary of the file's graph breaks. */
   end(rest = ""): TraceOutput {
     const envelopes = rest === "" ? [] : this.reader.push(rest);
     const out = this.#map([...envelopes, ...this.reader.end()], true);
     out.spans.push(...this.spans.end());
+    if (this.#graphBreaks !== undefined) out.logs.push(...this.#graphBreaks.records());
     return out;
   }
 
@@ -99,6 +126,8 @@ export class TraceFileMapper {
     const out: TraceOutput = { logs: [], spans: [], metrics: [] };
     for (const envelope of envelopes) {
       this.badNumbers += countBadContextNumbers(envelope);
+      const name = eventNameOf(envelope);
+      if (!isKnownEventKind(name)) this.unknownKinds.set(name, (this.unknownKinds.get(name) ?? 0) + 1);
       if (envelope.key === "str") {
         if (
           !this.#strings.add(envelope.metadata) &&
@@ -108,6 +137,9 @@ export class TraceFileMapper {
         continue;
       }
       const context = traceContextOf(envelope);
+      this.envelopesRead++;
+      if (name === "torch_version") this.torchVersion ??= torchVersionOf(envelope.payload);
+      this.#observe(envelope, context, name);
       if (
         this.#options.file.rank !== undefined &&
         context.rank !== undefined &&
@@ -135,11 +167,25 @@ export class TraceFileMapper {
     return out;
   }
 
+  /** The rank summary learns every envelope but `str` (chromium events too: tlparse compares their compile ids). */
+  #observe(envelope: TraceEnvelope, context: TraceContext, name: string): void {
+    if (this.#rank === undefined) {
+      this.#rank = this.#options.file.rank ?? context.rank;
+      if (this.#rank !== undefined) this.#rankSummary = this.#options.rankSummary?.(this.#rank);
+    }
+    const summary = this.#rankSummary;
+    if (summary === undefined) return;
+    const part = (n: number | undefined) => (n === undefined ? "-" : String(n));
+    const { compiledAutogradId: ca, frameId, frameCompileId, attempt } = context;
+    const dir = `${part(ca)}_${part(frameId)}_${part(frameCompileId)}_${part(attempt)}`;
+    summary.observe(formatCompileId(context), dir, name, envelope.payload);
+  }
+
   readonly #onBadNumber = (): void => {
     this.badNumbers++;
   };
 
-  #spanContext(envelope: TraceEnvelope, context: ReturnType<typeof traceContextOf>): Attributes {
+  #spanContext(envelope: TraceEnvelope, context: TraceContext): Attributes {
     const attributes: Attributes = {};
     if (Number.isSafeInteger(envelope.pid)) attributes[TRACE_ATTRIBUTES.processId] = envelope.pid;
     if (this.#options.file.rank === undefined && context.rank !== undefined) {
@@ -169,7 +215,29 @@ export class TraceFileMapper {
       const rank = rankOfFile ?? traceContextOf(envelope).rank;
       for (const point of toCompileMetricPoints(envelope, rank, this.#onBadNumber))
         out.metrics.push({ ...point, time: timestamp });
+      this.#derive(envelope, record, out);
+      if (timestamp !== undefined) this.lastTime = timestamp;
     }
     this.#held = [];
+  }
+
+  /** What a record adds beside itself: its graph breaks (counted), a compile's configuration record. */
+  #derive(envelope: TraceEnvelope, record: TraceLogRecord, out: TraceOutput): void {
+    const compileId = record.attributes[TRACE_ATTRIBUTES.compileId] as string | undefined;
+    const time = record.timestamp;
+    if (record.eventName === "dynamo_graph_break_reason" && envelope.payload !== undefined) {
+      this.#graphBreaks ??= new GraphBreakSummary(this.#rank);
+      out.metrics.push(...this.#graphBreaks.addReason(envelope.payload, compileId, time));
+    } else if (envelope.key === "compilation_metrics") {
+      const metrics = envelope.metadata;
+      if (metrics === null || typeof metrics !== "object") return;
+      const restarts = (metrics as { restart_reasons?: unknown }).restart_reasons;
+      if (Array.isArray(restarts) && restarts.length > 0) {
+        this.#graphBreaks ??= new GraphBreakSummary(this.#rank);
+        out.metrics.push(...this.#graphBreaks.addRestarts(restarts, compileId, time));
+      }
+      const config = this.#configs.record(metrics as Record<string, unknown>, record);
+      if (config !== undefined) out.logs.push(config);
+    }
   }
 }

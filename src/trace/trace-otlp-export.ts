@@ -1,10 +1,11 @@
 // The OTLP side of `torch-logs-otel trace` for spans and metrics (logs go through IngestPipeline).
 // Spans carry the ids the trace file implies (hashes of file and compile id), which the SDK's tracer cannot
 // set, so they are handed to the OTLP trace exporter directly as ReadableSpan-shaped values. Metrics go
-// through a MeterProvider: counters and a histogram with buckets in seconds, exported periodically.
+// through a MeterProvider: counters, a gauge and a histogram with buckets in seconds, exported periodically.
 import {
   type Attributes,
   type Counter,
+  type Gauge,
   type Histogram,
   SpanKind,
   SpanStatusCode,
@@ -146,21 +147,22 @@ export class SpanBatchExporter {
     const batch = this.#queue.splice(0, this.#maxBatch);
     if (batch.length === 0) return;
     this.#inFlightCount = batch.length;
-    this.#inFlight = new Promise<ExportResult>((resolve) => this.#exporter.export(batch, resolve)).then(
-      (result) => {
-        this.#inFlight = undefined;
-        this.#inFlightCount = 0;
-        if (result.code === ExportResultCode.SUCCESS) {
-          this.stats.exported += batch.length;
-        } else {
-          this.stats.failed += batch.length;
-          this.#firstError?.(
-            `spans could not be exported: ${formatBackendMessage(result.error?.message ?? "unknown error")}`,
-          );
-          this.#firstError = undefined;
-        }
-      },
-    );
+    this.#inFlight = (async () => {
+      // A resource attribute learnt from the files (`torch.version`) is awaited before the first export.
+      if (this.#resource.asyncAttributesPending) await this.#resource.waitForAsyncAttributes?.();
+      const result = await new Promise<ExportResult>((resolve) => this.#exporter.export(batch, resolve));
+      this.#inFlight = undefined;
+      this.#inFlightCount = 0;
+      if (result.code === ExportResultCode.SUCCESS) {
+        this.stats.exported += batch.length;
+      } else {
+        this.stats.failed += batch.length;
+        this.#firstError?.(
+          `spans could not be exported: ${formatBackendMessage(result.error?.message ?? "unknown error")}`,
+        );
+        this.#firstError = undefined;
+      }
+    })();
     await this.#inFlight;
   }
 }
@@ -170,6 +172,7 @@ export class CompileMetricsRecorder {
   readonly #provider: MeterProvider;
   readonly #counters = new Map<string, Counter>();
   readonly #histograms = new Map<string, Histogram>();
+  readonly #gauges = new Map<string, Gauge>();
   recorded = 0;
   /** Export requests that succeeded and failed (each carries every metric recorded so far, cumulative). */
   readonly exports = { succeeded: 0, failed: 0 };
@@ -226,6 +229,8 @@ export class CompileMetricsRecorder {
             advice: { explicitBucketBoundaries: COMPILE_DURATION_BUCKETS },
           }),
         );
+      } else if (metric.kind === "gauge") {
+        this.#gauges.set(metric.name, meter.createGauge(metric.name, options));
       } else {
         this.#counters.set(metric.name, meter.createCounter(metric.name, options));
       }
@@ -235,6 +240,7 @@ export class CompileMetricsRecorder {
   record(point: CompileMetricPoint): void {
     const attributes: Attributes = point.attributes;
     if (point.kind === "histogram") this.#histograms.get(point.name)?.record(point.value, attributes);
+    else if (point.kind === "gauge") this.#gauges.get(point.name)?.record(point.value, attributes);
     else this.#counters.get(point.name)?.add(point.value, attributes);
     this.recorded++;
     this.#changedAt = ++this.#tick;

@@ -221,7 +221,7 @@ describe("trace, backend failing", () => {
 describe("a backend that answers 200, then its body one byte at a time (the real CLI)", () => {
   it.each([
     ["ingest", () => writeLog(20), /ingest: 20 lines, 20 records .* 20 exported, 0 dropped/],
-    ["trace", () => TRACE, /trace: logs 0 filtered, 7 exported, 0 failed; spans 3 exported, 0 failed/],
+    ["trace", () => TRACE, /trace: logs 0 filtered, 8 exported, 0 failed; spans 3 exported, 0 failed/],
   ])("%s ends within the export timeout and prints its summary", async (command, input, summary) => {
     receiver.setBehaviour({ dribble: { intervalMs: 100 }, allSignals: true });
     const child = spawn(process.execPath, ["--conditions=development", CLI, command, input()], {

@@ -6,37 +6,15 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { runIngest } from "../../src/cli/ingest-command.ts";
-import { runTrace, type TraceDeps } from "../../src/cli/trace-command.ts";
 import { COMPILE_METRICS } from "../../src/trace/compile-metric-names.ts";
 import { type OtlpReceiver, startOtlpReceiver, unusedEndpoint } from "../support/otlp-receiver.ts";
+import { runTraceCaptured } from "../support/run-trace-captured.ts";
 import { FIXTURES } from "../trace/read-trace-fixture.ts";
 
 const SCHEDULE = join(FIXTURES, "multi_rank_schedule");
 const SIMPLE = join(FIXTURES, "simple.log");
 
-async function trace(args: string[], env: Record<string, string> = {}, deps: TraceDeps = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runTrace(
-    {
-      argv: [],
-      env,
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-    },
-    args,
-    deps,
-  );
-  const lines = stdout
-    .split("\n")
-    .filter((l) => l !== "")
-    .map((l) => JSON.parse(l) as Record<string, unknown> & { attributes: Record<string, unknown> });
-  return { code, stdout, stderr, lines };
-}
+const trace = runTraceCaptured;
 
 let dir: string | undefined;
 let receiver: OtlpReceiver | undefined;
@@ -122,7 +100,8 @@ describe("trace --format jsonl", () => {
     const { code, lines, stderr } = await trace(["--format", "jsonl", console, SIMPLE]);
     expect(code).toBe(1);
     expect(stderr).toContain(`${console} is not a TORCH_TRACE file`);
-    expect(lines.filter((l) => l.signal === "log")).toHaveLength(14);
+    // simple.log: 14 envelope records and its compile's torch.compile.config record.
+    expect(lines.filter((l) => l.signal === "log")).toHaveLength(15);
   });
 
   it("uses --year and --utc-offset for a file without chromium events", async () => {
@@ -192,7 +171,7 @@ describe("trace over OTLP", () => {
     const jsonl = await trace(["--format", "jsonl", SIMPLE]);
     const { code, stderr } = await trace([SIMPLE], env);
     expect(code).toBe(0);
-    expect(stderr).toContain("14 exported, 0 failed");
+    expect(stderr).toContain("15 exported, 0 failed");
     expect(stderr).toContain("spans 24 exported, 0 failed");
     expect(stderr).toContain("12 metric points recorded, 1 metric export succeeded, 0 failed");
     const records = receiver.records;
@@ -214,7 +193,8 @@ describe("trace over OTLP", () => {
     // A compile's log records carry its trace: the trace id of its spans, the span id of its `dynamo` span.
     const dynamo = expected.find((s) => s.name === "dynamo");
     const compiled = records.filter((r) => r.attributes["torch.compile_id"] === "0/0");
-    expect(compiled.length).toBe(14);
+    // 14 envelope records and the compile's torch.compile.config record, linked to the same trace.
+    expect(compiled.length).toBe(15);
     for (const r of compiled) expect([r.traceId, r.spanId]).toEqual([dynamo?.traceId, dynamo?.spanId]);
     expect(
       spans.map((s) => [s.name, s.traceId, s.spanId, s.parentSpanId ?? null, String(s.startTimeUnixNano)]),
@@ -251,7 +231,7 @@ describe("trace to a backend that is down", () => {
       /torch-logs-otel trace: cannot deliver to the backend \(connect ECONNREFUSED [\d.:]+\); retrying for up to/,
     );
     expect(stderr).toMatch(/gave up after \d+(\.\d)? s of failed exports/);
-    expect(stderr).toContain("logs 0 filtered, 0 exported, 14 failed; spans 0 exported, 24 failed;");
+    expect(stderr).toContain("logs 0 filtered, 0 exported, 15 failed; spans 0 exported, 24 failed;");
     expect(stderr).toContain("0 metric exports succeeded, 1 failed");
   });
 });
@@ -280,7 +260,7 @@ describe("trace --follow", () => {
     expect(code).toBe(0);
     for (const rank of [0, 1]) {
       const logs = lines.filter((l) => l.signal === "log" && l.attributes["torch.rank"] === rank);
-      expect(logs).toHaveLength(14);
+      expect(logs).toHaveLength(15);
       if (rank === 1) seenRank1 = true;
     }
     expect(seenRank1).toBe(true);
@@ -297,13 +277,14 @@ describe("trace --follow over OTLP", () => {
     await copyFile(SIMPLE, join(dir, "dedicated_log_torch_trace_rank_3_live.log"));
     const live = receiver;
     const deadline = Date.now() + 5_000;
-    while (Date.now() < deadline && (live.signals.traces.length === 0 || live.records.length < 14))
+    while (Date.now() < deadline && (live.signals.traces.length === 0 || live.records.length < 15))
       await sleep(20);
     const seenBeforeStop = [live.signals.traces.length, live.records.length];
     stop.abort();
     expect((await run).code).toBe(0);
     expect(seenBeforeStop[0]).toBeGreaterThan(0);
-    expect(seenBeforeStop[1]).toBe(14);
+    // The 14 envelope records and the compile's configuration, derived as its metrics are read.
+    expect(seenBeforeStop[1]).toBe(15);
     expect(new Set(live.records.map((r) => r.attributes["torch.rank"]))).toEqual(new Set([3]));
   });
 });

@@ -7,30 +7,10 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { runTrace } from "../../src/cli/trace-command.ts";
+import { runTraceCaptured } from "../support/run-trace-captured.ts";
 import { chromiumRecord, traceRecord } from "../trace/trace-lines.ts";
 
-async function trace(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runTrace(
-    {
-      argv: [],
-      env: {},
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-    },
-    args,
-  );
-  const lines = stdout
-    .split("\n")
-    .filter((l) => l !== "")
-    .map((l) => JSON.parse(l) as Record<string, unknown> & { attributes: Record<string, unknown> });
-  return { code, stderr, lines };
-}
+const trace = runTraceCaptured;
 
 let dir: string | undefined;
 afterEach(async () => {

@@ -15,7 +15,8 @@ import { FIXTURES } from "../trace/read-trace-fixture.ts";
 const CLI = new URL("../../src/cli.ts", import.meta.url).pathname;
 const SIMPLE = join(FIXTURES, "simple.log");
 /** simple.log's envelopes, one log record each. */
-const SIMPLE_LOGS = 14;
+/** simple.log: 14 envelope records and its compile's torch.compile.config record. */
+const SIMPLE_LOGS = 15;
 
 let dir: string | undefined;
 let child: ChildProcess | undefined;

@@ -17,6 +17,11 @@ describe("prometheusMetricName (UnderscoreEscapingWithSuffixes)", () => {
       { name: "torch.compile.duration_seconds", unit: "s", kind: "histogram" },
       "torch_compile_duration_seconds",
     ],
+    [{ name: "system.memory.utilization", unit: "1", kind: "gauge" }, "system_memory_utilization_ratio"],
+    [
+      { name: "torch.compile.rank_divergence", unit: "{rank}", kind: "gauge" },
+      "torch_compile_rank_divergence",
+    ],
   ] as const)("%j → %s", (metric, name) => {
     expect(prometheusMetricName(metric)).toBe(name);
   });

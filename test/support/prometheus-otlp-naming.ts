@@ -11,7 +11,7 @@
 // _bucket{le}, _sum, _count). Only the cases our metrics need are modelled; anything else throws.
 
 /** The OTel metric kinds torch-logs-otel emits (`CompileMetricName.kind`). */
-export type OtlpMetricKind = "histogram" | "counter";
+export type OtlpMetricKind = "histogram" | "counter" | "gauge";
 
 export interface OtlpMetricDescription {
   readonly name: string;
@@ -44,9 +44,10 @@ export function prometheusLabelName(attribute: string): string {
   return label;
 }
 
-/** MetricNamer{WithMetricSuffixes: true, UTF8Allowed: false}.Build for a histogram or a monotonic counter. */
+/** MetricNamer{WithMetricSuffixes: true, UTF8Allowed: false}.Build for a histogram, a monotonic counter or a gauge. */
 export function prometheusMetricName(metric: Pick<OtlpMetricDescription, "name" | "kind" | "unit">): string {
   const tokens = metric.name.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  if (metric.kind === "gauge" && metric.unit === "1") return [...tokens, "ratio"].join("_");
   const unit = metric.unit.replace(/\{[^}]*\}/g, "");
   if (unit !== "") {
     const word = UNIT_WORDS[unit];

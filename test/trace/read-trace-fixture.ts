@@ -1,6 +1,7 @@
 // Reads a fixture through TraceFileMapper in small chunks (so line and payload boundaries fall anywhere).
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import type { RankSummary } from "../../src/trace/rank-summary.ts";
 import { rankFromFileName } from "../../src/trace/to-trace-log-record.ts";
 import { TraceFileMapper, type TraceOutput } from "../../src/trace/trace-file-mapper.ts";
 
@@ -15,12 +16,16 @@ export const TRACE_FILES_WITH_SPANS = [
   "multi_rank_schedule/dedicated_log_torch_trace_rank_2.log",
 ] as const;
 
-export function readTrace(path: string, options: { chunk?: number; text?: string } = {}) {
+export function readTrace(
+  path: string,
+  options: { chunk?: number; text?: string; rankSummary?: (rank: number) => RankSummary } = {},
+) {
   const fileName = basename(path);
   const rank = rankFromFileName(fileName);
   const mapper = new TraceFileMapper({
     file: { fileName, ...(rank !== undefined && { rank }) },
     fallback: () => ({ utcOffsetMinutes: 0, year: 2024, reference: Date.UTC(2025, 0, 1) }),
+    ...(options.rankSummary !== undefined && { rankSummary: options.rankSummary }),
   });
   const text = options.text ?? readFileSync(path.startsWith("/") ? path : join(FIXTURES, path), "utf8");
   const chunk = options.chunk ?? 997;

@@ -1,8 +1,8 @@
 // TORCH_TRACE directories recorded from real PyTorch 2.15.0 (tools/pytorch/corpus/run_corpus.py: graph breaks,
 // recompiles, dynamic shapes, inductor on CPU, a compile error, set_logs, two gloo ranks, the compile-worker
-// sidecar), read whole by the trace reader. Which event kinds the mapping treats specially is a later task;
-// here: every line is read, every payload checks against its MD5, chromium events balance, ranks come
-// from the file names, and the kinds 2.15 writes are there to be read.
+// sidecar), read whole by the trace reader: every line is read, every payload checks against its MD5, chromium
+// events balance, ranks come from the file names, and the kinds 2.15 writes are there to be read (that none is of
+// a kind `trace` does not know: trace-event-kinds.test.ts).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

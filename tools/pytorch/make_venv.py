@@ -5,11 +5,15 @@
     python3 tools/pytorch/make_venv.py --torch 2.14.1
     python3 tools/pytorch/make_venv.py --torch 2.13.0 --cpu # the CPU wheel (if its index is reachable)
     python3 tools/pytorch/make_venv.py --pip tlparse==0.4.3 # add packages to the 2.15.0 venv
+    python3 tools/pytorch/make_venv.py --no-torch --pip tlparse==0.4.3  # a small venv without torch
 
 The venv lives in ``${TORCH_LOGS_OTEL_CACHE:-$HOME/.cache/torch-logs-otel}/venvs/torch-<version>``: torch is
 several GB, and every worktree and clone of the repository shares it. A venv whose torch already has the
 asked version is reused as it is (only ``--pip`` packages not yet installed are added). The last line printed
 on stdout is the venv's python, so other tools can call ``$(python3 tools/pytorch/make_venv.py | tail -1)``.
+
+``--no-torch`` makes (or reuses) ``venvs/no-torch`` instead, holding only the ``--pip`` packages: for a tool that
+needs no torch (the tlparse differential test on a machine without the torch venv, as CI).
 """
 
 from __future__ import annotations
@@ -36,6 +40,22 @@ def venv_dir(version: str) -> Path:
 
 def venv_python(version: str) -> Path:
     return venv_dir(version) / "bin" / "python"
+
+
+NO_TORCH = "no-torch"
+
+
+def ensure_without_torch(extra: list[str]) -> Path:
+    """The venv without torch (created when missing), with the ``--pip`` packages not yet there added."""
+    directory = cache_root() / "venvs" / NO_TORCH
+    python = directory / "bin" / "python"
+    if not python.exists():
+        print(f"creating {directory}", file=sys.stderr, flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(directory)
+    missing = [spec for spec in extra if not has_package(python, spec)]
+    if missing:
+        pip(python, missing)
+    return python
 
 
 def installed_version(python: Path, package: str) -> str | None:
@@ -103,8 +123,9 @@ def main() -> None:
     parser.add_argument("--torch", default=DEFAULT_TORCH, help=f"torch version (default {DEFAULT_TORCH})")
     parser.add_argument("--cpu", action="store_true", help="install the +cpu wheel when its index is reachable")
     parser.add_argument("--pip", action="append", default=[], metavar="SPEC", help="extra package (repeatable)")
+    parser.add_argument("--no-torch", action="store_true", help=f"the venv '{NO_TORCH}': only the --pip packages")
     args = parser.parse_args()
-    python = ensure(args.torch, args.cpu, args.pip)
+    python = ensure_without_torch(args.pip) if args.no_torch else ensure(args.torch, args.cpu, args.pip)
     print(python)
 
 
