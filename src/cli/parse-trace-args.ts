@@ -2,6 +2,7 @@
 
 import { parseCommandArgs, UsageError } from "./parse-command-args.ts";
 import { parseLogTimeOptions } from "./parse-log-time-options.ts";
+import { parseRankSelection, type RankSelection } from "./parse-rank-selection.ts";
 import { parseRetryFor } from "./parse-retry-for.ts";
 import { REGISTRY_ARGS, type RegistryArgs } from "./torch-registry-from-args.ts";
 
@@ -16,6 +17,8 @@ Options:
   --format otlp|jsonl    otlp: export (default); jsonl: print one JSON object per line instead, with
                          "signal": "log" | "span" | "metric"
   -f, --follow           keep reading: new rank files in the directories, growing files, until SIGINT/SIGTERM
+  --ranks LIST           read only the files of these ranks, e.g. 0 or 0,2-3 (the rank in the file name,
+                         dedicated_log_torch_trace_rank_N_*.log); files without one are left out
   --torch-logs VALUE     filter the log records with this TORCH_LOGS value (default: no filter);
                          write --torch-logs=-dynamo for values starting with "-"
   --lossy                keep the valid items of a bad TORCH_LOGS value instead of failing
@@ -47,6 +50,8 @@ export interface TraceOptions {
   readonly retryForMillis: number;
   /** `--pytorch`, `--python`, `--python-import`: the registry of the TORCH_LOGS filter. */
   readonly registryArgs: RegistryArgs;
+  /** `--ranks`: the ranks whose files are read; undefined: every file. */
+  readonly ranks: RankSelection | undefined;
 }
 
 /** Parses the arguments; `$TORCH_TRACE` (from `torchTraceDir`) when no PATH is given. */
@@ -63,6 +68,7 @@ export function parseTraceArgs(
     year: { type: "string" },
     "utc-offset": { type: "string" },
     "retry-for": { type: "string" },
+    ranks: { type: "string" },
     help: { type: "boolean", short: "h" },
     ...REGISTRY_ARGS,
   });
@@ -90,5 +96,6 @@ export function parseTraceArgs(
     utcOffsetMinutes,
     retryForMillis: parseRetryFor(values["retry-for"]),
     registryArgs: values,
+    ranks: values.ranks === undefined ? undefined : parseRankSelection(values.ranks),
   };
 }

@@ -151,6 +151,7 @@ class TraceRun {
         for (const file of files) {
           if (started.has(file)) continue;
           started.add(file);
+          if (!this.#ofRanks(file)) continue;
           if (this.#options.follow) followers.push(this.#readOne(file));
           else if (!(await this.#readOne(file))) ok = false;
           // The first SIGINT: the files being read are read to their current end; no other is started.
@@ -177,6 +178,21 @@ class TraceRun {
     this.#io.stderr(this.#summary());
     if (!ok) return 1;
     return this.#sinks.undelivered() ? 3 : 0;
+  }
+
+  /**
+   * `--ranks`: whether the file's rank is selected. PyTorch names a rank's file after it
+   * (`dedicated_log_torch_trace_rank_N_*.log`) once the process group exists; a file without a rank in its name
+   * is a process without one, and is left out as `ingest --ranks` leaves out lines without a rank.
+   */
+  #ofRanks(path: string): boolean {
+    const ranks = this.#options.ranks;
+    if (ranks === undefined) return true;
+    const rank = rankFromFileName(basename(path));
+    if (rank !== undefined && ranks.has(rank)) return true;
+    this.#totals.filesOfOtherRanks++;
+    if (rank === undefined) this.#totals.filesWithoutRank++;
+    return false;
   }
 
   /** The ranks' collectives parity and their comparison, once every file is read (nothing for a single rank). */
@@ -304,7 +320,7 @@ class TraceRun {
     const s = this.#sinks.logs.stats;
     const delivered = this.#options.format === "jsonl" ? "printed" : "exported";
     return (
-      this.#totals.format() +
+      this.#totals.format(this.#options.ranks?.text) +
       `trace: logs ${s.filtered} filtered, ${s.exported} ${delivered}, ${s.dropped} failed; ${this.#sinks.summary()}\n`
     );
   }

@@ -12,6 +12,9 @@ export class TraceTotals {
   rankMismatches = 0;
   withoutCompileId = 0;
   badNumbers = 0;
+  /** Files `--ranks` left out, and those of them with no rank in their name. */
+  filesOfOtherRanks = 0;
+  filesWithoutRank = 0;
   readonly unknownKinds = new Map<string, number>();
   /** The readers' and span builders' counts, summed over the files. */
   readonly reader = new TorchTraceReader().stats;
@@ -40,8 +43,8 @@ export class TraceTotals {
       this.lastTime = [last[0], last[1]];
   }
 
-  /** `trace: 3 files, 7357 lines, 483 envelopes (…); 1 MD5 mismatch, …` and a newline. */
-  format(): string {
+  /** `trace: 3 files, 7357 lines, 483 envelopes (…); 1 MD5 mismatch, …` and a newline; `ranks`: `--ranks`'s list. */
+  format(ranks?: string): string {
     const t = { ...this, ...this.reader, ...this.spans };
     const total = [...t.envelopes.values()].reduce((a, b) => a + b, 0);
     // Event keys and file names are the input's: printed with their terminal controls escaped.
@@ -68,6 +71,11 @@ export class TraceTotals {
     if (t.rankMismatches > 0)
       problems.push(`${countNoun(t.rankMismatches, "envelope")} whose rank differs from the file name`);
     if (t.notTrace > 0) problems.push(`${countNoun(t.notTrace, "file")} not a trace`);
+    if (ranks !== undefined) {
+      problems.push(
+        `${countNoun(t.filesOfOtherRanks, "file")} not of ranks ${ranks} (${t.filesWithoutRank} without a rank) left out`,
+      );
+    }
     return `trace: ${countNoun(t.files, "file")}, ${countNoun(t.lines, "line")}, ${countNoun(total, "envelope")} (${kinds.join(", ")}); ${problems.join(", ")}\n`;
   }
 }
