@@ -13,8 +13,11 @@ export interface TorchEntry {
   readonly streamKey: string;
   readonly firstLineNumber: number;
   readonly continued: boolean;
-  /** The first line of the record before it in its stream, for what it shows (liftContradictedTraceId). */
-  readonly before: TorchLogLine | undefined;
+  /**
+   * The first line of the record before it in its stream, for what it shows (liftContradictedTraceId);
+   * let go on release, like the header.
+   */
+  before: TorchLogLine | undefined;
   readonly lines: string[];
   lastLineNumber: number;
   lineCount: number;
@@ -109,6 +112,7 @@ export function releaseEntry(entry: Entry): void {
     return;
   }
   entry.header = RELEASED_HEADER;
+  entry.before = undefined;
   entry.lines.length = 0;
   entry.compileId = undefined;
   entry.artifact = undefined;

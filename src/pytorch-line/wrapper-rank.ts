@@ -4,11 +4,19 @@
 // role and a local rank, not the global rank, and is not read.
 import { wrapperTokenLength } from "./wrapper-length.ts";
 
+const OPEN_PAREN = 0x28;
+const OPEN_BRACKET = 0x5b;
+const SPACE = 0x20;
+const TAB = 0x09;
+
 const RANK_TOKEN = /^\[rank(\d{1,9})\]:/;
 const RANK_PAIR = /^\(.*?[(, ]rank=(\d{1,9})[,) ]/;
 
 /** The rank the stream prefixes at the start of `text` name (the first that names one), if any. */
 export function rankFromWrapper(text: string): number | undefined {
+  // Every prefix token starts with one of these; most lines of a log start with none of them.
+  const first = text.charCodeAt(0);
+  if (first !== OPEN_PAREN && first !== OPEN_BRACKET && first !== SPACE && first !== TAB) return undefined;
   let at = 0;
   for (;;) {
     const length = wrapperTokenLength(text, at);
