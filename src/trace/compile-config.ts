@@ -37,19 +37,39 @@ const FLAGS: readonly (readonly [field: string, setting: string])[] = [
 
 /** A module's configuration as PyTorch wrote it (JSON text of an object), and that object. */
 interface ModuleConfig {
+  /** Tells cached configurations apart: never reused within a file. */
+  readonly id: number;
   readonly text: string;
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
-function parseModule(text: string): ModuleConfig | undefined {
+/** A compile's whole configuration: its modules in order, the record body and its hash. */
+interface Configuration {
+  /** The modules' names and ids: equal keys, equal configurations. */
+  readonly key: string;
+  readonly modules: ReadonlyMap<string, ModuleConfig>;
+  readonly body: string;
+  readonly hash: string;
+}
+
+/** What each cache may hold before it is emptied: texts in all (module texts, bodies), and entries. */
+const CACHE_CHARS = 8 * 1024 * 1024;
+const CACHE_ENTRIES = 256;
+
+export interface CacheLimits {
+  readonly chars: number;
+  readonly entries: number;
+}
+
+function parseModule(text: string, id: number): ModuleConfig | null {
   try {
     const value = JSON.parse(text) as unknown;
     return value !== null && typeof value === "object" && !Array.isArray(value)
-      ? { text, settings: value as Record<string, unknown> }
-      : undefined;
+      ? { id, text, settings: value as Record<string, unknown> }
+      : null;
   } catch {
     // not JSON (cut or hand-edited): left out
-    return undefined;
+    return null;
   }
 }
 
@@ -68,70 +88,122 @@ function attributeValueOf(value: unknown): AttributeValue {
 
 /**
  * The configurations of one file's compiles, each compared with the one before. A run's compiles share one
- * configuration but for the odd `config.patch`, and PyTorch writes it anew into every compile's metrics
- * (35 KB in 2.15): a module whose text is the previous compile's is taken as it is — not parsed, hashed or
- * compared setting by setting again.
+ * configuration but for the odd `config.patch` or functions compiled with other options, and PyTorch writes
+ * it anew into every compile's metrics (35 KB in 2.15): a module text seen before is not parsed again, a
+ * configuration seen before not hashed again, and a change seen before not compared setting by setting again.
+ * The caches are bounded (CACHE_CHARS, CACHE_ENTRIES) and emptied when full, which costs only time.
  */
 export class CompileConfigs {
-  /** The previous compile's modules, by name. */
-  #previous: ReadonlyMap<string, ModuleConfig> | undefined;
-  #previousBody = "";
-  #previousHash = "";
+  readonly #limits: CacheLimits;
+  #previous: Configuration | undefined;
+  /** By text; null: not a JSON object. */
+  readonly #modules = new Map<string, ModuleConfig | null>();
+  #moduleChars = 0;
+  #nextId = 0;
+  readonly #configurations = new Map<string, Configuration>();
+  #configurationChars = 0;
+  /** By `previousKey>key`. */
+  readonly #changes = new Map<string, readonly (readonly [string, unknown])[]>();
+
+  constructor(limits: CacheLimits = { chars: CACHE_CHARS, entries: CACHE_ENTRIES }) {
+    this.#limits = limits;
+  }
 
   /** The config record of a `compilation_metrics` record (`metrics` its object); undefined when it has none. */
   record(metrics: Readonly<Record<string, unknown>>, of: TraceLogRecord): TraceLogRecord | undefined {
+    const configuration = this.#configurationOf(metrics);
+    if (configuration === undefined) return undefined;
     const previous = this.#previous;
-    const modules = new Map<string, ModuleConfig>();
-    let same = previous !== undefined;
-    for (const [field, module] of MODULES) {
-      const text = metrics[field];
-      if (typeof text !== "string") continue;
-      const before = previous?.get(module);
-      const config = before?.text === text ? before : parseModule(text);
-      if (config === undefined) continue;
-      if (config !== before) same = false;
-      modules.set(module, config);
-    }
-    if (!modules.has("dynamo")) {
-      const flags: Record<string, unknown> = {};
-      for (const [field, setting] of FLAGS)
-        if (metrics[field] !== undefined && metrics[field] !== null) flags[setting] = metrics[field];
-      if (Object.keys(flags).length > 0) {
-        const text = JSON.stringify(flags);
-        const before = previous?.get("dynamo");
-        if (before?.text !== text) same = false;
-        modules.set("dynamo", before?.text === text ? before : { text, settings: flags });
-      }
-    }
-    if (modules.size === 0) return undefined;
-    if (previous !== undefined && previous.size !== modules.size) same = false;
     const attributes: Attributes = {};
     for (const [key, value] of Object.entries(of.attributes))
       if (key.startsWith("torch.compile")) attributes[key] = value;
     for (const key of ["torch.rank", "torch.trace.dynamo_resets", "log.file.name", "process.pid"])
       if (of.attributes[key] !== undefined) attributes[key] = of.attributes[key];
-    if (!same) {
-      this.#previousBody = `{${[...modules].map(([module, config]) => `${JSON.stringify(module)}:${config.text}`).join(",")}}`;
-      this.#previousHash = hash("md5", this.#previousBody, "hex").slice(0, 16);
-    }
-    attributes[CONFIG_ATTRIBUTES.hash] = this.#previousHash;
+    attributes[CONFIG_ATTRIBUTES.hash] = configuration.hash;
     if (previous !== undefined) {
-      const changed = same ? [] : changedSettings(previous, modules);
-      attributes[CONFIG_ATTRIBUTES.changed] = changed.slice(0, MAX_FLATTENED_FIELDS).map(([key]) => key);
-      for (const [key, value] of changed.slice(0, MAX_FLATTENED_FIELDS))
+      const changed = this.#changesBetween(previous, configuration).slice(0, MAX_FLATTENED_FIELDS);
+      attributes[CONFIG_ATTRIBUTES.changed] = changed.map(([key]) => key);
+      for (const [key, value] of changed)
         if (value !== undefined)
           attributes[`${CONFIG_ATTRIBUTES.settingPrefix}${key}`] = attributeValueOf(value);
     }
-    this.#previous = modules;
+    this.#previous = configuration;
     return derivedRecord({
       eventName: DERIVED_EVENTS.config,
       scope: of.scope,
       level: 10,
-      body: this.#previousBody,
+      body: configuration.body,
       attributes,
       timestamp: of.timestamp,
       ...(of.spanContext !== undefined && { spanContext: of.spanContext }),
     });
+  }
+
+  #configurationOf(metrics: Readonly<Record<string, unknown>>): Configuration | undefined {
+    const modules: [string, ModuleConfig][] = [];
+    for (const [field, module] of MODULES) {
+      const text = metrics[field];
+      if (typeof text !== "string") continue;
+      const config = this.#moduleOf(text);
+      if (config !== null) modules.push([module, config]);
+    }
+    if (!modules.some(([module]) => module === "dynamo")) {
+      const flags: Record<string, unknown> = {};
+      for (const [field, setting] of FLAGS)
+        if (metrics[field] !== undefined && metrics[field] !== null) flags[setting] = metrics[field];
+      if (Object.keys(flags).length > 0) {
+        const config = this.#moduleOf(JSON.stringify(flags));
+        if (config !== null) modules.push(["dynamo", config]);
+      }
+    }
+    if (modules.length === 0) return undefined;
+    const key = modules.map(([module, config]) => `${module}:${config.id}`).join(",");
+    let configuration = this.#configurations.get(key);
+    if (configuration === undefined) {
+      const body = `{${modules.map(([module, config]) => `${JSON.stringify(module)}:${config.text}`).join(",")}}`;
+      configuration = { key, modules: new Map(modules), body, hash: hash("md5", body, "hex").slice(0, 16) };
+      if (
+        this.#configurationChars + body.length > this.#limits.chars ||
+        this.#configurations.size >= this.#limits.entries
+      ) {
+        this.#configurations.clear();
+        this.#configurationChars = 0;
+      }
+      this.#configurations.set(key, configuration);
+      this.#configurationChars += body.length;
+    }
+    return configuration;
+  }
+
+  #moduleOf(text: string): ModuleConfig | null {
+    let config = this.#modules.get(text);
+    if (config !== undefined) return config;
+    if (this.#moduleChars + text.length > this.#limits.chars || this.#modules.size >= this.#limits.entries)
+      this.#empty();
+    config = parseModule(text, this.#nextId++);
+    this.#modules.set(text, config);
+    this.#moduleChars += text.length;
+    return config;
+  }
+
+  #changesBetween(previous: Configuration, now: Configuration): readonly (readonly [string, unknown])[] {
+    if (previous.key === now.key) return [];
+    const key = `${previous.key}>${now.key}`;
+    let changed = this.#changes.get(key);
+    if (changed === undefined) {
+      changed = changedSettings(previous.modules, now.modules);
+      if (this.#changes.size >= this.#limits.entries) this.#changes.clear();
+      this.#changes.set(key, changed);
+    }
+    return changed;
+  }
+
+  #empty(): void {
+    this.#modules.clear();
+    this.#moduleChars = 0;
+    this.#configurations.clear();
+    this.#configurationChars = 0;
+    this.#changes.clear();
   }
 }
 
