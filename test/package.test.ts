@@ -183,14 +183,23 @@ describe("the packed tarball, installed into a fresh project", () => {
     expect(files.filter((f) => f.startsWith("test/"))).toEqual([]);
   });
 
+  // The README keeps a short section per feature and links its full page under docs/: those links must work in
+  // node_modules/torch-logs-otel too, where a reader of the installed package (or an editor's preview) opens them.
+  it("holds every docs/ page the README links to", () => {
+    const files = packed.files.map((f) => f.path);
+    const linked = [...new Set([...readme.matchAll(/\]\((docs\/[^)#\s]+)/g)].map((m) => m[1] ?? ""))];
+    expect(linked.length).toBeGreaterThan(0);
+    expect(linked.filter((page) => !files.includes(page))).toEqual([]);
+  });
+
   // Kept on purpose: the source maps and the TypeScript they point into. With `node --enable-source-maps` a stack
   // trace through this package names the src/ file and line that the repository, a bug report and a reader of the
   // code all use, where dist/ lines are shifted by erased types. They are about half the unpacked size (2 of 4 MB
   // of the package; the OpenTelemetry dependencies weigh several times that), and never loaded otherwise.
-  it("ships the build with its types and source maps, the sources they point into, the collector configs: nothing else", () => {
+  it("ships the build with its types and source maps, the sources they point into, the collector configs, the docs: nothing else", () => {
     const files = packed.files.map((f) => f.path);
     const shipped =
-      /^(LICENSE|README\.md|package\.json|dist\/.+\.(js|d\.ts|js\.map)|src\/.+\.ts|src\/[a-z-]+\/README\.md|src\/python\/probe_torch_registry\.py|collector\/.+)$/;
+      /^(LICENSE|README\.md|package\.json|dist\/.+\.(js|d\.ts|js\.map)|src\/.+\.ts|src\/[a-z-]+\/README\.md|src\/python\/probe_torch_registry\.py|collector\/.+|docs\/[a-z0-9-]+\.md)$/;
     expect(files.filter((file) => !shipped.test(file))).toEqual([]);
     const compiled = files.filter((file) => file.startsWith("dist/") && file.endsWith(".js"));
     expect(compiled.filter((file) => !files.includes(`${file}.map`))).toEqual([]);

@@ -1,7 +1,8 @@
-// Every command line of the README's sh blocks works as written. Each is either run here, by bash, as written —
-// the `npx torch-logs-otel …` lines in a folder where npx finds the CLI (a bin that runs this repository's source)
-// next to the log files they name, the npm scripts in the repository — or listed in COVERED with the test that runs
-// it elsewhere and a phrase of that test that shows it does. A README command in neither fails this test.
+// Every command line of the sh blocks of the README and of the docs/ pages it hands its reference to (ingest,
+// trace, …: support/user-pages.ts) works as written. Each is either run here, by bash, as written — the
+// `npx torch-logs-otel …` lines in a folder where npx finds the CLI (a bin that runs this repository's source) next
+// to the log files they name, the npm scripts in the repository — or listed in COVERED with the test that runs it
+// elsewhere and a phrase of that test that shows it does. A command of those pages in neither fails this test.
 // `http://localhost:4318` in a line is the test's OTLP receiver, as is the default endpoint of the npx lines.
 import { execFile } from "node:child_process";
 import {
@@ -18,16 +19,14 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type OtlpReceiver, startOtlpReceiver } from "./support/otlp-receiver.ts";
+import { readUserPages, shLines } from "./support/user-pages.ts";
 
 const run = promisify(execFile);
 const root = new URL("../", import.meta.url).pathname;
-const readme = readFileSync(join(root, "README.md"), "utf8");
 const SAMPLES = join(root, "test/fixtures/pytorch-logs");
 
-/** Every non-empty line of the README's sh blocks. */
-const SH_LINES = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
-  .flatMap((m) => (m[1] ?? "").split("\n"))
-  .filter((line) => line.trim() !== "");
+/** Every non-empty line of the sh blocks of the user's pages, once. */
+const SH_LINES = [...new Set(readUserPages(root).flatMap(({ text }) => shLines(text)))];
 
 /** Lines another test runs: which test, and a phrase of it that shows it does. */
 const COVERED: Record<string, { readonly by: string; readonly shows: string }> = {
@@ -162,13 +161,13 @@ beforeEach(async () => {
 });
 afterEach(() => receiver.close());
 
-describe("README sh commands", () => {
+describe("sh commands of the README and its docs pages", () => {
   it("are each run here or covered by another test", () => {
     const neither = SH_LINES.filter((line) => !(line in COVERED) && !(line in EXPECTED));
     expect(neither).toEqual([]);
   });
 
-  it("list no covered or expected command the README no longer has", () => {
+  it("list no covered or expected command those pages no longer have", () => {
     const stale = [...Object.keys(COVERED), ...Object.keys(EXPECTED)].filter(
       (line) => !SH_LINES.includes(line),
     );

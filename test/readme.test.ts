@@ -1,5 +1,5 @@
-// Every TypeScript block in README.md is an example file under examples/ (type-checked by `npm run typecheck`),
-// and every example runs here: against a real OTLP receiver, with no endpoint set (it prints to the console) and
+// Every TypeScript block in README.md and the docs/ pages it hands its reference to (support/user-pages.ts) is an
+// example file under examples/ (type-checked by `npm run typecheck`), and every example runs here: against a real OTLP receiver, with no endpoint set (it prints to the console) and
 // against an endpoint where nothing listens (it says the records could not go). The README's install lines name
 // the versions this package depends on; readme-commands.test.ts runs (or finds the test of) every shell command.
 import { execFile } from "node:child_process";
@@ -10,11 +10,15 @@ import { RESULTS_END, RESULTS_START } from "./bench/support/results-section.ts";
 import { makeFakeTorch } from "./support/fake-torch.ts";
 import { type OtlpReceiver, startOtlpReceiver, unusedEndpoint } from "./support/otlp-receiver.ts";
 import { runCliCaptured } from "./support/run-cli.ts";
+import { readUserPages } from "./support/user-pages.ts";
 
 const run = promisify(execFile);
 const root = new URL("../", import.meta.url);
 const readme = readFileSync(new URL("README.md", root), "utf8");
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+const pages = readUserPages(root.pathname);
+const blocks = pages.flatMap(({ text }) =>
+  [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? ""),
+);
 
 // examples/your-own-torch.ts asks python3 for its torch: a fake one here (support/fake-torch.ts says why).
 const fakeTorch = makeFakeTorch();
@@ -177,14 +181,18 @@ describe("README install lines", () => {
   });
 });
 
-describe("README ingest options", () => {
+describe("ingest options in docs/ingest.md", () => {
+  const ingestPage = readFileSync(new URL("docs/ingest.md", root), "utf8");
+
   it("are the options of `torch-logs-otel ingest --help`, word for word", async () => {
     const { stdout } = await runCliCaptured(["ingest", "--help"]);
     const options = stdout.slice(
       stdout.indexOf("Options:\n") + "Options:\n".length,
       stdout.indexOf("\n\n", stdout.indexOf("Options:\n")),
     );
-    const section = readme.slice(readme.indexOf("### Options\n\n```text\n--format"));
+    const at = ingestPage.indexOf("## Options\n\n```text\n--format");
+    expect(at).toBeGreaterThan(0);
+    const section = ingestPage.slice(at);
     const block = section.slice(section.indexOf("\n--format") + 1, section.indexOf("```\n", 20));
     expect(block).toBe(
       `${options
@@ -235,7 +243,7 @@ describe.each(Object.entries(RUNS))("%s runs", (file, runs) => {
   });
 });
 
-describe("figures in the README and docs/benchmarks.md", () => {
+describe("figures in the user's pages and docs/benchmarks.md", () => {
   // A measured throughput typed into prose goes stale at the next run: figures live in the generated sections.
   const THROUGHPUT = /\d[\d,.]*\s?[kM]?\s?(lines\/s|MB\/s|MiB\/s|rec\/s|records\/s)/;
   /** Lines quoting a throughput that is not a target (≥, ≤). */
@@ -243,8 +251,8 @@ describe("figures in the README and docs/benchmarks.md", () => {
     text.split("\n").filter((line) => THROUGHPUT.test(line) && !/[≥≤]/.test(line));
   const benchmarks = readFileSync(new URL("docs/benchmarks.md", root), "utf8");
 
-  it("the README quotes none, only targets", () => {
-    expect(quoted(readme)).toEqual([]);
+  it.each(pages)("$page quotes none, only targets", ({ text }) => {
+    expect(quoted(text)).toEqual([]);
   });
 
   it("docs/benchmarks.md quotes them only in its generated section and its list of hand-recorded ones", () => {

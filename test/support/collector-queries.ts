@@ -1,11 +1,12 @@
 // Every LogQL and PromQL query shipped under collector/ and documented: the Grafana dashboards' panel queries, the
-// Jaeger → Loki link of the provisioned data sources, and the ```logql / ```promql blocks of collector/README.md
-// and README.md (one query per line; `#` starts a comment). Each comes with the variable values Grafana would
+// Jaeger → Loki link of the provisioned data sources, and the ```logql / ```promql blocks of collector/README.md,
+// README.md and the docs/ pages it hands its reference to (support/user-pages.ts) (one query per line; `#` starts a comment). Each comes with the variable values Grafana would
 // substitute (a dashboard's "All" value or text-box default), so it can be parsed as Grafana sends it.
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { USER_PAGES } from "./user-pages.ts";
 
 export type QueryLanguage = "logql" | "promql";
 
@@ -135,12 +136,12 @@ function readmeQueries(repoRoot: string, file: string): CollectorQuery[] {
   return out;
 }
 
-/** Every query under collector/, in its README and in the project README ("Grafana and Loki"). */
+/** Every query under collector/, in its README and in the project README ("Grafana and Loki") and its docs pages. */
 export function collectorQueries(repoRoot: string): CollectorQuery[] {
   return [
     ...loadDashboards(repoRoot).flatMap(dashboardQueries),
     ...datasourceQueries(repoRoot),
     ...readmeQueries(repoRoot, "collector/README.md"),
-    ...readmeQueries(repoRoot, "README.md"),
+    ...USER_PAGES.flatMap((page) => readmeQueries(repoRoot, page)),
   ];
 }
