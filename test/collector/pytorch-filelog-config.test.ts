@@ -2,11 +2,16 @@
 // write `ingest`'s attribute names and scope of other lines, and its line patterns (Go RE2, read here as
 // JavaScript regexes: the constructs used mean the same in both) must take a printed line apart as
 // parsePytorchLine does. The real collector runs it in e2e/filelog.e2e.test.ts and `npm run bench:filelog`.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { INGEST_ATTRIBUTES, OTHER_LINES_SCOPE } from "../../src/ingest/to-log-record.ts";
 import { parsePytorchLine } from "../../src/pytorch-line/parse-pytorch-line.ts";
+import { rankFromWrapper } from "../../src/pytorch-line/wrapper-rank.ts";
+import {
+  renderModuleLoggerOperators,
+  withModuleLoggerOperators,
+} from "../../tools/filelog-module-loggers.ts";
 
 const CONFIG = new URL("../../collector/pytorch-filelog.yaml", import.meta.url);
 
@@ -92,6 +97,21 @@ describe("collector/pytorch-filelog.yaml", () => {
     expect(operator("scope_of_other_lines").value).toBe(OTHER_LINES_SCOPE);
   });
 
+  it("puts the records of torch modules that log through another module's logger on that logger, as generated", () => {
+    const text = readFileSync(CONFIG, "utf8");
+    // Out of date: `node tools/filelog-module-loggers.ts --write`.
+    expect(withModuleLoggerOperators(text, renderModuleLoggerOperators())).toBe(text);
+    const added = operators.filter((o) => String(o.id).startsWith("module_logger_"));
+    expect(added.map((o) => o.value)).toContain("torch._inductor.codecache");
+    expect(added.map((o) => o.value)).toContain("torch.fx.experimental.symbolic_shapes");
+    // Between the scope taken from the path and the operator that makes it the scope.
+    const at = (id: string) => operators.findIndex((o) => o.id === id);
+    for (const o of added) {
+      expect(operators.indexOf(o)).toBeGreaterThan(at("scope_from_path"));
+      expect(operators.indexOf(o)).toBeLessThan(at("scope"));
+    }
+  });
+
   it("sets `ingest`'s attribute names, each of a line's fields", () => {
     const set = new Set(
       statements.flatMap((s) => [...s.matchAll(/^set\(log\.attributes\["([^"]+)"\]/g)].map((m) => m[1])),
@@ -146,6 +166,68 @@ describe("collector/pytorch-filelog.yaml", () => {
       artifact: expected.artifact,
       logger: expected.format === "bracket" ? expected.loggerName : undefined,
       message: expected.message,
+    });
+  });
+
+  describe("the rank a stream prefix names", () => {
+    // The pattern of the transform's ExtractPatterns calls, an OTTL string literal, as a JavaScript RegExp.
+    const sources = new Set(
+      statements.flatMap((s) =>
+        [
+          ...s.matchAll(/ExtractPatterns\(log\.(?:body|attributes\["pt_wrapper"\]), "((?:[^"\\]|\\.)*)"\)/g),
+        ].map((m) => m[1] ?? ""),
+      ),
+    );
+    const [source] = sources;
+    const pattern = new RegExp((source ?? "").replaceAll(/\\(.)/g, "$1").replaceAll("(?P<", "(?<"));
+    const rankByConfig = (text: string): number | undefined => {
+      const g = pattern.exec(text)?.groups;
+      const rank = g?.wrapper_rank ?? g?.pair_rank;
+      return rank === undefined ? undefined : Number(rank);
+    };
+
+    it("is read by one pattern, on torch records' prefixes and on other lines alike", () => {
+      expect(sources.size).toBe(1);
+      expect(statements.filter((s) => s.includes("ExtractPatterns(")).length).toBe(2);
+    });
+
+    it.each([
+      ["[rank1]: [rank1]:     work = group.broadcast([tensor], opts)", 1],
+      ["(VllmWorker rank=2 pid=295) INFO 03-26 message", 2],
+      ["(pid=3, rank=4) y", 4],
+      ["(rank=2 pid=3) z", undefined],
+      ["[default0]:[rank3]: x", 3],
+      ["[default0]: x", undefined],
+      ["    [rank1]:[W204 16:40:13.733434151 RegisterXPU.cpp:7614] Warning: …", 1],
+      ["[rank1234567890]: too long to be a rank", undefined],
+      ["(Worker rank=5x) not a number", undefined],
+      ["plain output", undefined],
+    ])("reads %j as `ingest` does", (line, rank) => {
+      expect(rankFromWrapper(line)).toBe(rank);
+      expect(rankByConfig(line)).toBe(rank);
+    });
+
+    it("agrees with `ingest` on every line of the samples and both corpora", () => {
+      const root = new URL("../fixtures/", import.meta.url);
+      const files = [
+        ...readdirSync(new URL("pytorch-logs/", root)).map((f) => new URL(`pytorch-logs/${f}`, root)),
+        ...readdirSync(new URL("corpus/", root)).map((f) => new URL(`corpus/${f}`, root)),
+        ...readdirSync(new URL("corpus-2.15/", root)).map((f) => new URL(`corpus-2.15/${f}`, root)),
+      ].filter((url) => url.pathname.endsWith(".log"));
+      let lines = 0;
+      let ranked = 0;
+      const disagree: string[] = [];
+      for (const file of files) {
+        for (const line of readFileSync(file, "utf8").split("\n")) {
+          lines++;
+          const expected = rankFromWrapper(line);
+          if (expected !== undefined) ranked++;
+          if (rankByConfig(line) !== expected) disagree.push(line);
+        }
+      }
+      expect(disagree).toEqual([]);
+      expect(lines).toBeGreaterThan(10_000);
+      expect(ranked).toBeGreaterThan(20);
     });
   });
 });

@@ -1,0 +1,99 @@
+// The stanza operators of collector/pytorch-filelog.yaml that put a record printed from one of the dozen torch
+// modules that log through another module's logger (src/pytorch-line/torch-module-loggers.ts, generated from
+// PyTorch's source) on that logger, as `ingest` does without TORCH_LOGS context (findRecordLoggers: the logger
+// whose calls sit at the printed line, else the module's own, else its first other logger of the record's
+// kind). Written between the config's markers; `npm test` checks they are what this renders.
+//
+//   node tools/filelog-module-loggers.ts [--write]
+import { readFileSync, writeFileSync } from "node:fs";
+import { TORCH_MODULE_LOGGERS } from "../src/pytorch-line/torch-module-loggers.ts";
+
+export const FILELOG_CONFIG_PATH = new URL("../collector/pytorch-filelog.yaml", import.meta.url);
+export const BEGIN_MARKER =
+  "      # BEGIN module loggers: written by `node tools/filelog-module-loggers.ts --write`";
+export const END_MARKER = "      # END module loggers";
+
+interface Logger {
+  readonly scope: string;
+  readonly artifact: string;
+  readonly lines: string;
+}
+
+function loggerOf(name: string, lines: string): Logger {
+  const at = name.lastIndexOf(".__");
+  return at <= 0
+    ? { scope: name, artifact: "", lines }
+    : { scope: name.slice(0, at), artifact: name.slice(at + 3), lines };
+}
+
+/** `n == 4715 || n >= 3203 && n <= 3206 || …` for `"3203-3206,4715"`. */
+function linesCondition(lines: string): string {
+  return lines
+    .split(",")
+    .map((range) => {
+      const [first, last] = range.split("-");
+      return last === undefined ? `n == ${first}` : `n >= ${first} && n <= ${last}`;
+    })
+    .join(" || ");
+}
+
+function operator(id: string, condition: string, scope: string): string[] {
+  return [
+    "      - type: add",
+    `        id: ${id}`,
+    `        if: '${condition}'`,
+    "        field: attributes.pt_scope",
+    `        value: ${scope}`,
+  ];
+}
+
+/** The operators, one line each, indented as the receiver's operator list. */
+export function renderModuleLoggerOperators(): string[] {
+  const out: string[] = [];
+  let count = 0;
+  for (const [module, ownLogger, rows] of TORCH_MODULE_LOGGERS) {
+    const loggers = rows.map(([name, lines]) => loggerOf(name, lines));
+    const of = (artifact: string) =>
+      `attributes.pt_scope == "${module}" && (attributes.pt_artifact ?? "") == "${artifact}"`;
+    const ofKind = (artifact: string) => loggers.filter((logger) => logger.artifact === artifact);
+    // The logger whose calls sit at the printed line, first in the table's order (without a logger of its own
+    // and one other of the kind, the module's records all go to that one: the rule below).
+    for (const logger of loggers) {
+      if (!ownLogger && ofKind(logger.artifact).length === 1) continue;
+      const condition = `${of(logger.artifact)} && (let n = int(attributes.pt_lineno ?? "0"); ${linesCondition(logger.lines)})`;
+      out.push(...operator(`module_logger_${++count}`, condition, logger.scope));
+    }
+    // A module without a logger of its own: the first other logger of the record's kind.
+    if (!ownLogger) {
+      for (const artifact of new Set(loggers.map((logger) => logger.artifact))) {
+        const [first] = ofKind(artifact);
+        if (first !== undefined) out.push(...operator(`module_logger_${++count}`, of(artifact), first.scope));
+      }
+    }
+  }
+  return out;
+}
+
+/** The config with the block between its markers replaced by `lines`. */
+export function withModuleLoggerOperators(config: string, lines: readonly string[]): string {
+  const all = config.split("\n");
+  const begin = all.indexOf(BEGIN_MARKER);
+  const end = all.indexOf(END_MARKER);
+  if (begin === -1 || end < begin)
+    throw new Error(
+      `${FILELOG_CONFIG_PATH.pathname}: markers "${BEGIN_MARKER.trim()}" / "${END_MARKER.trim()}" not found`,
+    );
+  return [...all.slice(0, begin + 1), ...lines, ...all.slice(end)].join("\n");
+}
+
+if (import.meta.main) {
+  const config = readFileSync(FILELOG_CONFIG_PATH, "utf8");
+  const next = withModuleLoggerOperators(config, renderModuleLoggerOperators());
+  if (process.argv.includes("--write")) {
+    writeFileSync(FILELOG_CONFIG_PATH, next);
+    console.log(`${FILELOG_CONFIG_PATH.pathname}: module loggers written`);
+  } else {
+    console.log(next === config ? "up to date" : "out of date: run with --write");
+    process.exitCode = next === config ? 0 : 1;
+  }
+}
