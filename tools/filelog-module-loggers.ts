@@ -37,41 +37,39 @@ function linesCondition(lines: string): string {
     .join(" || ");
 }
 
-function operator(id: string, condition: string, scope: string): string[] {
-  return [
-    "      - type: add",
-    `        id: ${id}`,
-    `        if: '${condition}'`,
-    "        field: attributes.pt_scope",
-    `        value: ${scope}`,
-  ];
-}
-
-/** The operators, one line each, indented as the receiver's operator list. */
+/**
+ * The operator, one line each, indented as the receiver's operator list: one `add` whose condition is a lookup
+ * in a list (every record passes through it), and whose value tries the rules of the modules in the table.
+ */
 export function renderModuleLoggerOperators(): string[] {
-  const out: string[] = [];
-  let count = 0;
+  const rules: string[] = [];
   for (const [module, ownLogger, rows] of TORCH_MODULE_LOGGERS) {
     const loggers = rows.map(([name, lines]) => loggerOf(name, lines));
-    const of = (artifact: string) =>
-      `attributes.pt_scope == "${module}" && (attributes.pt_artifact ?? "") == "${artifact}"`;
     const ofKind = (artifact: string) => loggers.filter((logger) => logger.artifact === artifact);
+    const of = (artifact: string) => `s == "${module}" && a == "${artifact}"`;
     // The logger whose calls sit at the printed line, first in the table's order (without a logger of its own
     // and one other of the kind, the module's records all go to that one: the rule below).
     for (const logger of loggers) {
       if (!ownLogger && ofKind(logger.artifact).length === 1) continue;
-      const condition = `${of(logger.artifact)} && (let n = int(attributes.pt_lineno ?? "0"); ${linesCondition(logger.lines)})`;
-      out.push(...operator(`module_logger_${++count}`, condition, logger.scope));
+      rules.push(`${of(logger.artifact)} && (${linesCondition(logger.lines)}) ? "${logger.scope}"`);
     }
     // A module without a logger of its own: the first other logger of the record's kind.
     if (!ownLogger) {
       for (const artifact of new Set(loggers.map((logger) => logger.artifact))) {
         const [first] = ofKind(artifact);
-        if (first !== undefined) out.push(...operator(`module_logger_${++count}`, of(artifact), first.scope));
+        if (first !== undefined) rules.push(`${of(artifact)} ? "${first.scope}"`);
       }
     }
   }
-  return out;
+  const modules = TORCH_MODULE_LOGGERS.map(([module]) => JSON.stringify(module)).join(", ");
+  const value = `let s = attributes.pt_scope; let a = attributes.pt_artifact ?? ""; let n = int(attributes.pt_lineno ?? "0"); ${rules.join(" : ")} : s`;
+  return [
+    "      - type: add",
+    "        id: module_loggers",
+    `        if: 'attributes.pt_path != nil && attributes.pt_scope in [${modules}]'`,
+    "        field: attributes.pt_scope",
+    `        value: 'EXPR(${value})'`,
+  ];
 }
 
 /** The config with the block between its markers replaced by `lines`. */
