@@ -52,6 +52,7 @@ import {
 import { cpuSecondsOf } from "../support/process-cpu.ts";
 import { runCliProcess } from "../support/run-cli-process.ts";
 import { canonicalOfJsonl, difference, parseJsonl } from "../support/stored-records.ts";
+import { formatWrittenPages } from "./format-written-pages.ts";
 import { replaceBetweenMarkers } from "./replace-between-markers.ts";
 
 const args = process.argv.slice(2);
@@ -370,6 +371,7 @@ try {
       COLLECTOR_README,
       replaceBetweenMarkers(readFileSync(COLLECTOR_README, "utf8"), "bench:filelog", tables),
     );
+    formatWrittenPages([RESULTS, COLLECTOR_README]);
   }
 } finally {
   await stopAllBackends();

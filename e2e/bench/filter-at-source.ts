@@ -27,6 +27,7 @@ import { freePorts } from "../support/free-port.ts";
 import { cpuSecondsOf } from "../support/process-cpu.ts";
 import { runJsonApp } from "../support/run-json-app.ts";
 import { awaitLogs, countLogs } from "../support/victoria-logs-client.ts";
+import { formatWrittenPages } from "./format-written-pages.ts";
 
 const args = process.argv.slice(2);
 const recordsArg = args.indexOf("--records");
@@ -169,11 +170,13 @@ try {
   await awaitLogs(logs.url, "e2e.run:=bench-source", rows[0]?.stored ?? 0, { settleMs: 0 });
   const text = table(rows);
   process.stdout.write(text);
-  if (WRITE)
+  if (WRITE) {
     writeFileSync(
       RESULTS,
       `# e2e benchmark results\n\nWritten by \`npm run bench:e2e -- --write\`.\n\n${text}`,
     );
+    formatWrittenPages([RESULTS]);
+  }
 } finally {
   await stopAllBackends();
   rmSync(workDir, { recursive: true, force: true });
