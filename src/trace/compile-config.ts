@@ -168,6 +168,8 @@ export class CompileConfigs {
       ) {
         this.#configurations.clear();
         this.#configurationChars = 0;
+        // A change holds values of the configurations' settings: it goes with them.
+        this.#changes.clear();
       }
       this.#configurations.set(key, configuration);
       this.#configurationChars += body.length;
