@@ -19,6 +19,8 @@ export interface FilelogCollectorOptions {
   readonly startAt?: "beginning" | "end";
   /** PYTORCH_LOG_TIMEZONE; default `UTC` (what `ingest --utc-offset Z` assumes). */
   readonly timezone?: string;
+  /** Config files merged over it (absolute paths): a processor added to its pipeline. */
+  readonly overlays?: readonly string[];
   /** Send to this OTLP/HTTP base URL (LOKI_OTLP_ENDPOINT), or write to this file with the `file` exporter. */
   readonly to: { readonly otlpEndpoint: string } | { readonly file: string };
 }
@@ -27,7 +29,7 @@ export interface FilelogCollectorOptions {
 export async function startFilelogCollector(options: FilelogCollectorOptions): Promise<Collector> {
   const storage = join(options.workDir, `${options.name.replaceAll(/\W+/g, "-")}-storage`);
   mkdirSync(storage, { recursive: true });
-  const overlays: string[] = [];
+  const overlays: string[] = [...(options.overlays ?? [])];
   if ("file" in options.to) {
     const overlay = join(options.workDir, `${options.name.replaceAll(/\W+/g, "-")}-file-exporter.yaml`);
     writeFileSync(
