@@ -14,8 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stopAllBackends } from "./support/backend-process.ts";
-import { awaitReceiverQuiet, startFilelogCollector, stopAndReadFile } from "./support/filelog-collector.ts";
-import { RECORD_NUMBER_ATTRIBUTE, readCollectorRecords } from "./support/otlp-file-records.ts";
+import { collectFilelogRecords } from "./support/filelog-collector.ts";
+import { RECORD_NUMBER_ATTRIBUTE } from "./support/otlp-file-records.ts";
 import { runCliProcess } from "./support/run-cli-process.ts";
 import { canonicalOfJsonl, parseJsonl } from "./support/stored-records.ts";
 
@@ -42,16 +42,13 @@ describe("collector-filter on the records of the collector's own PyTorch log rea
   let exact: string[];
 
   async function collected(name: string, filterOverlay?: string): Promise<Set<string>> {
-    const file = join(workDir, `${name}.jsonl`);
-    const collector = await startFilelogCollector({
+    const records = await collectFilelogRecords({
       name,
       workDir,
       logPath: join(logDir, "*.log"),
-      to: { file },
+      quietMs: 2_500,
       ...(filterOverlay !== undefined && { overlays: [filterOverlay] }),
     });
-    await awaitReceiverQuiet(collector, { atLeast: 1, quietMs: 2_500 });
-    const records = readCollectorRecords(await stopAndReadFile(collector, file));
     return new Set(records.map((r) => canonicalOfJsonl(r, OPTIONS)));
   }
 

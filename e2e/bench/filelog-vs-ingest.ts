@@ -40,15 +40,11 @@ import { stopAllBackends } from "../support/backend-process.ts";
 import { COLLECTOR_DIR } from "../support/backends.ts";
 import {
   awaitReceiverQuiet,
+  collectFilelogRecords,
   FILELOG_CONFIG,
   startFilelogCollector,
-  stopAndReadFile,
 } from "../support/filelog-collector.ts";
-import {
-  type CollectorRecord,
-  RECORD_NUMBER_ATTRIBUTE,
-  readCollectorRecords,
-} from "../support/otlp-file-records.ts";
+import { type CollectorRecord, RECORD_NUMBER_ATTRIBUTE } from "../support/otlp-file-records.ts";
 import { cpuSecondsOf } from "../support/process-cpu.ts";
 import { runCliProcess } from "../support/run-cli-process.ts";
 import { canonicalOfJsonl, difference, parseJsonl } from "../support/stored-records.ts";
@@ -113,22 +109,18 @@ function variantWithoutStartList(workDir: string): string {
 }
 
 /** Runs the collector over `dir/*.log` from the beginning and returns what it exported, in file order. */
-async function collectorRecords(
+function collectorRecords(
   workDir: string,
   name: string,
   dir: string,
   config?: string,
 ): Promise<CollectorRecord[]> {
-  const file = join(workDir, `${name}.jsonl`);
-  const collector = await startFilelogCollector({
+  return collectFilelogRecords({
     name,
     workDir,
     logPath: join(dir, "*.log"),
-    to: { file },
     ...(config !== undefined && { config }),
   });
-  await awaitReceiverQuiet(collector);
-  return readCollectorRecords(await stopAndReadFile(collector, file));
 }
 
 async function accuracy(workDir: string): Promise<{ ingest: Side; collector: Side; variant: Side }> {

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Collector, startCollector } from "./backends.ts";
+import { type CollectorRecord, readCollectorRecords } from "./otlp-file-records.ts";
 import { waitFor } from "./wait-for.ts";
 
 export const FILELOG_CONFIG = "pytorch-filelog.yaml";
@@ -115,4 +116,17 @@ export async function awaitReceiverQuiet(
 export async function stopAndReadFile(collector: Collector, file: string): Promise<string> {
   await collector.process.stop(30_000);
   return readFileSync(file, "utf8");
+}
+
+/**
+ * Runs the collector over the files of `logPath` from their beginning, with a `file` exporter, until the receiver
+ * goes quiet, stops it, and returns what it exported in file order.
+ */
+export async function collectFilelogRecords(
+  options: Omit<FilelogCollectorOptions, "to" | "startAt"> & { readonly quietMs?: number },
+): Promise<CollectorRecord[]> {
+  const file = join(options.workDir, `${options.name.replaceAll(/\W+/g, "-")}.jsonl`);
+  const collector = await startFilelogCollector({ ...options, to: { file } });
+  await awaitReceiverQuiet(collector, options.quietMs === undefined ? {} : { quietMs: options.quietMs });
+  return readCollectorRecords(await stopAndReadFile(collector, file));
 }
