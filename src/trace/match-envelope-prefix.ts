@@ -32,15 +32,19 @@ export interface EnvelopePrefix {
 const HEAD = /([VIWEC])(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{6}) +(\d+) +/g;
 // The path's end: `:N] ` before the JSON.
 const PATH_END = /:(\d+)\] [{[]/g;
-// What `.` does not match, so what the path cannot hold.
-const LINE_BREAK = /[\n\r\u2028\u2029]/g;
+// What `.` does not match, so what the path cannot hold: \n, \r, U+2028, U+2029.
+function isLineBreak(code: number): boolean {
+  return code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029;
+}
 
 /** The envelope prefix in `text` (one line without its terminator), or `undefined`. */
 export function matchEnvelopePrefix(text: string): EnvelopePrefix | undefined {
   let pathEnd: RegExpExecArray | null = null;
   let pathEndFrom = Number.POSITIVE_INFINITY;
-  let lineBreak = Number.POSITIVE_INFINITY;
-  let lineBreakFrom = Number.POSITIVE_INFINITY;
+  // The first line break at or after the current start's path, -1 while none is known; every position before
+  // `scanned` has been looked at, so each character is looked at once however many starts there are.
+  let lineBreak = -1;
+  let scanned = 0;
   for (let from = 0; ; ) {
     HEAD.lastIndex = from;
     const head = HEAD.exec(text);
@@ -54,12 +58,18 @@ export function matchEnvelopePrefix(text: string): EnvelopePrefix | undefined {
     }
     // No `:N] {` after this start: none after any later one either.
     if (pathEnd === null) return undefined;
-    if (lineBreakFrom > pathStart || lineBreak < pathStart) {
-      LINE_BREAK.lastIndex = pathStart;
-      lineBreak = LINE_BREAK.exec(text)?.index ?? text.length;
-      lineBreakFrom = pathStart;
+    // A line break between the path's start and its end: only that stretch is looked at, not the JSON after it.
+    if (lineBreak < pathStart) {
+      lineBreak = -1;
+      if (scanned < pathStart) scanned = pathStart;
+      for (; scanned < pathEnd.index; scanned++) {
+        if (isLineBreak(text.charCodeAt(scanned))) {
+          lineBreak = scanned++;
+          break;
+        }
+      }
     }
-    if (lineBreak > pathEnd.index) {
+    if (lineBreak === -1 || lineBreak > pathEnd.index) {
       return {
         index: head.index,
         jsonStart: pathEnd.index + pathEnd[0].length - 1,
