@@ -1,40 +1,26 @@
 // The stanza operators of collector/pytorch-filelog.yaml that put a record printed from one of the dozen torch
-// modules that log through another module's logger (src/pytorch-line/torch-module-loggers.ts, generated from
+// modules that log through another module's logger (MODULE_LOGGERS, read from the table generated from
 // PyTorch's source) on that logger, as `ingest` does without TORCH_LOGS context (findRecordLoggers: the logger
 // whose calls sit at the printed line, else the module's own, else its first other logger of the record's
 // kind). Written between the config's markers; `npm test` checks they are what this renders.
 //
 //   node tools/filelog-module-loggers.ts [--write]
 import { readFileSync, writeFileSync } from "node:fs";
-import { TORCH_MODULE_LOGGERS } from "../src/pytorch-line/torch-module-loggers.ts";
+import { MODULE_LOGGERS } from "../src/pytorch-line/module-loggers.ts";
 
 export const FILELOG_CONFIG_PATH = new URL("../collector/pytorch-filelog.yaml", import.meta.url);
 export const BEGIN_MARKER =
   "      # BEGIN module loggers: written by `node tools/filelog-module-loggers.ts --write`";
 export const END_MARKER = "      # END module loggers";
 
-interface Logger {
-  readonly scope: string;
-  readonly artifact: string;
-  readonly lines: string;
-}
-
-function loggerOf(name: string, lines: string): Logger {
-  const at = name.lastIndexOf(".__");
-  return at <= 0
-    ? { scope: name, artifact: "", lines }
-    : { scope: name.slice(0, at), artifact: name.slice(at + 3), lines };
-}
-
-/** `n == 4715 || n >= 3203 && n <= 3206 || …` for `"3203-3206,4715"`. */
-function linesCondition(lines: string): string {
-  return lines
-    .split(",")
-    .map((range) => {
-      const [first, last] = range.split("-");
-      return last === undefined ? `n == ${first}` : `n >= ${first} && n <= ${last}`;
-    })
-    .join(" || ");
+/** `n == 4715 || n >= 3203 && n <= 3206 || …` for the flattened ranges `[3203, 3206, 4715, 4715]`. */
+function linesCondition(lines: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const [first, last] = [lines[i], lines[i + 1]];
+    parts.push(first === last ? `n == ${first}` : `n >= ${first} && n <= ${last}`);
+  }
+  return parts.join(" || ");
 }
 
 /**
@@ -43,10 +29,9 @@ function linesCondition(lines: string): string {
  */
 export function renderModuleLoggerOperators(): string[] {
   const rules: string[] = [];
-  for (const [module, ownLogger, rows] of TORCH_MODULE_LOGGERS) {
-    const loggers = rows.map(([name, lines]) => loggerOf(name, lines));
-    const ofKind = (artifact: string) => loggers.filter((logger) => logger.artifact === artifact);
-    const of = (artifact: string) => `s == "${module}" && a == "${artifact}"`;
+  for (const [module, { ownLogger, others: loggers }] of MODULE_LOGGERS) {
+    const ofKind = (artifact: string | undefined) => loggers.filter((logger) => logger.artifact === artifact);
+    const of = (artifact: string | undefined) => `s == "${module}" && a == "${artifact ?? ""}"`;
     // The logger whose calls sit at the printed line, first in the table's order (without a logger of its own
     // and one other of the kind, the module's records all go to that one: the rule below).
     for (const logger of loggers) {
@@ -61,7 +46,7 @@ export function renderModuleLoggerOperators(): string[] {
       }
     }
   }
-  const modules = TORCH_MODULE_LOGGERS.map(([module]) => JSON.stringify(module)).join(", ");
+  const modules = [...MODULE_LOGGERS.keys()].map((module) => JSON.stringify(module)).join(", ");
   const value = `let s = attributes.pt_scope; let a = attributes.pt_artifact ?? ""; let n = int(attributes.pt_lineno ?? "0"); ${rules.join(" : ")} : s`;
   return [
     "      - type: add",

@@ -12,7 +12,7 @@ import { TORCH_MODULE_LOGGERS } from "./torch-module-loggers.ts";
 
 export type { ModuleLoggersRow } from "./torch-module-loggers.ts";
 
-interface OtherLogger {
+export interface OtherLogger {
   /** The logger's module part: the scope of its records. */
   readonly scope: string;
   /** Set for an artifact logger (`<module>.__<artifact>`): only records tagged with it go through it. */
@@ -21,13 +21,16 @@ interface OtherLogger {
   readonly lines: readonly number[];
 }
 
-interface ModuleLoggers {
+export interface ModuleLoggers {
   readonly ownLogger: boolean;
   readonly others: readonly OtherLogger[];
 }
 
-/** Module name → its loggers; built once from the generated rows (a dozen). */
-const TABLE: ReadonlyMap<string, ModuleLoggers> = new Map(
+/**
+ * Module name → its loggers, in the generated table's order; built once from its rows (a dozen). Also what
+ * tools/filelog-module-loggers.ts writes into the collector's filelog config.
+ */
+export const MODULE_LOGGERS: ReadonlyMap<string, ModuleLoggers> = new Map(
   TORCH_MODULE_LOGGERS.map(([module, ownLogger, loggers]) => [
     module,
     { ownLogger, others: loggers.map(([logger, lines]) => otherLogger(logger, lines)) },
@@ -45,7 +48,7 @@ export function findRecordLoggers(
   lineno: number | undefined,
   artifact: string | undefined,
 ): readonly string[] | undefined {
-  const entry = TABLE.get(module);
+  const entry = MODULE_LOGGERS.get(module);
   if (entry === undefined) return undefined;
   const kind = entry.others.filter((other) => other.artifact === artifact);
   const atLine = kind.filter((other) => lineno !== undefined && coversLine(other.lines, lineno));
